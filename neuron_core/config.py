@@ -1,0 +1,216 @@
+"""Validated configuration objects: what the UI and the CLI turn user input into.
+
+Three frozen dataclasses describe a run completely:
+
+* ``DataConfig``: where the data comes from (a named generator or a CSV file) and how it is split.
+* ``ModelConfig``: the model (no hidden layer = the article's single sigmoid neuron).
+* ``TrainConfig``: how it is trained (learning rate, iterations, optimizer...).
+
+Each has ``validate()``, which raises ``ConfigError(field, reason)`` for the first bad value, so
+the UI can mark exactly that field. ``to_dict``/``from_dict`` give a JSON-safe form for the store.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import asdict, dataclass, fields
+from typing import Any, Literal
+
+from .errors import ConfigError
+
+GENERATORS: tuple[str, ...] = ("line", "gauss", "circle", "xor", "spiral", "moons")
+REGRESSION_GENERATORS: tuple[str, ...] = ("reg-line", "reg-plane", "reg-bumps")
+ACTIVATIONS: tuple[str, ...] = ("tanh", "relu", "sigmoid", "linear")
+INITS: tuple[str, ...] = ("zeros", "uniform", "xavier", "he")
+OPTIMIZERS: tuple[str, ...] = ("gd", "momentum", "adam")
+DTYPES: tuple[str, ...] = ("float64", "float32")
+PROBLEMS: tuple[str, ...] = ("classification", "regression")
+# Extra input features a model may use on 2-D data (TensorFlow Playground's set).
+FEATURE_MAPS: tuple[str, ...] = ("x1", "x2", "x1^2", "x2^2", "x1*x2", "sin(x1)", "sin(x2)")
+
+MAX_SAMPLES = 10_000_000
+MAX_ITERATIONS = 1_000_000_000
+MAX_LR = 1e6
+MAX_HIDDEN_LAYERS = 6
+MAX_NEURONS = 8
+MAX_SEED = 2**63 - 1
+
+
+def _check_int(field: str, value: object, lo: int, hi: int) -> None:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ConfigError(field, f"must be a whole number, got {value!r}")
+    if value < lo:
+        raise ConfigError(field, f"must be at least {lo:,}, got {value:,}")
+    if value > hi:
+        raise ConfigError(field, f"must be at most {hi:,}, got {value:,}")
+
+
+def _check_float(
+    field: str, value: object, lo: float, hi: float, *, lo_open: bool = False
+) -> None:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise ConfigError(field, f"must be a number, got {value!r}")
+    v = float(value)
+    if math.isnan(v):
+        raise ConfigError(field, "must be a number, got NaN")
+    if math.isinf(v):
+        raise ConfigError(field, "must be finite, got infinity")
+    if v < lo or (lo_open and v == lo):
+        bound = "greater than" if lo_open else "at least"
+        raise ConfigError(field, f"must be {bound} {lo:g}, got {v:g}")
+    if v > hi:
+        raise ConfigError(field, f"must be at most {hi:g}, got {v:g}")
+
+
+def _check_choice(field: str, value: object, choices: tuple[str, ...]) -> None:
+    if value not in choices:
+        raise ConfigError(field, f"must be one of {', '.join(choices)}; got {value!r}")
+
+
+class _Serializable:
+    """``to_dict``/``from_dict`` for the frozen config dataclasses (tuples stored as lists)."""
+
+    def to_dict(self) -> dict[str, Any]:
+        out = asdict(self)  # type: ignore[call-overload]
+        return {k: list(v) if isinstance(v, tuple) else v for k, v in out.items()}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Any:
+        """Build from a dict, ignoring unknown keys (forward compatible) and converting lists."""
+        known = {f.name for f in fields(cls)}  # type: ignore[arg-type]
+        kwargs = {
+            k: tuple(v) if isinstance(v, list) else v for k, v in data.items() if k in known
+        }
+        obj = cls(**kwargs)
+        obj.validate()  # type: ignore[attr-defined]
+        return obj
+
+
+@dataclass(frozen=True)
+class DataConfig(_Serializable):
+    """Where the data comes from.
+
+    ``source="generator"``: ``name`` is one of ``GENERATORS`` (or ``REGRESSION_GENERATORS``);
+    ``samples`` training points and ``test_samples`` fresh test points are drawn with ``seed``;
+    ``noise`` (0 to 0.5) is the amount of gaussian jitter, as a fraction of the data's span.
+
+    ``source="csv"``: ``csv_path`` with a header row; ``target`` names the label column,
+    ``features`` the feature columns (``None``: every other column); rows are split into train and
+    test by ``test_ratio`` with ``seed``. ``standardize`` rescales every feature to mean 0, std 1
+    using statistics of the training part only.
+    """
+
+    source: Literal["generator", "csv"] = "generator"
+    name: str = "line"
+    samples: int = 1000
+    test_samples: int = 2000
+    noise: float = 0.0
+    seed: int = 0
+    csv_path: str | None = None
+    target: str | None = None
+    features: tuple[str, ...] | None = None
+    test_ratio: float = 0.2
+    standardize: bool = False
+
+    def validate(self) -> None:
+        """Raise ``ConfigError`` naming the first invalid field."""
+        _check_choice("source", self.source, ("generator", "csv"))
+        _check_int("seed", self.seed, 0, MAX_SEED)
+        if self.source == "generator":
+            _check_choice("name", self.name, GENERATORS + REGRESSION_GENERATORS)
+            _check_int("samples", self.samples, 2, MAX_SAMPLES)
+            _check_int("test_samples", self.test_samples, 1, MAX_SAMPLES)
+            _check_float("noise", self.noise, 0.0, 0.5)
+        else:
+            if not self.csv_path:
+                raise ConfigError("csv_path", "give the path of a CSV file")
+            if not self.target:
+                raise ConfigError("target", "name the target (label) column")
+            if self.features is not None:
+                if not self.features:
+                    raise ConfigError("features", "choose at least one feature column")
+                if self.target in self.features:
+                    raise ConfigError("features", "the target column cannot also be a feature")
+            _check_float("test_ratio", self.test_ratio, 0.0, 0.9)
+        if not isinstance(self.standardize, bool):
+            raise ConfigError("standardize", "must be true or false")
+
+
+@dataclass(frozen=True)
+class ModelConfig(_Serializable):
+    """The model: ``hidden=()`` is the article's single sigmoid neuron.
+
+    ``hidden`` gives the neurons of each hidden layer (0 to 6 layers of 1 to 8); ``activation`` is
+    the hidden layers' activation; the output is a sigmoid with log loss (``classification``) or
+    linear with mean squared error (``regression``). ``init`` picks the initial weights, drawn with
+    ``init_seed``. ``feature_map`` lists the inputs built from 2-D data (``x1``, ``x2``, ``x1^2``...);
+    ``None`` uses the data's own features unchanged.
+    """
+
+    problem: Literal["classification", "regression"] = "classification"
+    hidden: tuple[int, ...] = ()
+    activation: str = "tanh"
+    init: str = "zeros"
+    init_seed: int = 0
+    feature_map: tuple[str, ...] | None = None
+
+    def validate(self) -> None:
+        """Raise ``ConfigError`` naming the first invalid field."""
+        _check_choice("problem", self.problem, PROBLEMS)
+        if not isinstance(self.hidden, tuple) or len(self.hidden) > MAX_HIDDEN_LAYERS:
+            raise ConfigError("hidden", f"at most {MAX_HIDDEN_LAYERS} hidden layers")
+        for width in self.hidden:
+            _check_int("hidden", width, 1, MAX_NEURONS)
+        _check_choice("activation", self.activation, ACTIVATIONS)
+        _check_choice("init", self.init, INITS)
+        _check_int("init_seed", self.init_seed, 0, MAX_SEED)
+        if self.feature_map is not None:
+            if not self.feature_map:
+                raise ConfigError("feature_map", "choose at least one input feature")
+            for f in self.feature_map:
+                _check_choice("feature_map", f, FEATURE_MAPS)
+            if len(set(self.feature_map)) != len(self.feature_map):
+                raise ConfigError("feature_map", "each input feature may appear once")
+
+
+@dataclass(frozen=True)
+class TrainConfig(_Serializable):
+    """How the model is trained.
+
+    Gradient descent (``gd``), ``momentum`` or ``adam`` with learning rate ``lr`` for
+    ``iterations`` updates; ``batch_size=None`` is full-batch (the article), otherwise mini-batches
+    shuffled with ``seed``. ``l1``/``l2`` add a penalty ``l1*sum|W| + l2/2*sum W^2`` on the weights
+    (not biases). Training stops early when the cost reaches ``target_cost`` or, with
+    ``early_stop=k``, when the test cost has not improved for ``k`` evaluations. The test cost is
+    measured every ``test_every`` iterations (``None``: about 200 times a run). ``dtype`` is the compute precision.
+    """
+
+    lr: float = 0.1
+    iterations: int = 2000
+    dtype: Literal["float64", "float32"] = "float64"
+    optimizer: Literal["gd", "momentum", "adam"] = "gd"
+    batch_size: int | None = None
+    l1: float = 0.0
+    l2: float = 0.0
+    target_cost: float | None = None
+    early_stop: int | None = None
+    test_every: int | None = None
+    seed: int = 0
+
+    def validate(self) -> None:
+        """Raise ``ConfigError`` naming the first invalid field."""
+        _check_float("lr", self.lr, 0.0, MAX_LR, lo_open=True)
+        _check_int("iterations", self.iterations, 1, MAX_ITERATIONS)
+        _check_choice("dtype", self.dtype, DTYPES)
+        _check_choice("optimizer", self.optimizer, OPTIMIZERS)
+        if self.batch_size is not None:
+            _check_int("batch_size", self.batch_size, 1, MAX_SAMPLES)
+        _check_float("l1", self.l1, 0.0, 1e3)
+        _check_float("l2", self.l2, 0.0, 1e3)
+        if self.target_cost is not None:
+            _check_float("target_cost", self.target_cost, 0.0, 1e300)
+        if self.early_stop is not None:
+            _check_int("early_stop", self.early_stop, 1, 1_000_000)
+        if self.test_every is not None:
+            _check_int("test_every", self.test_every, 1, MAX_ITERATIONS)
+        _check_int("seed", self.seed, 0, MAX_SEED)

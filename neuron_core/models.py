@@ -1,0 +1,116 @@
+"""The model protocol the trainer drives, and ``build_model`` which picks the implementation.
+
+A model owns its parameters and knows its math (``predict_proba``, ``cost``); a *stepper* is the
+fast training loop for one model, one data set and one training config, made by
+``model.make_stepper``. Steppers keep their own working copy of the parameters (in the training
+dtype, possibly transformed for speed) and write them back with ``sync``.
+"""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+import numpy as np
+from numpy.typing import NDArray
+
+from .config import ModelConfig, TrainConfig
+from .errors import ConfigError
+from .neuron import NeuronStepper, SingleNeuron
+
+F64 = NDArray[np.float64]
+
+
+class Stepper(Protocol):
+    """A running optimisation of one model on one training set."""
+
+    def run(self, costs: F64, k: int) -> int:
+        """Run up to ``k`` iterations writing each cost into ``costs[j]``; return how many ran
+        (fewer means the next cost was not finite; the parameters are the last finite ones)."""
+        ...
+
+    def set_config(self, cfg: TrainConfig) -> None:
+        """Apply a changed training config (learning rate, regularisation...) from now on."""
+        ...
+
+    def sync(self) -> None:
+        """Write the stepper's current parameters back into its model (float64)."""
+        ...
+
+
+class Model(Protocol):
+    """What the trainer and the UI need from a model; X is (n_features, m), outputs (1, m)."""
+
+    problem: str
+
+    def predict_proba(self, X: NDArray[np.floating]) -> F64:
+        """Probability of class 1 (classification) or the predicted value (regression), (1, m)."""
+        ...
+
+    def predict(self, X: NDArray[np.floating]) -> F64:
+        """Predicted class 0/1 (classification) or value (regression), shape (1, m)."""
+        ...
+
+    def cost(self, X: NDArray[np.floating], Y: NDArray[np.floating]) -> float:
+        """Mean loss over the m samples (log loss, or mean squared error for regression)."""
+        ...
+
+    def get_params(self) -> list[F64]:
+        """Copies of every parameter array, in a fixed order."""
+        ...
+
+    def set_params(self, params: list[F64]) -> None:
+        """Replace every parameter array (shapes must match ``get_params``)."""
+        ...
+
+    def make_stepper(self, X: NDArray[np.floating], Y: F64, cfg: TrainConfig) -> Stepper:
+        """A fast training loop over X (n, m), Y (1, m) with ``cfg``."""
+        ...
+
+
+class _NeuronGD:
+    """Adapts ``NeuronStepper`` (plain full-batch gradient descent) to the ``Stepper`` protocol."""
+
+    def __init__(self, model: NeuronModel, X: NDArray[np.floating], Y: F64, cfg: TrainConfig):
+        self.model = model
+        self.inner = NeuronStepper(X, Y, model.w, model.b, cfg.lr, cfg.dtype)
+
+    def run(self, costs: F64, k: int) -> int:
+        return self.inner.run(costs, k)
+
+    def set_config(self, cfg: TrainConfig) -> None:
+        self.inner.set_lr(cfg.lr)
+
+    def sync(self) -> None:
+        self.model.w, self.model.b = self.inner.params()
+
+
+class NeuronModel(SingleNeuron):
+    """``SingleNeuron`` as a ``Model``: classification, full-batch gradient descent."""
+
+    problem = "classification"
+
+    def make_stepper(self, X: NDArray[np.floating], Y: F64, cfg: TrainConfig) -> Stepper:
+        """Full-batch gradient descent with ``cfg.lr`` in ``cfg.dtype``."""
+        return _NeuronGD(self, X, Y, cfg)
+
+
+def uses_fast_neuron(model_cfg: ModelConfig, train_cfg: TrainConfig) -> bool:
+    """True when the run is the article's setting: one neuron, classification, full-batch plain GD
+    with zero init and no regularisation; that case has a dedicated fast stepper."""
+    return (
+        model_cfg.hidden == ()
+        and model_cfg.problem == "classification"
+        and model_cfg.init == "zeros"
+        and train_cfg.optimizer == "gd"
+        and train_cfg.batch_size is None
+        and train_cfg.l1 == 0.0
+        and train_cfg.l2 == 0.0
+    )
+
+
+def build_model(model_cfg: ModelConfig, n_inputs: int, train_cfg: TrainConfig) -> Model:
+    """The model for ``model_cfg`` with ``n_inputs`` inputs, initialised as configured."""
+    model_cfg.validate()
+    if uses_fast_neuron(model_cfg, train_cfg):
+        return NeuronModel(n_inputs)
+    raise ConfigError("hidden", "this model needs the network engine")

@@ -1,0 +1,261 @@
+"""The training loop: runs a model's stepper in chunks, records history, stops on request.
+
+``Trainer`` is used the same way by the CLI (``run()`` to the end) and by the app (``run(stop)``
+in a worker thread, ``step(1)`` while paused, ``set_train_config`` between runs). It never calls
+back into the UI: readers poll ``history``, ``iteration``, ``status`` and ``snapshot()``.
+
+Every iteration's training cost goes into a preallocated ``History``; the test cost is measured
+every ``test_every`` iterations (and at the end). A non-finite cost stops the run as
+``diverged`` and keeps the last finite parameters. The same configs and seeds always give
+bit-identical histories: nothing here draws random numbers except through the configs' seeds.
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+import time
+from dataclasses import dataclass, replace
+from typing import Literal
+
+import numpy as np
+from numpy.typing import NDArray
+
+from .config import ModelConfig, TrainConfig
+from .datasets import Dataset
+from .features import expand
+from .history import History
+from .models import Model, Stepper, build_model
+
+F64 = NDArray[np.float64]
+Status = Literal[
+    "ready", "running", "paused", "completed", "diverged", "target_reached", "early_stopped"
+]
+# Statuses after which ``run`` does nothing until the config changes or the run is reset.
+FINISHED: frozenset[str] = frozenset({"completed", "diverged", "target_reached", "early_stopped"})
+
+
+def auto_test_every(iterations: int) -> int:
+    """Default test-cost interval: about 200 measurements per run, never more often than every
+    10 iterations (measuring costs a forward pass over the test set)."""
+    return max(10, iterations // 200)
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """A consistent copy of the trainer's state for another thread: parameters (copies), the
+    iteration they belong to, and the status."""
+
+    params: list[F64]
+    iteration: int
+    status: Status
+    reason: str
+
+
+class Trainer:
+    """Trains ``model`` on ``data`` with ``train_cfg``; see the module docstring."""
+
+    def __init__(
+        self,
+        data: Dataset,
+        model_cfg: ModelConfig,
+        train_cfg: TrainConfig,
+        *,
+        history: History | None = None,
+        params: list[F64] | None = None,
+    ) -> None:
+        model_cfg.validate()
+        train_cfg.validate()
+        self.data = data
+        self.model_cfg = model_cfg
+        self.train_cfg = train_cfg
+        self.X_train = expand(data.X_train, model_cfg.feature_map)
+        self.X_test = expand(data.X_test, model_cfg.feature_map)
+        self.model: Model = build_model(model_cfg, self.X_train.shape[0], train_cfg)
+        self.initial_params = self.model.get_params()
+        if params is not None:
+            self.model.set_params(params)
+        self.history = history if history is not None else History(train_cfg.iterations)
+        self.history.reserve(train_cfg.iterations)
+        self.status: Status = "ready" if self.history.n == 0 else "paused"
+        self.reason = ""
+        self.seconds = 0.0  # wall time spent inside run()/step()
+        self._best_test = math.inf
+        self._since_best = 0
+        self._stepper: Stepper = self.model.make_stepper(self.X_train, data.Y_train, train_cfg)
+        self._snapshot = Snapshot(self.model.get_params(), self.history.n, self.status, "")
+        if self.history.n >= train_cfg.iterations:
+            self.status = "completed"
+
+    # -- reading ---------------------------------------------------------------------------
+    @property
+    def iteration(self) -> int:
+        """Number of iterations done (= training costs recorded)."""
+        return self.history.n
+
+    @property
+    def test_every(self) -> int:
+        """Iterations between test-cost measurements."""
+        return self.train_cfg.test_every or auto_test_every(self.train_cfg.iterations)
+
+    def snapshot(self) -> Snapshot:
+        """The latest consistent state (updated after every chunk); safe from any thread."""
+        return self._snapshot
+
+    def test_cost(self) -> float:
+        """Cost of the current parameters on the test set."""
+        return self.model.cost(self.X_test, self.data.Y_test)
+
+    # -- changing --------------------------------------------------------------------------
+    def set_train_config(self, cfg: TrainConfig) -> None:
+        """Apply a new training config to the continued run (call while not running).
+
+        A new dtype, optimizer or batch size rebuilds the stepper from the current parameters;
+        more iterations reopen a completed run.
+        """
+        cfg.validate()
+        old = self.train_cfg
+        self.train_cfg = cfg
+        self.history.reserve(cfg.iterations)
+        rebuild = (old.dtype, old.optimizer, old.batch_size, old.seed) != (
+            cfg.dtype,
+            cfg.optimizer,
+            cfg.batch_size,
+            cfg.seed,
+        )
+        if rebuild or (old.l1, old.l2) != (cfg.l1, cfg.l2):
+            self._stepper.sync()
+            self.model = self._rebuild_model()
+            self._stepper = self.model.make_stepper(self.X_train, self.data.Y_train, cfg)
+        else:
+            self._stepper.set_config(cfg)
+        if self.status in FINISHED and self.status != "diverged":
+            self.status = "paused" if self.history.n < cfg.iterations else "completed"
+        if self.status == "completed" and self.history.n < cfg.iterations:
+            self.status = "paused"
+        self._publish()
+
+    def _rebuild_model(self) -> Model:
+        params = self.model.get_params()
+        model = build_model(self.model_cfg, self.X_train.shape[0], self.train_cfg)
+        model.set_params(params)
+        return model
+
+    def reset(self) -> None:
+        """Back to the initial parameters (the same ones as at the start) and an empty history."""
+        self.model = build_model(self.model_cfg, self.X_train.shape[0], self.train_cfg)
+        self.model.set_params([p.copy() for p in self.initial_params])
+        self._stepper = self.model.make_stepper(self.X_train, self.data.Y_train, self.train_cfg)
+        self.history.truncate(0)
+        self.status = "ready"
+        self.reason = ""
+        self.seconds = 0.0
+        self._best_test = math.inf
+        self._since_best = 0
+        self._publish()
+
+    # -- running ---------------------------------------------------------------------------
+    def step(self, k: int = 1) -> Status:
+        """Run exactly ``k`` more iterations (or fewer if the run ends), then pause."""
+        if self.status in FINISHED:
+            return self.status
+        target = min(self.history.n + k, self.train_cfg.iterations)
+        status = self._run_until(target, None)
+        if status == "running":
+            status = "completed" if self.history.n >= self.train_cfg.iterations else "paused"
+            self.status = status
+            self._publish()
+        return status
+
+    def run(self, stop: threading.Event | None = None) -> Status:
+        """Run until the iteration limit, a stop condition, divergence, or ``stop`` is set
+        (then the status is ``paused``). Returns the final status."""
+        if self.status in FINISHED:
+            return self.status
+        status = self._run_until(self.train_cfg.iterations, stop)
+        if status == "running":
+            self.status = "completed"
+            self._publish()
+        return self.status
+
+    def _run_until(self, target: int, stop: threading.Event | None) -> Status:
+        self.status = "running"
+        self.reason = ""
+        self._publish()
+        every = self.test_every
+        cfg = self.train_cfg
+        hist = self.history
+        hist.reserve(target)
+        t0 = time.perf_counter()
+        try:
+            while hist.n < target:
+                if stop is not None and stop.is_set():
+                    self.status = "paused"
+                    return self.status
+                # Chunks end on test-cost boundaries so the test cost is measured on schedule.
+                k = min(target - hist.n, every - hist.n % every)
+                done = self._stepper.run(hist.free_slots(), k)
+                hist.commit(done)
+                self._stepper.sync()
+                if done < k:
+                    self.status = "diverged"
+                    self.reason = (
+                        f"the cost became infinite or NaN at iteration {hist.n:,}; the learning "
+                        f"rate {cfg.lr:g} is probably too high. Parameters kept from the last "
+                        "finite step."
+                    )
+                    self._record_test()
+                    return self.status
+                if hist.n % every == 0 or hist.n == cfg.iterations:
+                    stopped = self._record_test()
+                    if stopped:
+                        return self.status
+                if cfg.target_cost is not None and hist.costs[hist.n - 1] <= cfg.target_cost:
+                    self.status = "target_reached"
+                    self.reason = (
+                        f"the cost {hist.costs[hist.n - 1]:.6g} reached the target "
+                        f"{cfg.target_cost:g} at iteration {hist.n:,}"
+                    )
+                    self._record_test()
+                    return self.status
+                self._publish()
+            return self.status
+        finally:
+            self.seconds += time.perf_counter() - t0
+            self._publish()
+
+    def _record_test(self) -> bool:
+        """Measure and record the test cost now; True if early stopping ended the run."""
+        hist = self.history
+        n_iters, _ = hist.test()
+        if hist.n_test and int(n_iters[-1]) == hist.n:
+            return False
+        tc = self.test_cost()
+        if not math.isfinite(tc):
+            return False
+        hist.add_test(hist.n, tc)
+        patience = self.train_cfg.early_stop
+        if patience is None:
+            return False
+        if tc < self._best_test - 1e-12:
+            self._best_test = tc
+            self._since_best = 0
+            return False
+        self._since_best += 1
+        if self._since_best >= patience:
+            self.status = "early_stopped"
+            self.reason = (
+                f"the test cost has not improved for {patience} measurements "
+                f"(best {self._best_test:.6g}); stopped at iteration {hist.n:,}"
+            )
+            return True
+        return False
+
+    def _publish(self) -> None:
+        self._snapshot = Snapshot(self.model.get_params(), self.history.n, self.status, self.reason)
+
+    def with_config(self, **changes: object) -> TrainConfig:
+        """A copy of the training config with ``changes`` applied (validated)."""
+        cfg = replace(self.train_cfg, **changes)  # type: ignore[arg-type]
+        cfg.validate()
+        return cfg

@@ -45,9 +45,7 @@ def _check_int(field: str, value: object, lo: int, hi: int) -> None:
         raise ConfigError(field, f"must be at most {hi:,}, got {value:,}")
 
 
-def _check_float(
-    field: str, value: object, lo: float, hi: float, *, lo_open: bool = False
-) -> None:
+def _check_float(field: str, value: object, lo: float, hi: float, *, lo_open: bool = False) -> None:
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise ConfigError(field, f"must be a number, got {value!r}")
     v = float(value)
@@ -78,9 +76,7 @@ class _Serializable:
     def from_dict(cls, data: dict[str, Any]) -> Any:
         """Build from a dict, ignoring unknown keys (forward compatible) and converting lists."""
         known = {f.name for f in fields(cls)}  # type: ignore[arg-type]
-        kwargs = {
-            k: tuple(v) if isinstance(v, list) else v for k, v in data.items() if k in known
-        }
+        kwargs = {k: tuple(v) if isinstance(v, list) else v for k, v in data.items() if k in known}
         obj = cls(**kwargs)
         obj.validate()  # type: ignore[attr-defined]
         return obj
@@ -143,8 +139,8 @@ class ModelConfig(_Serializable):
     ``hidden`` gives the neurons of each hidden layer (0 to 6 layers of 1 to 8); ``activation`` is
     the hidden layers' activation; the output is a sigmoid with log loss (``classification``) or
     linear with mean squared error (``regression``). ``init`` picks the initial weights, drawn with
-    ``init_seed``. ``feature_map`` lists the inputs built from 2-D data (``x1``, ``x2``, ``x1^2``...);
-    ``None`` uses the data's own features unchanged.
+    ``init_seed``. ``feature_map`` lists the inputs built from 2-D data (``x1``, ``x2``,
+    ``x1^2``...); ``None`` uses the data's own features unchanged.
     """
 
     problem: Literal["classification", "regression"] = "classification"
@@ -182,7 +178,8 @@ class TrainConfig(_Serializable):
     shuffled with ``seed``. ``l1``/``l2`` add a penalty ``l1*sum|W| + l2/2*sum W^2`` on the weights
     (not biases). Training stops early when the cost reaches ``target_cost`` or, with
     ``early_stop=k``, when the test cost has not improved for ``k`` evaluations. The test cost is
-    measured every ``test_every`` iterations (``None``: about 200 times a run). ``dtype`` is the compute precision.
+    measured every ``test_every`` iterations (``None``: about 200 times a run). ``dtype`` is the
+    compute precision.
     """
 
     lr: float = 0.1

@@ -31,12 +31,12 @@ def expand(X: NDArray[np.floating], feature_map: tuple[str, ...] | None) -> F64:
     ``None`` returns X unchanged (as float64). Raises ``ValueError`` when a map is given for data
     that is not 2-D, since the named features are defined on ``(x1, x2)`` only.
     """
-    X = np.ascontiguousarray(X, dtype=np.float64)
+    X64: F64 = np.ascontiguousarray(X, dtype=np.float64)
     if feature_map is None:
-        return X
-    if X.shape[0] != 2:
-        raise ValueError(f"input features need 2-D data (x1, x2); this data has {X.shape[0]}")
-    a, b = X[0], X[1]
+        return X64
+    if X64.shape[0] != 2:
+        raise ValueError(f"input features need 2-D data (x1, x2); this data has {X64.shape[0]}")
+    a, b = X64[0], X64[1]
     return np.ascontiguousarray(np.stack([_MAKERS[name](a, b) for name in feature_map]))
 
 

@@ -11,22 +11,27 @@ which is exact algebra, never takes ``log(0)`` and never overflows (``exp`` only
 
 from __future__ import annotations
 
+from typing import Any, TypeVar
+
 import numpy as np
 from numpy.typing import NDArray
 
-FloatArray = NDArray[np.floating]
+FloatArray = NDArray[np.floating[Any]]
+# Keeps the precision of the input: float32 in, float32 out.
+A = TypeVar("A", bound=NDArray[np.floating[Any]])
 
 
-def sigmoid(z: FloatArray) -> FloatArray:
+def sigmoid(z: A) -> A:
     """Logistic function ``1/(1+exp(-z))``, elementwise, any shape, without overflow.
 
     Uses ``0.5 + 0.5*tanh(z/2)``: the same function, one transcendental call, and ``tanh``
     saturates cleanly to +-1 instead of overflowing like ``exp(-z)`` for very negative ``z``.
     """
-    out = np.multiply(z, 0.5)
+    out: A = np.empty_like(z)  # same dtype and shape as z
+    np.multiply(z, 0.5, out=out)
     np.tanh(out, out=out)
-    out *= 0.5
-    out += 0.5
+    np.multiply(out, 0.5, out=out)
+    np.add(out, 0.5, out=out)
     return out
 
 

@@ -210,11 +210,11 @@ class Trainer:
                     stopped = self._record_test()
                     if stopped:
                         return self.status
-                if cfg.target_cost is not None and hist.costs[hist.n - 1] <= cfg.target_cost:
+                if cfg.target_cost is not None and self._target_hit(hist.n - done, cfg.target_cost):
                     self.status = "target_reached"
                     self.reason = (
                         f"the cost {hist.costs[hist.n - 1]:.6g} reached the target "
-                        f"{cfg.target_cost:g} at iteration {hist.n:,}"
+                        f"{cfg.target_cost:g} at iteration {hist.n - 1:,}"
                     )
                     self._record_test()
                     return self.status
@@ -223,6 +223,26 @@ class Trainer:
         finally:
             self.seconds += time.perf_counter() - t0
             self._publish()
+
+    def _target_hit(self, start: int, target: float) -> bool:
+        """True if a cost of the chunk that began at ``start`` reached ``target``.
+
+        The run must stop right at the first such iteration, but the chunk ran past it: replay
+        the chunk from its starting parameters (published in the snapshot) up to that iteration.
+        Training is deterministic, so the replay gives the same costs bit for bit.
+        """
+        hist = self.history
+        hits = np.flatnonzero(hist.costs[start : hist.n] <= target)
+        if hits.size == 0:
+            return False
+        stop_at = start + int(hits[0]) + 1
+        if stop_at < hist.n:
+            self.model.set_params(self._snapshot.params)
+            hist.truncate(start)
+            self._stepper = self.model.make_stepper(self.X_train, self.data.Y_train, self.train_cfg)
+            hist.commit(self._stepper.run(hist.free_slots(), stop_at - start))
+            self._stepper.sync()
+        return True
 
     def _record_test(self) -> bool:
         """Measure and record the test cost now; True if early stopping ended the run."""

@@ -4,6 +4,12 @@ A model owns its parameters and knows its math (``predict_proba``, ``cost``); a 
 fast training loop for one model, one data set and one training config, made by
 ``model.make_stepper``. Steppers keep their own working copy of the parameters (in the training
 dtype, possibly transformed for speed) and write them back with ``sync``.
+
+Two implementations: ``NeuronModel`` (the article's single neuron with its dedicated fast
+full-batch gradient descent) for exactly the article's setting, and ``network.Network`` for
+everything else (hidden layers, regression, other optimizers, mini-batches, regularisation,
+non-zero init). A network without hidden layers is the same neuron, so a run can move between
+the two when its training config changes: both accept each other's parameter layout.
 """
 
 from __future__ import annotations
@@ -14,7 +20,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from .config import ModelConfig, TrainConfig
-from .errors import ConfigError
+from .network import Network
 from .neuron import NeuronStepper, SingleNeuron
 
 F64 = NDArray[np.float64]
@@ -51,11 +57,18 @@ class Model(Protocol):
         ...
 
     def cost(self, X: NDArray[np.floating], Y: NDArray[np.floating]) -> float:
-        """Mean loss over the m samples (log loss, or mean squared error for regression)."""
+        """Mean loss over the m samples (log loss, or mean squared error for regression); the
+        data loss only, without any regularisation penalty."""
+        ...
+
+    def layer_outputs(self, X: NDArray[np.floating]) -> list[F64]:
+        """Output of every layer for X (n, m): hidden activations (n_l, m), then the output
+        ``predict_proba(X)`` (1, m) last."""
         ...
 
     def get_params(self) -> list[F64]:
-        """Copies of every parameter array, in a fixed order."""
+        """Copies of every parameter array, in a fixed order (``[W1, b1, W2, b2, ...]``; the
+        single neuron gives ``[w (n, 1), b (1, 1)]``)."""
         ...
 
     def set_params(self, params: list[F64]) -> None:
@@ -93,6 +106,19 @@ class NeuronModel(SingleNeuron):
         """Full-batch gradient descent with ``cfg.lr`` in ``cfg.dtype``."""
         return _NeuronGD(self, X, Y, cfg)
 
+    def layer_outputs(self, X: NDArray[np.floating]) -> list[F64]:
+        """The only layer is the output: ``[predict_proba(X) (1, m)]``."""
+        return [self.predict_proba(X)]
+
+    def set_params(self, params: list[F64]) -> None:
+        """Set ``[w (n, 1), b (1, 1)]``; a network's ``[W1 (1, n), b1 (1, 1)]`` is accepted too."""
+        if len(params) != 2:
+            raise ValueError(f"expected 2 parameter arrays (w, b), got {len(params)}")
+        w, b = params
+        if w.size == self.n_features and w.shape != (self.n_features, 1):
+            w = np.asarray(w, dtype=np.float64).reshape(self.n_features, 1)
+        super().set_params([w, b])
+
 
 def uses_fast_neuron(model_cfg: ModelConfig, train_cfg: TrainConfig) -> bool:
     """True when the run is the article's setting: one neuron, classification, full-batch plain GD
@@ -109,8 +135,9 @@ def uses_fast_neuron(model_cfg: ModelConfig, train_cfg: TrainConfig) -> bool:
 
 
 def build_model(model_cfg: ModelConfig, n_inputs: int, train_cfg: TrainConfig) -> Model:
-    """The model for ``model_cfg`` with ``n_inputs`` inputs, initialised as configured."""
+    """The model for ``model_cfg`` with ``n_inputs`` inputs, initialised as configured:
+    ``NeuronModel`` when ``uses_fast_neuron`` holds, a ``network.Network`` otherwise."""
     model_cfg.validate()
     if uses_fast_neuron(model_cfg, train_cfg):
         return NeuronModel(n_inputs)
-    raise ConfigError("hidden", "this model needs the network engine")
+    return Network.from_config(model_cfg, n_inputs)

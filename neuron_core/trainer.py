@@ -25,7 +25,7 @@ from .config import ModelConfig, TrainConfig
 from .datasets import Dataset
 from .features import expand
 from .history import History
-from .models import Model, Stepper, build_model
+from .models import Model, Stepper, build_model, uses_fast_neuron
 
 F64 = NDArray[np.float64]
 Status = Literal[
@@ -117,13 +117,15 @@ class Trainer:
         old = self.train_cfg
         self.train_cfg = cfg
         self.history.reserve(cfg.iterations)
+        # A new precision, optimizer, batching or engine (fast neuron <-> network) needs a new
+        # stepper; learning rate and regularisation changes apply to the running one.
         rebuild = (old.dtype, old.optimizer, old.batch_size, old.seed) != (
             cfg.dtype,
             cfg.optimizer,
             cfg.batch_size,
             cfg.seed,
-        )
-        if rebuild or (old.l1, old.l2) != (cfg.l1, cfg.l2):
+        ) or uses_fast_neuron(self.model_cfg, old) != uses_fast_neuron(self.model_cfg, cfg)
+        if rebuild:
             self._stepper.sync()
             self.model = self._rebuild_model()
             self._stepper = self.model.make_stepper(self.X_train, self.data.Y_train, cfg)
@@ -138,6 +140,12 @@ class Trainer:
     def _rebuild_model(self) -> Model:
         params = self.model.get_params()
         model = build_model(self.model_cfg, self.X_train.shape[0], self.train_cfg)
+        model.set_params(params)
+        # The fast single neuron and a network without hidden layers lay out the same numbers
+        # differently ([w (n,1), b] vs [W1 (1,n), b1]); keep the initial parameters in the layout
+        # of the model now in use so reset and save see one consistent layout.
+        model.set_params([p.copy() for p in self.initial_params])
+        self.initial_params = model.get_params()
         model.set_params(params)
         return model
 

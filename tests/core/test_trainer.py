@@ -110,3 +110,22 @@ def test_divergence_stops_and_keeps_last_finite_parameters() -> None:
     assert all(np.all(np.isfinite(p)) for p in trainer.model.get_params())
     assert math.isfinite(trainer.history.train()[-1])
     assert trainer.run() == "diverged"  # finished runs do not restart by themselves
+
+
+def test_switching_optimizer_mid_run_keeps_parameters_and_stays_saveable(
+    data: Dataset, tmp_path: pytest.TempPathFactory
+) -> None:
+    from neuron_core.store import load_run, record_from_trainer, save_run
+
+    trainer = Trainer(data, ModelConfig(), TrainConfig(iterations=400))
+    trainer.step(200)
+    before = trainer.model.get_params()
+    trainer.set_train_config(TrainConfig(iterations=400, optimizer="adam", lr=0.01))
+    after = trainer.model.get_params()
+    np.testing.assert_allclose(np.ravel(after[0]), np.ravel(before[0]))
+    assert trainer.run() == "completed"
+    path = tmp_path / "run.npz"  # type: ignore[operator]
+    save_run(path, record_from_trainer(trainer, DataConfig(samples=500, test_samples=300)))
+    assert load_run(path).history.n == 400
+    trainer.reset()
+    assert trainer.run() == "completed"

@@ -3,7 +3,8 @@
 A model owns its parameters and knows its math (``predict_proba``, ``cost``); a *stepper* is the
 fast training loop for one model, one data set and one training config, made by
 ``model.make_stepper``. Steppers keep their own working copy of the parameters (in the training
-dtype, possibly transformed for speed) and write them back with ``sync``.
+dtype, possibly transformed for speed) and write them back with ``sync``; ``state``/``set_state``
+carry the rest of what a continued run needs (optimizer memory, mini-batch order) for saving.
 
 Two implementations: ``NeuronModel`` (the article's single neuron with its dedicated fast
 full-batch gradient descent) for exactly the article's setting, and ``network.Network`` for
@@ -14,7 +15,8 @@ the two when its training config changes: both accept each other's parameter lay
 
 from __future__ import annotations
 
-from typing import Protocol
+from collections.abc import Mapping
+from typing import Any, Protocol
 
 import numpy as np
 from numpy.typing import NDArray
@@ -40,6 +42,17 @@ class Stepper(Protocol):
 
     def sync(self) -> None:
         """Write the stepper's current parameters back into its model (float64)."""
+        ...
+
+    def state(self) -> dict[str, NDArray[Any]]:
+        """Copies of everything besides the parameters and the config that the next
+        iterations depend on (optimizer memory, step count, mini-batch order), as named 1-D
+        float64 or int64 arrays; empty when there is none."""
+        ...
+
+    def set_state(self, state: Mapping[str, NDArray[Any]]) -> None:
+        """Continue from ``state()`` of a stepper built with the same model shape, data and
+        config; an empty mapping keeps the fresh state. ``ValueError`` if it does not fit."""
         ...
 
 
@@ -95,6 +108,17 @@ class _NeuronGD:
 
     def sync(self) -> None:
         self.model.w, self.model.b = self.inner.params()
+
+    def state(self) -> dict[str, NDArray[Any]]:
+        # Plain gradient descent remembers nothing between steps but the parameters.
+        return {}
+
+    def set_state(self, state: Mapping[str, NDArray[Any]]) -> None:
+        if state:
+            raise ValueError(
+                f"full-batch gradient descent of one neuron has no training state; got "
+                f"entries {sorted(state)}"
+            )
 
 
 class NeuronModel(SingleNeuron):

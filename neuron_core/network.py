@@ -36,8 +36,9 @@ Costs (documented choices):
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -337,6 +338,41 @@ class Network:
 
 
 # ---------------------------------------------------------------------------------------------
+# The shuffling generator's state as numbers (the store reads arrays without pickle)
+# ---------------------------------------------------------------------------------------------
+
+_WORD = 1 << 32
+
+
+def _rng_words(state: Mapping[str, Any]) -> NDArray[np.int64]:
+    """A PCG64 ``bit_generator.state`` as 10 int64: the 128-bit ``state`` and ``inc`` as four
+    32-bit words each (least significant first), then ``has_uint32`` and ``uinteger``."""
+    inner = state["state"]
+    words = [(int(inner[key]) >> (32 * i)) % _WORD for key in ("state", "inc") for i in range(4)]
+    return np.array([*words, int(state["has_uint32"]), int(state["uinteger"])], dtype=np.int64)
+
+
+def _rng_state(words: NDArray[Any]) -> dict[str, Any]:
+    """The ``bit_generator.state`` dict encoded by ``_rng_words``; ``ValueError`` if invalid."""
+    w = np.asarray(words)
+    if w.shape != (10,) or w.dtype.kind not in "iu":
+        raise ValueError("the shuffle generator state must be 10 whole numbers")
+    vals = [int(v) for v in w]
+    if not all(0 <= v < _WORD for v in vals) or vals[8] not in (0, 1):
+        raise ValueError("the shuffle generator state is out of range")
+    state = sum(v << (32 * i) for i, v in enumerate(vals[0:4]))
+    inc = sum(v << (32 * i) for i, v in enumerate(vals[4:8]))
+    if inc % 2 == 0:  # PCG64's increment is always odd
+        raise ValueError("the shuffle generator state is invalid")
+    return {
+        "bit_generator": "PCG64",
+        "state": {"state": state, "inc": inc},
+        "has_uint32": vals[8],
+        "uinteger": vals[9],
+    }
+
+
+# ---------------------------------------------------------------------------------------------
 # The training loop
 # ---------------------------------------------------------------------------------------------
 
@@ -411,6 +447,8 @@ class NetworkStepper:
       restores the parameters of the previous iteration (copied before every update), whose
       cost was the last one recorded. The optimizer's state is not restored: a diverged run is
       over (the trainer only continues it after a reset, which builds a new stepper).
+    * ``state()``/``set_state()`` carry the optimizer's memory and the shuffling position, so a
+      stepper rebuilt from saved parameters continues bit for bit like the original.
     """
 
     def __init__(
@@ -466,6 +504,10 @@ class NetworkStepper:
         self._rng = np.random.default_rng(cfg.seed)
         self._perm = np.arange(self.m)
         self._pos = self.m  # forces a shuffle before the first mini-batch
+        # The generator's state just before the current epoch's permutation was drawn: drawing
+        # again from it gives the same permutation, so it (plus the position) is the whole
+        # shuffling state, without storing m indices.
+        self._epoch_rng: Mapping[str, Any] = self._rng.bit_generator.state
         # Full batch: the data is split once into contiguous column blocks in the training dtype
         # (no gather per step; one block of float64 data is the caller's array, not a copy).
         # Mini-batches: one converted copy, gathered from at every step.
@@ -513,6 +555,56 @@ class NetworkStepper:
         else:
             self._apply_rates(cfg)
 
+    # -- saving and restoring the loop's state -------------------------------------------------
+    def state(self) -> dict[str, NDArray[Any]]:
+        """Everything the next iterations depend on besides the parameters and the config.
+
+        ``opt_*``: the optimizer's step count and memory (``Optimizer.state``, flat float64).
+        Mini-batches add ``shuffle_pos`` (1,) int64, the position in the current epoch's
+        permutation (m: the epoch is used up), and ``shuffle_rng`` (10,) int64, the PCG64
+        generator's state before that permutation was drawn (``_rng_words``).
+        """
+        out = {f"opt_{k}": v for k, v in self._opt.state().items()}
+        if self.batch < self.m:
+            in_epoch = self._pos < self.m
+            rng = self._epoch_rng if in_epoch else self._rng.bit_generator.state
+            out["shuffle_rng"] = _rng_words(rng)
+            out["shuffle_pos"] = np.array([self._pos if in_epoch else self.m], dtype=np.int64)
+        return out
+
+    def set_state(self, state: Mapping[str, NDArray[Any]]) -> None:
+        """Continue from a ``state()`` taken from a stepper with the same model shape, data size
+        and config (dtype, optimizer, batch size); an empty mapping keeps the fresh state.
+
+        Raises ``ValueError`` when the entries do not fit this stepper (nothing is changed).
+        """
+        if not state:
+            return
+        opt = {k[4:]: v for k, v in state.items() if k.startswith("opt_")}
+        shuffle = {k: v for k, v in state.items() if not k.startswith("opt_")}
+        wanted = {"shuffle_rng", "shuffle_pos"} if self.batch < self.m else set()
+        if set(shuffle) != wanted:
+            raise ValueError(
+                f"the training state has entries {sorted(shuffle)} but this run (batch "
+                f"{self.batch} of {self.m}) needs {sorted(wanted)}"
+            )
+        rng: dict[str, Any] | None = None
+        pos = self.m
+        if wanted:
+            rng = _rng_state(shuffle["shuffle_rng"])
+            p = np.asarray(shuffle["shuffle_pos"])
+            if p.shape != (1,) or p.dtype.kind not in "iu" or not 0 <= int(p[0]) <= self.m:
+                raise ValueError(f"the shuffle position must be one number from 0 to {self.m}")
+            pos = int(p[0])
+        self._opt.set_state(opt)
+        if rng is not None:
+            self._rng.bit_generator.state = rng
+            self._perm = np.arange(self.m)
+            self._pos = self.m
+            if pos < self.m:  # redraw this epoch's permutation and go back to where it was
+                self._next_indices()
+                self._pos = pos
+
     def sync(self) -> None:
         """Write the current parameters back into the model (as float64)."""
         params: list[F64] = []
@@ -524,6 +616,7 @@ class NetworkStepper:
     def _next_indices(self) -> NDArray[np.intp]:
         """Column indices of the next mini-batch (a new permutation at each epoch start)."""
         if self._pos >= self.m:
+            self._epoch_rng = self._rng.bit_generator.state
             self._perm = self._rng.permutation(self.m)
             self._pos = 0
         idx = self._perm[self._pos : self._pos + self.batch]

@@ -13,13 +13,17 @@ gradients are left untouched. With ``t`` the step number (1, 2, ...)::
 
 The network's stepper keeps all its parameters in one flat vector, so in practice these loops
 run once per step over a single array.
+
+``state()``/``set_state()`` copy the optimizer's whole memory (step count, velocity, moments) out
+and back as flat float64/int64 arrays, so a saved run continues exactly where it stopped.
 """
 
 from __future__ import annotations
 
 import math
 from abc import ABC, abstractmethod
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -47,6 +51,51 @@ class Optimizer(ABC):
     def step(self, params: Sequence[FloatArray], grads: Sequence[FloatArray]) -> None:
         """Apply one update to every ``params[i]`` using ``grads[i]`` (same shapes)."""
 
+    def _slots(self) -> dict[str, list[FloatArray]]:
+        """The per-parameter memory by name (``velocity``, or ``m`` and ``v``); none for GD."""
+        return {}
+
+    def state(self) -> dict[str, NDArray[Any]]:
+        """A copy of everything the next steps depend on besides the parameters and ``lr``.
+
+        ``t`` is an int64 array (1,); every memory array ``params[i]``-shaped is given flattened
+        as float64 ``<slot>_<i>`` (a float32 value converts to float64 and back exactly).
+        """
+        out: dict[str, NDArray[Any]] = {"t": np.array([self.t], dtype=np.int64)}
+        for name, arrays in self._slots().items():
+            for i, a in enumerate(arrays):
+                out[f"{name}_{i}"] = a.astype(np.float64).reshape(-1)
+        return out
+
+    def set_state(self, state: Mapping[str, NDArray[Any]]) -> None:
+        """Restore a ``state()`` taken from an optimizer of the same kind on same-shaped params.
+
+        Raises ``ValueError`` (and changes nothing) when an entry is missing, extra, of the
+        wrong size or kind, or when ``t`` is negative.
+        """
+        slots = self._slots()
+        expected = {"t"} | {f"{n}_{i}" for n, arrays in slots.items() for i in range(len(arrays))}
+        if set(state) != expected:
+            raise ValueError(
+                f"optimizer state has entries {sorted(state)}, expected {sorted(expected)}"
+            )
+        t = np.asarray(state["t"])
+        if t.shape != (1,) or t.dtype.kind not in "iu" or int(t[0]) < 0:
+            raise ValueError("optimizer state 't' must be one non-negative whole number")
+        new: list[tuple[FloatArray, NDArray[Any]]] = []
+        for name, arrays in slots.items():
+            for i, a in enumerate(arrays):
+                src = np.asarray(state[f"{name}_{i}"])
+                if src.dtype.kind != "f" or src.shape != (a.size,):
+                    raise ValueError(
+                        f"optimizer state '{name}_{i}' must be {a.size} floats, got "
+                        f"{src.dtype} {src.shape}"
+                    )
+                new.append((a, src))
+        self.t = int(t[0])
+        for a, src in new:
+            a[...] = src.reshape(a.shape)
+
 
 class GradientDescent(Optimizer):
     """Plain gradient descent: ``p <- p - lr g``."""
@@ -69,6 +118,9 @@ class Momentum(Optimizer):
         super().__init__(params, lr)
         self.beta = float(beta)
         self.velocity = [np.zeros_like(p) for p in params]
+
+    def _slots(self) -> dict[str, list[FloatArray]]:
+        return {"velocity": self.velocity}
 
     def step(self, params: Sequence[FloatArray], grads: Sequence[FloatArray]) -> None:
         self.t += 1
@@ -101,6 +153,9 @@ class Adam(Optimizer):
         self.m = [np.zeros_like(p) for p in params]
         self.v = [np.zeros_like(p) for p in params]
         self._tmp2 = [np.empty_like(p) for p in params]
+
+    def _slots(self) -> dict[str, list[FloatArray]]:
+        return {"m": self.m, "v": self.v}
 
     def step(self, params: Sequence[FloatArray], grads: Sequence[FloatArray]) -> None:
         self.t += 1

@@ -8,7 +8,11 @@ The file is a NumPy ``.npz`` archive (a zip of ``.npy`` arrays, written uncompre
 * ``param_0 .. param_{k-1}``: the current parameters, float64, in ``model.get_params()`` order;
 * ``init_0 .. init_{k-1}``: the initial parameters (a reset after loading starts from them);
 * ``costs`` (n,) float64: the training cost of every iteration; ``test_iters`` (t,) int64 and
-  ``test_costs`` (t,) float64: the test cost measurements.
+  ``test_costs`` (t,) float64: the test cost measurements;
+* ``state_<name>``: the training loop's state (``Trainer.stepper_state``: optimizer moments and
+  step count, the mini-batch shuffling position), 1-D float64 or int64 arrays; the metadata's
+  ``stepper_state`` maps each ``<name>`` to its kind (``"f"`` or ``"i"``). Files written before
+  these entries existed have neither and load with a fresh optimizer state.
 
 Writing goes through ``atomic.atomic_write_bytes`` (a failed save never damages the previous
 file). Reading trusts nothing: arrays are read without pickle, every entry's size is checked
@@ -18,8 +22,8 @@ every value is checked (types, shapes, finiteness, the configs' ``validate()``).
 
 The data itself is not stored: generated data is drawn again from the config's seed, and a CSV
 file is read again and must have the same SHA-256 as when the run was saved (``rebuild_dataset``).
-Neither is the optimizer's internal state (momentum, Adam moments, mini-batch order): see
-``trainer_from_record``. Unknown extra entries are ignored, so a later format can add them.
+Unknown extra entries are ignored, so a later format can add them (as ``state_*`` were added
+without a new format version: an older reader ignores them and continues with a fresh optimizer).
 """
 
 from __future__ import annotations
@@ -33,9 +37,9 @@ import os
 import re
 import stat
 import zipfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any, cast
+from typing import Any
 
 import numpy as np
 import numpy.lib.format as npformat
@@ -48,7 +52,7 @@ from .datasets import load as load_dataset
 from .errors import ConfigError, DataError, StoreError
 from .history import History
 from .models import build_model
-from .trainer import FINISHED, Status, Trainer
+from .trainer import Trainer
 
 F64 = NDArray[np.float64]
 
@@ -75,6 +79,10 @@ _KINDS: dict[str, np.dtype[Any]] = {
     "u": np.dtype(np.uint8),
 }
 _SHA256 = re.compile(r"[0-9a-f]{64}")
+# Stepper state entries: a few per run (optimizer step count and memory, shuffling); names are
+# short identifiers so they make safe archive entry names.
+_MAX_STATE = 32
+_STATE_NAME = re.compile(r"[a-z][a-z0-9_]{0,39}")
 
 
 @dataclass(eq=False)
@@ -85,7 +93,9 @@ class RunRecord:
     (for the single neuron: ``[w (n, 1), b (1, 1)]``). ``history`` holds every training cost and
     the test-cost measurements. ``csv_sha256`` is the SHA-256 of the CSV file's bytes for CSV
     data (``None`` for generated data). ``feature_names`` are the data's input columns;
-    ``saved_at`` is an ISO 8601 UTC timestamp. ``eq=False``: arrays do not compare with ``==``.
+    ``saved_at`` is an ISO 8601 UTC timestamp. ``stepper_state`` is the training loop's state
+    (``Trainer.stepper_state``; empty: continue with a fresh optimizer). ``eq=False``: arrays do
+    not compare with ``==``.
     """
 
     data_cfg: DataConfig
@@ -100,6 +110,7 @@ class RunRecord:
     csv_sha256: str | None
     feature_names: tuple[str, ...]
     saved_at: str
+    stepper_state: dict[str, NDArray[Any]] = field(default_factory=dict)
 
 
 class _Invalid(Exception):
@@ -121,6 +132,31 @@ def _check_arrays(name: str, arrays: list[F64], like: list[F64] | None) -> None:
             )
         if not np.all(np.isfinite(p)):
             raise _Invalid(f"{name} {i} contains infinite or NaN values")
+
+
+def _state_kind(arr: object) -> str | None:
+    """``"f"`` for a 1-D float64 array, ``"i"`` for a 1-D int64 one, ``None`` otherwise."""
+    if not isinstance(arr, np.ndarray) or arr.ndim != 1:
+        return None
+    for kind, dtype in (("f", _KINDS["f"]), ("i", _KINDS["i"])):
+        if arr.dtype == dtype:
+            return kind
+    return None
+
+
+def _check_state(state: dict[str, NDArray[Any]]) -> None:
+    """Raise ``_Invalid`` unless ``state`` maps valid names to 1-D float64/int64 arrays with
+    finite floats (fitting the model is checked when the trainer is restored)."""
+    if not isinstance(state, dict) or len(state) > _MAX_STATE:
+        raise _Invalid("the training state is not a small set of named arrays")
+    for name, arr in state.items():
+        if not isinstance(name, str) or not _STATE_NAME.fullmatch(name):
+            raise _Invalid(f"invalid training state name {name!r}")
+        kind = _state_kind(arr)
+        if kind is None:
+            raise _Invalid(f"the training state {name!r} is not a 1-D float64 or int64 array")
+        if kind == "f" and not np.all(np.isfinite(arr)):
+            raise _Invalid(f"the training state {name!r} contains infinite or NaN values")
 
 
 def _check_shapes(params: list[F64], expected: list[tuple[int, ...]]) -> None:
@@ -178,6 +214,7 @@ def _check_record(r: RunRecord) -> None:
         raise _Invalid("the feature names are not all text")
     n_inputs = _n_inputs(r.model_cfg, len(r.feature_names))
     _check_shapes(r.params, _model_shapes(r.model_cfg, r.train_cfg, n_inputs))
+    _check_state(r.stepper_state)
 
     h = r.history
     costs = h.train()
@@ -238,6 +275,7 @@ def _meta(record: RunRecord) -> dict[str, Any]:
         "csv_sha256": record.csv_sha256,
         "feature_names": list(record.feature_names),
         "saved_at": record.saved_at,
+        "stepper_state": {name: _state_kind(a) for name, a in record.stepper_state.items()},
     }
 
 
@@ -259,6 +297,8 @@ def save_run(path: str | os.PathLike[str], record: RunRecord) -> None:
     arrays["costs"] = record.history.train()
     arrays["test_iters"] = iters
     arrays["test_costs"] = tcosts
+    for name, arr in record.stepper_state.items():
+        arrays[f"state_{name}"] = arr
     buf = io.BytesIO()
     np.savez(buf, allow_pickle=False, **arrays)
     atomic_write_bytes(shown, buf.getbuffer())
@@ -267,13 +307,21 @@ def save_run(path: str | os.PathLike[str], record: RunRecord) -> None:
 def record_from_trainer(trainer: Trainer, data_cfg: DataConfig) -> RunRecord:
     """Capture ``trainer`` (trained on the data of ``data_cfg``) as a ``RunRecord``.
 
-    Call it while the trainer is not running (paused or finished): the parameters and the history
-    are copied as they are. A ``running`` status is recorded as ``paused``, which is what the run
-    is when it is loaded again.
+    Call it while the trainer is not running (paused or finished): the parameters, the history
+    and the training loop's state are copied as they are. A ``running`` status is recorded as
+    ``paused``, which is what the run is when it is loaded again. The loop's state is left out
+    for a diverged run (it never continues; a reset starts afresh) and in the rare case that it
+    holds a non-finite value (float32 Adam moments can overflow): such a run loads with a fresh
+    optimizer state rather than not saving at all.
     """
     h = trainer.history
     iters, tcosts = h.test()
     status = "paused" if trainer.status == "running" else trainer.status
+    state = {} if status == "diverged" else trainer.stepper_state()
+    try:
+        _check_state(state)
+    except _Invalid:
+        state = {}
     return RunRecord(
         data_cfg=data_cfg,
         model_cfg=trainer.model_cfg,
@@ -287,6 +335,7 @@ def record_from_trainer(trainer: Trainer, data_cfg: DataConfig) -> RunRecord:
         csv_sha256=trainer.data.csv_sha256,
         feature_names=tuple(trainer.data.feature_names),
         saved_at=datetime.now(UTC).isoformat(timespec="seconds"),
+        stepper_state=state,
     )
 
 
@@ -400,6 +449,14 @@ def _read_record(zf: zipfile.ZipFile, shown: str) -> RunRecord:
         raise _Invalid("the test-cost entries have different lengths")
     names = _get(meta, "feature_names", list)
     sha = meta.get("csv_sha256")
+    kinds = meta.get("stepper_state", {})  # absent in files saved before it existed
+    if not isinstance(kinds, dict) or len(kinds) > _MAX_STATE:
+        raise _Invalid("the field 'stepper_state' is invalid")
+    state: dict[str, NDArray[Any]] = {}
+    for name, kind in kinds.items():
+        if not _STATE_NAME.fullmatch(name) or kind not in ("f", "i"):
+            raise _Invalid(f"the training state entry {name!r} is invalid")
+        state[name] = _read_array(zf, f"state_{name}", kind, 1)
     record = RunRecord(
         data_cfg=data_cfg,
         model_cfg=model_cfg,
@@ -413,6 +470,7 @@ def _read_record(zf: zipfile.ZipFile, shown: str) -> RunRecord:
         csv_sha256=sha if sha is None else _get(meta, "csv_sha256", str),
         feature_names=tuple(names),
         saved_at=_get(meta, "saved_at", str),
+        stepper_state=state,
     )
     _check_record(record)
     return record
@@ -531,12 +589,13 @@ def trainer_from_record(record: RunRecord, dataset: Dataset) -> Trainer:
     """A ``Trainer`` in the state the run was saved in, on ``dataset`` (``rebuild_dataset``).
 
     Restores the parameters, the history, the initial parameters (so ``reset`` starts where the
-    original run started), the status and reason of a finished run, the training time, and the
-    early-stopping count (replayed from the test costs). With full-batch gradient descent,
-    continuing it gives bit-identical costs to continuing the original trainer; the momentum and
-    Adam moments and the mini-batch shuffling position are not saved (the steppers do not expose
-    them), so those runs continue from the saved parameters with a fresh optimizer state.
-    Raises ``StoreError`` when the parameters do not fit the model built on this dataset.
+    original run started), the status and reason of a finished run, the training time, the
+    early-stopping count (replayed from the test costs) and the training loop's state (optimizer
+    moments and step count, mini-batch order; ``Trainer.restore``). Continuing it gives
+    bit-identical costs to continuing the original trainer, for every optimizer and batch size;
+    a file saved without the loop's state continues with a fresh optimizer. Raises
+    ``StoreError`` when the parameters or the loop's state do not fit the model built on this
+    dataset.
     """
     model_cfg, train_cfg = record.model_cfg, record.train_cfg
     try:
@@ -555,34 +614,13 @@ def trainer_from_record(record: RunRecord, dataset: Dataset) -> Trainer:
             history=History.from_arrays(record.history.train(), iters, tcosts),
             params=[p.copy() for p in record.params],
         )
+        trainer.restore(
+            initial_params=record.initial_params,
+            status=record.status,
+            reason=record.reason,
+            seconds=record.seconds,
+            stepper_state=record.stepper_state,
+        )
     except ValueError as exc:  # ConfigError too; e.g. regression targets for a classifier
         raise StoreError(f"cannot restore this run: {exc}") from None
-    # Trainer has no public way to restore these; they are plain attributes, set directly.
-    trainer.initial_params = [p.copy() for p in record.initial_params]
-    trainer.seconds = record.seconds
-    if record.status in FINISHED:
-        # The constructor derived "paused"/"completed" from the history; a finished run keeps
-        # its own ending (a diverged run stays diverged, with its reason).
-        trainer.status = cast(Status, record.status)
-        trainer.reason = record.reason
-    _replay_early_stopping(trainer, tcosts)
-    trainer._publish()  # refresh the snapshot the UI reads with the restored status
     return trainer
-
-
-def _replay_early_stopping(trainer: Trainer, test_costs: F64) -> None:
-    """Recompute the trainer's early-stopping state from the recorded test costs.
-
-    Mirrors ``Trainer._record_test``: the best test cost so far and the number of measurements
-    since it improved by more than 1e-12. Without this a loaded run would restart its patience.
-    """
-    if trainer.train_cfg.early_stop is None:
-        return
-    best, since = math.inf, 0
-    for tc in test_costs.tolist():
-        if tc < best - 1e-12:
-            best, since = tc, 0
-        else:
-            since += 1
-    trainer._best_test = best
-    trainer._since_best = since

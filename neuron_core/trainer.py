@@ -2,7 +2,9 @@
 
 ``Trainer`` is used the same way by the CLI (``run()`` to the end) and by the app (``run(stop)``
 in a worker thread, ``step(1)`` while paused, ``set_train_config`` between runs). It never calls
-back into the UI: readers poll ``history``, ``iteration``, ``status`` and ``snapshot()``.
+back into the UI: readers poll ``history``, ``iteration``, ``status`` and ``snapshot()``. The store
+saves a run from ``stepper_state()`` and the public attributes and brings it back with
+``restore``.
 
 Every iteration's training cost goes into a preallocated ``History``; the test cost is measured
 every ``test_every`` iterations (and at the end). A non-finite cost stops the run as
@@ -15,8 +17,9 @@ from __future__ import annotations
 import math
 import threading
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from typing import Literal
+from typing import Any, Literal, cast, get_args
 
 import numpy as np
 from numpy.typing import NDArray
@@ -106,12 +109,75 @@ class Trainer:
         """Cost of the current parameters on the test set."""
         return self.model.cost(self.X_test, self.data.Y_test)
 
+    def stepper_state(self) -> dict[str, NDArray[Any]]:
+        """The training loop's state besides the parameters (optimizer memory and step count,
+        mini-batch order) as named 1-D float64/int64 arrays, for saving (``Stepper.state``)."""
+        return self._stepper.state()
+
+    # -- restoring a saved run -------------------------------------------------------------
+    def restore(
+        self,
+        initial_params: list[F64],
+        status: str,
+        reason: str,
+        seconds: float,
+        stepper_state: Mapping[str, NDArray[Any]] | None = None,
+    ) -> None:
+        """Bring back the rest of a saved run, on a trainer built with its history and params.
+
+        ``initial_params`` become the start ``reset`` returns to (shapes as
+        ``model.get_params()``); a finished ``status`` (completed, diverged, target reached,
+        early stopped) is kept with its ``reason``, any other keeps the status the constructor
+        derived from the history; ``seconds`` is the training time so far; ``stepper_state``
+        (``stepper_state()`` of the saved run; ``None`` or empty: a fresh optimizer, as files
+        without it had) lets momentum, Adam and mini-batches continue exactly. The
+        early-stopping count is replayed from the recorded test costs, so the patience goes on
+        where it was. Raises ``ValueError`` (before changing anything) when something does not
+        fit this trainer's model and config.
+        """
+        if status not in get_args(Status):
+            raise ValueError(f"unknown status {status!r}")
+        shapes = [p.shape for p in self.model.get_params()]
+        given = [np.shape(p) for p in initial_params]
+        if given != shapes:
+            raise ValueError(f"initial parameters have shapes {given}, the model needs {shapes}")
+        if not math.isfinite(seconds) or seconds < 0:
+            raise ValueError(f"invalid training time {seconds!r}")
+        self._stepper.set_state(stepper_state or {})
+        self.initial_params = [np.array(p, dtype=np.float64) for p in initial_params]
+        self.seconds = float(seconds)
+        if status in FINISHED:
+            # The constructor derived "paused"/"completed" from the history; a finished run keeps
+            # its own ending (a diverged run stays diverged, with its reason).
+            self.status = cast(Status, status)
+            self.reason = reason
+        self._replay_early_stopping()
+        self._publish()  # the snapshot the UI reads shows the restored status
+
+    def _replay_early_stopping(self) -> None:
+        """Recompute the best test cost and the measurements since it from the history.
+
+        Mirrors ``_record_test``: an improvement is a drop of more than 1e-12.
+        """
+        self._best_test, self._since_best = math.inf, 0
+        if self.train_cfg.early_stop is None:
+            return
+        _, test_costs = self.history.test()
+        for tc in test_costs.tolist():
+            if tc < self._best_test - 1e-12:
+                self._best_test, self._since_best = tc, 0
+            else:
+                self._since_best += 1
+
     # -- changing --------------------------------------------------------------------------
     def set_train_config(self, cfg: TrainConfig) -> None:
         """Apply a new training config to the continued run (call while not running).
 
-        A new dtype, optimizer or batch size rebuilds the stepper from the current parameters;
-        more iterations reopen a completed run.
+        A new dtype, optimizer, batch size or seed (or a switch between the fast single neuron
+        and the network) rebuilds the stepper from the current parameters, with a fresh
+        optimizer state and shuffling. Any other change (learning rate, ``l1``/``l2``,
+        iterations, stop conditions) applies to the running stepper from the next iteration and
+        keeps its momentum or Adam moments. More iterations reopen a completed run.
         """
         cfg.validate()
         old = self.train_cfg
@@ -202,6 +268,8 @@ class Trainer:
                     return self.status
                 # Chunks end on test-cost boundaries so the test cost is measured on schedule.
                 k = min(target - hist.n, every - hist.n % every)
+                # With a target cost the chunk may have to be replayed from its start.
+                start_state = self._stepper.state() if cfg.target_cost is not None else {}
                 done = self._stepper.run(hist.free_slots(), k)
                 hist.commit(done)
                 self._stepper.sync()
@@ -218,7 +286,9 @@ class Trainer:
                     stopped = self._record_test()
                     if stopped:
                         return self.status
-                if cfg.target_cost is not None and self._target_hit(hist.n - done, cfg.target_cost):
+                if cfg.target_cost is not None and self._target_hit(
+                    hist.n - done, cfg.target_cost, start_state
+                ):
                     self.status = "target_reached"
                     self.reason = (
                         f"the cost {hist.costs[hist.n - 1]:.6g} reached the target "
@@ -232,12 +302,15 @@ class Trainer:
             self.seconds += time.perf_counter() - t0
             self._publish()
 
-    def _target_hit(self, start: int, target: float) -> bool:
+    def _target_hit(
+        self, start: int, target: float, start_state: Mapping[str, NDArray[Any]]
+    ) -> bool:
         """True if a cost of the chunk that began at ``start`` reached ``target``.
 
         The run must stop right at the first such iteration, but the chunk ran past it: replay
-        the chunk from its starting parameters (published in the snapshot) up to that iteration.
-        Training is deterministic, so the replay gives the same costs bit for bit.
+        the chunk from its starting parameters (published in the snapshot) and its starting
+        stepper state (optimizer memory, mini-batch order) up to that iteration. Training is
+        deterministic, so the replay gives the same costs bit for bit.
         """
         hist = self.history
         hits = np.flatnonzero(hist.costs[start : hist.n] <= target)
@@ -248,6 +321,7 @@ class Trainer:
             self.model.set_params(self._snapshot.params)
             hist.truncate(start)
             self._stepper = self.model.make_stepper(self.X_train, self.data.Y_train, self.train_cfg)
+            self._stepper.set_state(start_state)
             hist.commit(self._stepper.run(hist.free_slots(), stop_at - start))
             self._stepper.sync()
         return True

@@ -224,6 +224,49 @@ def test_make_optimizer() -> None:
         make_optimizer("sgd2", p, 0.1)
 
 
+@pytest.mark.parametrize("name", ["gd", "momentum", "adam"])
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_optimizer_state_round_trip(name: str, dtype: type[np.floating]) -> None:
+    rng = np.random.default_rng(1)
+    grads = [[rng.normal(size=s).astype(dtype) for s in ((3, 2), (2,))] for _ in range(10)]
+    p = [rng.normal(size=(3, 2)).astype(dtype), rng.normal(size=2).astype(dtype)]
+    opt = make_optimizer(name, p, 0.05)
+    for g in grads[:5]:
+        opt.step(p, g)
+    state = opt.state()
+    assert state["t"].tolist() == [5]
+    assert all(a.dtype == np.float64 and a.ndim == 1 for k, a in state.items() if k != "t")
+    q = [a.copy() for a in p]
+    other = make_optimizer(name, q, 0.05)
+    other.set_state(state)
+    for g in grads[5:]:
+        opt.step(p, g)
+        other.step(q, g)
+    assert [a.tobytes() for a in p] == [a.tobytes() for a in q]
+
+
+def test_optimizer_set_state_rejects_what_does_not_fit() -> None:
+    p = [np.zeros(4)]
+    opt = Adam(p, lr=0.1)
+    opt.step(p, [np.ones(4)])
+    good = opt.state()
+    bad = [
+        ({k: v for k, v in good.items() if k != "v_0"}, "optimizer state has entries"),
+        ({**good, "velocity_0": np.zeros(4)}, "optimizer state has entries"),
+        ({**good, "m_0": np.zeros(3)}, "'m_0' must be 4 floats"),
+        ({**good, "m_0": np.zeros(4, dtype=np.int64)}, "'m_0' must be 4 floats"),
+        ({**good, "t": np.array([-2])}, "'t' must be one non-negative"),
+        ({**good, "t": np.array([1.0])}, "'t' must be one non-negative"),
+    ]
+    fresh = Adam([np.zeros(4)], lr=0.1)
+    for state, message in bad:
+        with pytest.raises(ValueError, match=message):
+            fresh.set_state(state)
+        assert fresh.t == 0 and not np.any(fresh.m[0])  # nothing changed
+    with pytest.raises(ValueError, match="optimizer state has entries"):
+        GradientDescent([np.zeros(4)], lr=0.1).set_state(good)
+
+
 # -- the stepper -----------------------------------------------------------------------------------
 
 
@@ -453,3 +496,55 @@ def test_trainer_reports_divergence_of_a_network() -> None:
     assert "learning rate" in trainer.reason
     assert all(np.all(np.isfinite(p)) for p in trainer.snapshot().params)
     assert np.all(np.isfinite(trainer.history.train()))
+
+
+@pytest.mark.parametrize("split", [0, 3, 4, 5, 6, 13])
+@pytest.mark.parametrize("optimizer", ["momentum", "adam"])
+def test_stepper_state_continues_exactly(split: int, optimizer: str) -> None:
+    """A stepper rebuilt from synced parameters and ``state()`` continues exactly, also when
+    stopped at an epoch's start or end (batch 7 of 30: epochs of 5 batches, the last of 2)."""
+    X, Y = small_data(m=30, seed=4)
+    cfg = TrainConfig(lr=0.05, optimizer=optimizer, batch_size=7, seed=9)  # type: ignore[arg-type]
+    whole = np.empty(20)
+    NetworkStepper(Network(2, (3,), init_seed=5), X, Y, cfg).run(whole, 20)
+    first_net = Network(2, (3,), init_seed=5)
+    first = NetworkStepper(first_net, X, Y, cfg)
+    costs = np.empty(20)
+    assert first.run(costs[:split], split) == split
+    first.sync()
+    state = first.state()
+    assert set(state) == {
+        "opt_t",
+        f"opt_{'m' if optimizer == 'adam' else 'velocity'}_0",
+        *(["opt_v_0"] if optimizer == "adam" else []),
+        "shuffle_rng",
+        "shuffle_pos",
+    }
+    assert state["shuffle_pos"].tolist() == [30 if split % 5 == 0 else 7 * (split % 5)]
+    second_net = Network(2, (3,), init_seed=0)
+    second_net.set_params(first_net.get_params())
+    second = NetworkStepper(second_net, X, Y, cfg)
+    second.set_state(state)
+    assert second.run(costs[split:], 20 - split) == 20 - split
+    assert costs.tobytes() == whole.tobytes()
+
+
+def test_stepper_set_state_rejects_another_runs_state() -> None:
+    X, Y = small_data(m=30)
+    net = Network(2, (3,))
+    full = NetworkStepper(net, X, Y, TrainConfig(optimizer="adam"))
+    batched = NetworkStepper(net, X, Y, TrainConfig(optimizer="adam", batch_size=7))
+    with pytest.raises(ValueError, match=r"needs \['shuffle_pos', 'shuffle_rng'\]"):
+        batched.set_state(full.state())
+    with pytest.raises(ValueError, match=r"needs \[\]"):
+        full.set_state(batched.state())
+    other = NetworkStepper(Network(2, (4,)), X, Y, TrainConfig(optimizer="adam"))
+    with pytest.raises(ValueError, match="must be 17 floats"):
+        other.set_state(full.state())
+    full.set_state({})  # an empty state keeps the fresh one
+    assert full.state()["opt_t"].tolist() == [0]
+    fast = NeuronModel(2).make_stepper(X, Y, TrainConfig())
+    assert fast.state() == {}
+    fast.set_state({})
+    with pytest.raises(ValueError, match="no training state"):
+        fast.set_state(full.state())

@@ -634,6 +634,157 @@ def test_rebuild_dataset_checks_feature_names(saved: Path) -> None:
         rebuild_dataset(record)
 
 
+# ================================================================= optimizer state
+
+
+CIRCLE = DataConfig(name="circle", samples=200, test_samples=100, seed=2)
+NET = ModelConfig(hidden=(4,), init="xavier", init_seed=1)
+
+
+@pytest.mark.parametrize(
+    ("model_cfg", "train_cfg"),
+    [
+        (ModelConfig(), TrainConfig(lr=0.1, batch_size=32)),
+        (NET, TrainConfig(lr=0.1, optimizer="momentum")),
+        (NET, TrainConfig(lr=0.01, optimizer="adam")),
+        (NET, TrainConfig(lr=0.01, optimizer="adam", batch_size=40, seed=7)),  # epoch boundary
+        (
+            ModelConfig(hidden=(4, 2), init="he", activation="relu"),
+            TrainConfig(lr=0.02, optimizer="momentum", batch_size=37, l2=0.01, dtype="float32"),
+        ),
+        (ModelConfig(hidden=(3,)), TrainConfig(lr=0.02, optimizer="adam", dtype="float32")),
+    ],
+    ids=["gd-batch32", "momentum", "adam", "adam-batch40", "momentum-batch37-f32", "adam-f32"],
+)
+def test_optimizer_state_survives_save_and_load(
+    tmp_path: Path, model_cfg: ModelConfig, train_cfg: TrainConfig
+) -> None:
+    """Momentum, Adam moments, step count and the mini-batch order are saved: the loaded run
+    continues bit for bit like the original (batch 40 of 200 saves right at an epoch's end)."""
+    original = Trainer(load(CIRCLE), model_cfg, train_cfg)
+    original.step(300)
+    save_run(tmp_path / "opt.npz", record_from_trainer(original, CIRCLE))
+    record = load_run(tmp_path / "opt.npz")
+    assert record.stepper_state, "a network run saves its optimizer state"
+    assert int(record.stepper_state["opt_t"][0]) == 300
+    loaded = trainer_from_record(record, rebuild_dataset(record))
+    for name, arr in original.stepper_state().items():
+        assert _bits([loaded.stepper_state()[name]]) == _bits([arr]), name
+    original.step(300)
+    loaded.step(300)
+    _assert_same_state(original, loaded)
+
+
+@pytest.fixture(scope="module")
+def saved_adam(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A saved mini-batch Adam run on a network (300 iterations, mid-epoch)."""
+    path = tmp_path_factory.mktemp("store") / "adam.npz"
+    trainer = Trainer(load(CIRCLE), NET, TrainConfig(lr=0.01, optimizer="adam", batch_size=32))
+    trainer.step(300)
+    save_run(path, record_from_trainer(trainer, CIRCLE))
+    return path
+
+
+def _without_state(arrays: Arrays, meta: dict[str, Any]) -> None:
+    """Make a file as saved before the optimizer state was stored."""
+    for name in [k for k in arrays if k.startswith("state_")]:
+        del arrays[name]
+    del meta["stepper_state"]
+
+
+def test_file_without_optimizer_state_loads_with_a_fresh_one(
+    saved_adam: Path, tmp_path: Path
+) -> None:
+    with np.load(saved_adam, allow_pickle=False) as z:
+        assert {"state_opt_t", "state_opt_m_0", "state_opt_v_0", "state_shuffle_rng"} <= set(
+            z.files
+        )
+    old = _rewrite(saved_adam, tmp_path / "old.npz", _without_state)
+    record = load_run(old)
+    assert record.stepper_state == {}
+    loaded = trainer_from_record(record, rebuild_dataset(record))
+    assert int(loaded.stepper_state()["opt_t"][0]) == 0
+    # The same as a trainer started from the saved parameters; not as the saved run.
+    fresh = Trainer(load(CIRCLE), record.model_cfg, record.train_cfg, params=record.params)
+    current = trainer_from_record(load_run(saved_adam), rebuild_dataset(record))
+    for trainer in (loaded, fresh, current):
+        trainer.step(50)
+    new_costs = [t.history.train()[-50:] for t in (loaded, fresh, current)]
+    assert _bits(new_costs[0:1]) == _bits(new_costs[1:2])
+    assert not np.allclose(new_costs[0], new_costs[2], rtol=1e-6)
+
+
+def _drop(entry: str) -> Callable[[Arrays, dict[str, Any]], None]:
+    def change(arrays: Arrays, meta: dict[str, Any]) -> None:
+        del arrays[entry]
+
+    return change
+
+
+def _kinds(value: object) -> Callable[[Arrays, dict[str, Any]], None]:
+    return _meta("stepper_state", value)
+
+
+BAD_STATE: list[tuple[str, Callable[[Arrays, dict[str, Any]], None], str]] = [
+    ("missing", _drop("state_opt_m_0"), "the entry 'state_opt_m_0' is missing"),
+    ("kinds-list", _kinds(["opt_t"]), "the field 'stepper_state' is invalid"),
+    ("kind-bad", _kinds({"opt_t": "x"}), "training state entry 'opt_t' is invalid"),
+    ("name-bad", _kinds({"../t": "i"}), "training state entry '../t' is invalid"),
+    ("t-float", _set("state_opt_t", np.zeros(1)), "holds float64, not int64"),
+    ("m-2d", _set("state_opt_m_0", np.zeros((2, 2))), "has 2 dimensions, not 1"),
+    ("m-nan", _with_nan("state_opt_m_0", 0, np.nan), "'opt_m_0' contains infinite or NaN"),
+]
+
+
+@pytest.mark.parametrize(
+    ("change", "message"), [(c, m) for _, c, m in BAD_STATE], ids=[n for n, _, _ in BAD_STATE]
+)
+def test_bad_optimizer_state_in_file(
+    saved_adam: Path, tmp_path: Path, change: Callable[[Arrays, dict[str, Any]], None], message: str
+) -> None:
+    error = _load_error(_rewrite(saved_adam, tmp_path / "bad.npz", change))
+    assert message in error, error
+
+
+BAD_FIT: list[tuple[str, Callable[[Arrays, dict[str, Any]], None], str]] = [
+    ("m-short", _set("state_opt_m_0", np.zeros(3)), "'m_0' must be 17 floats"),
+    ("t-negative", _set("state_opt_t", np.array([-1])), "'t' must be one non-negative"),
+    ("pos-big", _set("state_shuffle_pos", np.array([10**6])), "shuffle position must be one"),
+    ("rng-short", _set("state_shuffle_rng", np.zeros(3, dtype=np.int64)), "10 whole numbers"),
+    ("rng-range", _set("state_shuffle_rng", np.full(10, -1)), "generator state is out of range"),
+    ("rng-inc", _set("state_shuffle_rng", np.zeros(10, dtype=np.int64)), "state is invalid"),
+    ("other-optimizer", _cfg("train_cfg", "optimizer", "momentum"), "optimizer state has"),
+    ("full-batch", _cfg("train_cfg", "batch_size", None), "needs []"),
+]
+
+
+@pytest.mark.parametrize(
+    ("change", "message"), [(c, m) for _, c, m in BAD_FIT], ids=[n for n, _, _ in BAD_FIT]
+)
+def test_optimizer_state_that_does_not_fit_the_run(
+    saved_adam: Path, tmp_path: Path, change: Callable[[Arrays, dict[str, Any]], None], message: str
+) -> None:
+    record = load_run(_rewrite(saved_adam, tmp_path / "bad.npz", change))
+    with pytest.raises(StoreError, match="cannot restore this run") as info:
+        trainer_from_record(record, rebuild_dataset(record))
+    assert message in str(info.value), str(info.value)
+
+
+def test_diverged_or_non_finite_state_is_not_saved(monkeypatch: pytest.MonkeyPatch) -> None:
+    trainer = Trainer(load(CIRCLE), NET, TrainConfig(optimizer="momentum"))
+    trainer.step(20)
+    state = trainer.stepper_state()
+    assert record_from_trainer(trainer, CIRCLE).stepper_state
+    trainer.status = "diverged"
+    assert record_from_trainer(trainer, CIRCLE).stepper_state == {}
+    trainer.status = "paused"
+    # float32 squared gradients can overflow to inf in Adam's second moment.
+    state["opt_velocity_0"][0] = np.inf
+    monkeypatch.setattr(trainer, "stepper_state", lambda: state)
+    record = record_from_trainer(trainer, CIRCLE)
+    assert record.stepper_state == {}  # saved without it rather than not at all
+
+
 # ================================================================= saving
 
 

@@ -11,6 +11,7 @@ import pytest
 
 from neuron_core.config import DataConfig, ModelConfig, TrainConfig
 from neuron_core.datasets import Dataset, load
+from neuron_core.history import History
 from neuron_core.trainer import Trainer
 
 
@@ -129,3 +130,79 @@ def test_switching_optimizer_mid_run_keeps_parameters_and_stays_saveable(
     assert load_run(path).history.n == 400
     trainer.reset()
     assert trainer.run() == "completed"
+
+
+NET = ModelConfig(hidden=(3,), init="xavier", init_seed=2)
+
+
+@pytest.mark.parametrize(
+    "train_cfg",
+    [
+        TrainConfig(lr=0.02, optimizer="adam", iterations=600),
+        TrainConfig(lr=0.05, optimizer="momentum", batch_size=16, iterations=600, seed=3),
+    ],
+    ids=["adam", "momentum-batch16"],
+)
+def test_target_cost_stop_replays_with_the_optimizer_state(
+    data: Dataset, train_cfg: TrainConfig
+) -> None:
+    """The run stops inside a chunk, which is replayed from the chunk's start: with the
+    optimizer's memory and the batch order of that start, so the costs are the free run's."""
+    free = Trainer(data, NET, train_cfg)
+    assert free.run() == "completed"
+    costs = free.history.train()
+    target = float(costs[437])
+    first = int(np.flatnonzero(costs <= target)[0])
+    assert (first + 1) % free.test_every != 0  # the hit is inside a chunk: a replay happens
+    stopped = Trainer(data, NET, TrainConfig(**{**train_cfg.to_dict(), "target_cost": target}))
+    assert stopped.run() == "target_reached"
+    assert stopped.iteration == first + 1
+    assert stopped.history.train().tobytes() == costs[: first + 1].tobytes()
+    assert int(stopped.stepper_state()["opt_t"][0]) == first + 1
+
+
+def test_rate_and_penalty_changes_keep_the_adam_moments(data: Dataset) -> None:
+    trainer = Trainer(data, NET, TrainConfig(lr=0.01, optimizer="adam", iterations=400))
+    trainer.step(100)
+    before = trainer.stepper_state()
+    assert int(before["opt_t"][0]) == 100 and np.any(before["opt_m_0"] != 0)
+    trainer.set_train_config(trainer.with_config(lr=0.03, l1=0.001, l2=0.01, iterations=500))
+    after = trainer.stepper_state()
+    assert sorted(after) == sorted(before)
+    for name in before:
+        assert after[name].tobytes() == before[name].tobytes(), name
+    trainer.step(1)
+    assert int(trainer.stepper_state()["opt_t"][0]) == 101
+    # A new optimizer, dtype, batch size or seed starts afresh.
+    trainer.set_train_config(trainer.with_config(seed=1))
+    assert int(trainer.stepper_state()["opt_t"][0]) == 0
+
+
+def test_restore_sets_a_saved_runs_state_or_changes_nothing(data: Dataset) -> None:
+    cfg = TrainConfig(lr=0.01, optimizer="adam", batch_size=50, iterations=400)
+    original = Trainer(data, NET, cfg)
+    original.step(120)
+    saved = History.from_arrays(original.history.train(), *original.history.test())
+    copy = Trainer(data, NET, cfg, history=saved, params=original.model.get_params())
+    start = [p + 1.0 for p in original.initial_params]
+    good = dict(initial_params=start, status="paused", reason="", seconds=2.5)
+    bad_cases: list[tuple[dict[str, object], str]] = [
+        ({**good, "initial_params": start[:1]}, "initial parameters have shapes"),
+        ({**good, "status": "exploded"}, "unknown status"),
+        ({**good, "seconds": -1.0}, "invalid training time"),
+        ({**good, "stepper_state": {"opt_t": np.array([1])}}, "the training state has entries"),
+    ]
+    for kwargs, message in bad_cases:
+        with pytest.raises(ValueError, match=message):
+            copy.restore(**kwargs)  # type: ignore[arg-type]
+        assert copy.seconds == 0.0 and int(copy.stepper_state()["opt_t"][0]) == 0
+    copy.restore(**good, stepper_state=original.stepper_state())  # type: ignore[arg-type]
+    assert copy.seconds == 2.5 and copy.status == "paused"
+    original.step(80)
+    copy.step(80)
+    assert copy.history.train().tobytes() == original.history.train().tobytes()
+    copy.restore(start, "target_reached", "reached", 3.0)
+    assert (copy.status, copy.reason) == ("target_reached", "reached")
+    assert copy.snapshot().status == "target_reached"
+    copy.reset()
+    assert [p.tobytes() for p in copy.model.get_params()] == [p.tobytes() for p in start]

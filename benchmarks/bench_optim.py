@@ -1,0 +1,143 @@
+"""Adam against plain gradient descent on the ``line`` data, and the network's time per iteration.
+
+Issue 4: "On the ``line`` data, Adam reaches the cost that plain gradient descent at lr 0.1 has
+after 2000 iterations in at most a tenth of the iterations; the benchmark prints both counts and
+both wall times."
+
+For each data seed (``DataConfig(name="line", seed=s)``, 1000 training samples, the article's
+zero-initialised single neuron):
+
+1. plain gradient descent, lr 0.1, 2000 iterations, run by the real ``Trainer`` (which picks the
+   fast single-neuron loop): its final training cost ``J_gd`` and its wall time;
+2. Adam (lr ``--adam-lr``, 0.1 by default: the same rate) run by the real ``Trainer`` with
+   ``target_cost = J_gd``, so it stops at the first iteration whose cost is at most ``J_gd``:
+   that iteration count and that wall time (test costs included, exactly as in the app);
+3. the ratio of the counts and PASS when Adam needed at most a tenth of GD's iterations.
+
+Wall times are the best of ``--repeats`` runs of ``Trainer.run()`` (construction excluded).
+
+Then the time per iteration of Adam on tanh networks (4, 2) and (8, 8) on the ``circle`` data
+with m = 1,000 and m = 100,000 training samples, in float64 and float32 (full batch; the test
+cost is measured once at the end, outside the per-iteration figure).
+
+Usage::
+
+    python benchmarks/bench_optim.py [--seeds 5] [--adam-lr 0.1] [--repeats 3]
+
+Exit status 0 when every seed passes, 1 otherwise.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+
+from neuron_core.config import DataConfig, ModelConfig, TrainConfig
+from neuron_core.datasets import Dataset, load
+from neuron_core.trainer import Trainer
+
+GD_LR = 0.1
+GD_ITERATIONS = 2000
+MAX_RATIO = 0.1  # Adam may use at most a tenth of GD's iterations
+
+
+def timed_run(data: Dataset, model_cfg: ModelConfig, cfg: TrainConfig, repeats: int) -> Trainer:
+    """Run a fresh trainer ``repeats`` times; the last one, with ``seconds`` the best wall time.
+
+    Every run is deterministic, so all of them end at the same iteration with the same costs.
+    """
+    best = float("inf")
+    trainer = Trainer(data, model_cfg, cfg)
+    for _ in range(repeats):
+        trainer = Trainer(data, model_cfg, cfg)
+        t0 = time.perf_counter()
+        trainer.run()
+        best = min(best, time.perf_counter() - t0)
+    trainer.seconds = best
+    return trainer
+
+
+def compare(seeds: int, adam_lr: float, repeats: int) -> bool:
+    """Print the GD-versus-Adam table; True when every seed passes."""
+    print(
+        f"line data (1000 training samples), single neuron, zero init. GD lr {GD_LR:g} for "
+        f"{GD_ITERATIONS} iterations; Adam lr {adam_lr:g} until its cost <= GD's final cost."
+    )
+    header = (
+        f"{'seed':>4}  {'GD iters':>8}  {'GD time':>9}  {'GD final cost':>13}  "
+        f"{'Adam iters':>10}  {'Adam time':>9}  {'iter ratio':>10}  {'time ratio':>10}  result"
+    )
+    print(header)
+    print("-" * len(header))
+    model_cfg = ModelConfig()
+    all_pass = True
+    for seed in range(seeds):
+        data = load(DataConfig(name="line", seed=seed))
+        gd = timed_run(data, model_cfg, TrainConfig(lr=GD_LR, iterations=GD_ITERATIONS), repeats)
+        assert gd.status == "completed" and gd.iteration == GD_ITERATIONS
+        target = float(gd.history.train()[-1])
+        adam_cfg = TrainConfig(
+            lr=adam_lr, optimizer="adam", iterations=GD_ITERATIONS, target_cost=target
+        )
+        adam = timed_run(data, model_cfg, adam_cfg, repeats)
+        reached = adam.status == "target_reached"
+        ratio = adam.iteration / gd.iteration
+        ok = reached and ratio <= MAX_RATIO
+        all_pass &= ok
+        verdict = "PASS" if ok else ("MISS" if reached else "MISS (not reached)")
+        print(
+            f"{seed:>4}  {gd.iteration:>8}  {gd.seconds * 1e3:>7.2f}ms  {target:>13.6f}  "
+            f"{adam.iteration:>10}  {adam.seconds * 1e3:>7.2f}ms  {ratio:>10.3f}  "
+            f"{adam.seconds / gd.seconds:>10.3f}  {verdict}"
+        )
+    return all_pass
+
+
+def per_iteration(repeats: int) -> None:
+    """Print microseconds per training iteration of Adam on two tanh networks."""
+    print()
+    print("Adam, tanh, full batch on circle data: time per iteration (best of the repeats)")
+    header = f"{'hidden':>8}  {'m':>8}  {'dtype':>7}  {'iterations':>10}  {'us/iter':>9}"
+    print(header)
+    print("-" * len(header))
+    for m in (1000, 100_000):
+        data = load(DataConfig(name="circle", samples=m, test_samples=1000, seed=0))
+        iterations = 2000 if m <= 1000 else 100
+        for hidden in ((4, 2), (8, 8)):
+            model_cfg = ModelConfig(hidden=hidden, activation="tanh", init="xavier")
+            for dtype in ("float64", "float32"):
+                cfg = TrainConfig(
+                    lr=0.01,
+                    optimizer="adam",
+                    iterations=iterations,
+                    dtype=dtype,
+                    test_every=iterations,
+                )
+                best = float("inf")
+                for _ in range(repeats):
+                    trainer = Trainer(data, model_cfg, cfg)
+                    trainer.step(1)  # warm-up: buffers allocated, first test cost excluded
+                    t0 = time.perf_counter()
+                    trainer.step(iterations - 2)  # stops before the final test measurement
+                    best = min(best, time.perf_counter() - t0)
+                us = best / (iterations - 2) * 1e6
+                shape = "x".join(map(str, hidden))
+                print(f"{shape:>8}  {m:>8,}  {dtype:>7}  {iterations - 2:>10}  {us:>9.1f}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else None)
+    parser.add_argument("--seeds", type=int, default=5, help="data seeds 0..N-1 (default 5)")
+    parser.add_argument("--adam-lr", type=float, default=GD_LR, help="Adam's learning rate")
+    parser.add_argument("--repeats", type=int, default=3, help="timed runs per figure (best)")
+    args = parser.parse_args(argv)
+    ok = compare(args.seeds, args.adam_lr, max(1, args.repeats))
+    per_iteration(max(1, args.repeats))
+    print()
+    print("all seeds PASS" if ok else "some seeds MISS")
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

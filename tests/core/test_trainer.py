@@ -206,3 +206,19 @@ def test_restore_sets_a_saved_runs_state_or_changes_nothing(data: Dataset) -> No
     assert copy.snapshot().status == "target_reached"
     copy.reset()
     assert [p.tobytes() for p in copy.model.get_params()] == [p.tobytes() for p in start]
+
+
+def test_stop_is_honoured_quickly_even_with_a_huge_test_interval(data: Dataset) -> None:
+    trainer = Trainer(data, ModelConfig(), TrainConfig(iterations=100_000_000))
+    assert trainer.test_every >= 500_000
+    stop = threading.Event()
+    thread = threading.Thread(target=trainer.run, args=(stop,))
+    thread.start()
+    time.sleep(0.3)
+    t0 = time.perf_counter()
+    stop.set()
+    thread.join(timeout=5)
+    assert not thread.is_alive()
+    assert time.perf_counter() - t0 < 0.25
+    assert trainer.status == "paused" and 0 < trainer.iteration < 100_000_000
+    assert trainer.snapshot().iteration == trainer.iteration

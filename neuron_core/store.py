@@ -37,6 +37,7 @@ import os
 import re
 import stat
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -557,12 +558,14 @@ def _sha256_of(path: str) -> str | None:
     return digest.hexdigest()
 
 
-def rebuild_dataset(record: RunRecord) -> Dataset:
+def rebuild_dataset(record: RunRecord, progress: Callable[[float], None] | None = None) -> Dataset:
     """The run's data, built again from ``record.data_cfg`` (``datasets.load``).
 
     Generated data is drawn again from its seed (bit-identical). A CSV file must still exist and
     have the SHA-256 recorded at save time; otherwise ``StoreError`` names the file ("has
     changed since the run was saved"). Any other data problem is a ``StoreError`` too.
+    ``progress(fraction)`` is passed to ``datasets.load`` (a caller may raise from it to abandon
+    a long CSV read, e.g. on Ctrl+C; that exception propagates unchanged).
     """
     cfg = record.data_cfg
     csv_path = str(cfg.csv_path) if cfg.source == "csv" else None
@@ -570,7 +573,7 @@ def rebuild_dataset(record: RunRecord) -> Dataset:
         raise StoreError(f"the CSV file {csv_path} used by this run cannot be found")
     changed = StoreError(f"the CSV file {csv_path} has changed since the run was saved")
     try:
-        dataset = load_dataset(cfg)
+        dataset = load_dataset(cfg, progress)
     except (DataError, ConfigError) as exc:
         if csv_path is not None and _sha256_of(csv_path) != record.csv_sha256:
             raise changed from None

@@ -109,6 +109,12 @@ def test_json_report_of_the_default_run(capsys: pytest.CaptureFixture[str]) -> N
     assert rep["recall"] == pytest.approx(tp / (tp + fn))
     assert rep["seconds"] > 0 and rep["iterations_per_second"] > 1000
     assert rep["warnings"] == []
+    # The model and the training settings: the article's single neuron and plain descent.
+    assert (rep["problem"], rep["hidden"], rep["layer_sizes"]) == ("classification", [], [2, 1])
+    assert (rep["activation"], rep["init"], rep["biases"]) == (None, "zeros", None)
+    assert (rep["optimizer"], rep["batch_size"], rep["l1"], rep["l2"]) == ("gd", None, 0.0, 0.0)
+    assert (rep["target_cost"], rep["early_stop"], rep["test_every"]) == (None, None, 10)
+    assert rep["signal"] is None
 
 
 def test_json_matches_the_engine(capsys: pytest.CaptureFixture[str]) -> None:

@@ -1,0 +1,293 @@
+"""Speed of the engine's single-neuron gradient descent against the reference article's loop.
+
+Times, in one run, the article's training loop (copied below as the baseline) and the engine's
+``NeuronStepper`` (every iteration's cost recorded in both) at (n, m) = (2, 2000), (2, 100000)
+and (10, 1000000), in float64 and float32, and prints the ratios against the targets:
+
+* (2, 2000): at least 3x the article's loop in float64 and at least 6x in float32;
+* (10, 1000000) float32: at least 60% of the bound set by the memory bandwidth, i.e. the bytes
+  of the (label-signed, bias-extended) data matrix read per iteration divided by the time per
+  iteration is at least 0.6 x the read bandwidth measured in the same run.
+
+The article's loop is run as written (float64, NumPy) with its ``print`` every 5 iterations
+removed, so the baseline does no I/O; float32 rows compare the engine in float32 to that same
+baseline. Times are the best of several repeats (``time.perf_counter``), per iteration; the
+engine's setup (building its data layout) is timed apart and not in the per-iteration figure.
+
+Usage::
+
+    python benchmarks/bench_engine.py           # the full run, about 1-2 minutes
+    python benchmarks/bench_engine.py --quick   # a smoke run in seconds (smaller sizes)
+
+Exit status 0 when every target is met, 1 otherwise (always 0 with ``--quick``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import os
+import sys
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from neuron_core.datasets import generate
+from neuron_core.neuron import NeuronStepper
+
+# --------------------------------------------------------------------------------------------
+# The baseline: the reference article's code, verbatim but for the `forwardpropagation` typo in
+# its loop (the function is defined as `forward_propagation`) and its progress print, removed.
+# --------------------------------------------------------------------------------------------
+
+
+def sigmoid(z):  # type: ignore[no-untyped-def]
+    return 1 / (1 + np.exp(-z))
+
+
+def forward_propagation(w, b, x):  # type: ignore[no-untyped-def]
+    z = np.dot(w.T, x) + b  # np.dot(..., ...) — matrix multiplication
+    return sigmoid(z)
+
+
+def loss(A, Y):  # type: ignore[no-untyped-def]
+    return -(Y * np.log(A) + (1 - Y) * np.log(1 - A))
+
+
+def cost(A, Y, m):  # type: ignore[no-untyped-def]
+    return 1 / m * np.sum(loss(A, Y))
+
+
+def backpropagation(w, b, X, A, Y, learning_rate, m):  # type: ignore[no-untyped-def]
+    dZ = A - Y
+    db = 1 / m * np.sum(dZ)
+    dw = 1 / m * np.dot(X, dZ.T)
+    assert dw.shape == w.shape
+    w = w - learning_rate * dw
+    b = b - learning_rate * db
+    return w, b
+
+
+def model(X, Y, learning_rate=0.1, n_iter=2000, costIter=[[], []]):  # type: ignore[no-untyped-def]  # noqa: B006
+    m = X.shape[1]
+    n = X.shape[0]
+    w = np.zeros((n, 1))
+    b = 0
+    for i in range(n_iter):
+        A = forward_propagation(w, b, X)
+        c = cost(A, Y, m)
+        # (the article prints "Iteration %s: %s" here every 5 iterations; removed, see above)
+        costIter[0].append(i)
+        costIter[1].append(c)
+        w, b = backpropagation(w, b, X, A, Y, learning_rate, m)
+    return w, b
+
+
+# --------------------------------------------------------------------------------------------
+# Measuring
+# --------------------------------------------------------------------------------------------
+
+TARGET_RATIO = {((2, 2000), "float64"): 3.0, ((2, 2000), "float32"): 6.0}
+TARGET_BANDWIDTH = {((10, 1_000_000), "float32"): 0.6}
+LR = 0.1
+
+
+@dataclass(frozen=True)
+class Case:
+    """One problem size and how many iterations to time on each side."""
+
+    n: int
+    m: int
+    article_iters: int
+    article_repeats: int
+    ours_iters: int
+    ours_repeats: int
+
+
+FULL = [
+    Case(2, 2000, 2000, 9, 4000, 11),
+    Case(2, 100_000, 40, 5, 400, 7),
+    Case(10, 1_000_000, 5, 3, 30, 9),
+]
+QUICK = [
+    Case(2, 2000, 300, 2, 1000, 3),
+    Case(2, 20_000, 20, 2, 100, 2),
+    Case(10, 200_000, 2, 1, 10, 2),
+]
+
+
+def data_for(n: int, m: int) -> tuple[np.ndarray, np.ndarray]:
+    """The article's line data for n = 2; otherwise a seeded noisy linear boundary in n dims."""
+    if n == 2:
+        return generate("line", m, 0.0, np.random.default_rng(0))
+    rng = np.random.default_rng(0)
+    X = rng.standard_normal((n, m))
+    normal = rng.standard_normal(n)
+    Y = (normal @ X + 0.5 * rng.standard_normal(m) > 0).astype(np.float64)
+    return X, Y.reshape(1, m)
+
+
+def best_of(repeats: int, fn: Callable[[], object]) -> float:
+    """Smallest wall time of ``repeats`` calls of ``fn``, in seconds."""
+    best = math.inf
+    for _ in range(repeats):
+        t0 = time.perf_counter()
+        fn()
+        best = min(best, time.perf_counter() - t0)
+    return best
+
+
+def time_article(X: np.ndarray, Y: np.ndarray, iters: int, repeats: int) -> tuple[float, list]:
+    """Seconds per iteration of the article's loop, and the costs it recorded."""
+    recorded: list = []
+
+    def once() -> None:
+        cost_iter: list = [[], []]
+        model(X, Y, LR, iters, cost_iter)
+        recorded[:] = cost_iter[1]
+
+    return best_of(repeats, once) / iters, recorded
+
+
+def time_ours(
+    X: np.ndarray, Y: np.ndarray, dtype: str, iters: int, repeats: int, threads: int | None = None
+) -> tuple[float, float, np.ndarray]:
+    """Seconds per iteration of ``NeuronStepper.run``, setup seconds, and its costs."""
+    costs = np.empty(iters)
+    best = setup = math.inf
+    for _ in range(repeats):
+        t0 = time.perf_counter()
+        stepper = NeuronStepper(X, Y, np.zeros((X.shape[0], 1)), 0.0, LR, dtype, threads=threads)
+        t1 = time.perf_counter()
+        done = stepper.run(costs, iters)
+        t2 = time.perf_counter()
+        if done != iters:
+            raise RuntimeError(f"the run diverged after {done} iterations")
+        setup, best = min(setup, t1 - t0), min(best, t2 - t1)
+    return best / iters, setup, costs
+
+
+def read_bandwidth(n_bytes: int) -> dict[str, float]:
+    """Read bandwidth (bytes/s) over a float32 array of ``n_bytes``, three ways, best of 3."""
+    big = np.ones(n_bytes // 4, dtype=np.float32)
+    rows = big.reshape(-1, 1024)
+    ones = np.ones(1024, dtype=np.float32)
+    halves = np.array_split(big, 2)
+
+    def two_threads() -> None:
+        workers = [threading.Thread(target=np.add.reduce, args=(h,)) for h in halves]
+        for t in workers:
+            t.start()
+        for t in workers:
+            t.join()
+
+    ways = {
+        "numpy sum, 1 thread": lambda: np.add.reduce(big),
+        "numpy sum, 2 threads": two_threads,
+        "BLAS matrix-vector (OpenBLAS threads)": lambda: np.dot(rows, ones),
+    }
+    return {name: big.nbytes / best_of(3, fn) for name, fn in ways.items()}
+
+
+def load_average() -> str:
+    try:
+        return " ".join(f"{x:.2f}" for x in os.getloadavg())
+    except OSError:
+        return "n/a"
+
+
+# --------------------------------------------------------------------------------------------
+# Report
+# --------------------------------------------------------------------------------------------
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="a smoke run in seconds")
+    args = parser.parse_args(argv)
+    cases = QUICK if args.quick else FULL
+    started = time.perf_counter()
+
+    print(f"numpy {np.__version__}, {os.cpu_count()} CPUs, load average {load_average()}")
+    blas_env = {k: v for k, v in os.environ.items() if k.startswith(("OPENBLAS", "OMP_"))}
+    print(f"BLAS environment: {blas_env or 'none'}")
+    if args.quick:
+        print("quick run: smaller sizes, indicative figures only, targets not judged")
+
+    bandwidth = read_bandwidth((100 if args.quick else 440) * 2**20)
+    bound = max(bandwidth.values())
+    print("\nread bandwidth over a float32 array of", "100 MiB:" if args.quick else "440 MiB:")
+    for name, bps in bandwidth.items():
+        print(f"  {name:40s} {bps / 1e9:6.1f} GB/s")
+    print(f"  bound used below: the best, {bound / 1e9:.1f} GB/s")
+
+    header = (
+        f"{'size (n, m)':>16} {'dtype':>8} {'article us/it':>14} {'ours us/it':>11} "
+        f"{'ratio':>7} {'max|dcost|':>11} {'setup ms':>9}  {'target':>12}  result"
+    )
+    print("\n" + header)
+    print("-" * len(header))
+    met = True
+    notes = []
+    for case in cases:
+        X, Y = data_for(case.n, case.m)
+        t_art, art_costs = time_article(X, Y, case.article_iters, case.article_repeats)
+        size = (case.n, case.m)
+        for dtype in ("float64", "float32"):
+            t_ours, setup, costs = time_ours(X, Y, dtype, case.ours_iters, case.ours_repeats)
+            k = min(len(art_costs), len(costs))
+            dcost = float(np.max(np.abs(costs[:k] - np.array(art_costs[:k]))))
+            ratio = t_art / t_ours
+            target, result = "", ""
+            if (size, dtype) in TARGET_RATIO:
+                goal = TARGET_RATIO[(size, dtype)]
+                target = f">= {goal:g}x"
+                result = "PASS" if ratio >= goal else "MISS"
+            if (size, dtype) in TARGET_BANDWIDTH or (
+                args.quick and case.n == 10 and dtype == "float32"
+            ):
+                rows = case.n + 1
+                n_bytes = rows * case.m * np.dtype(dtype).itemsize
+                effective = n_bytes / t_ours
+                fraction = effective / bound
+                goal = TARGET_BANDWIDTH.get((size, dtype), 0.6)
+                target = f">= {goal:.0%} BW"
+                result = f"{'PASS' if fraction >= goal else 'MISS'} {fraction:.0%}"
+                notes.append(
+                    f"{size} {dtype}: the engine reads its {rows} x {case.m:,} {dtype} data "
+                    f"matrix ({n_bytes / 1e6:.1f} MB) once per iteration: "
+                    f"{effective / 1e9:.1f} GB/s = {fraction:.0%} of {bound / 1e9:.1f} GB/s"
+                )
+                one, _, _ = time_ours(X, Y, dtype, case.ours_iters, case.ours_repeats, threads=1)
+                notes.append(
+                    f"{size} {dtype} on one thread: {one * 1e6:,.0f} us/iter, "
+                    f"{n_bytes / one / 1e9:.1f} GB/s = {n_bytes / one / bound:.0%}"
+                )
+            if args.quick:
+                result = result and f"({result})"
+            elif result.startswith("MISS"):
+                met = False
+            print(
+                f"{f'({case.n}, {case.m:,})':>16} {dtype:>8} {t_art * 1e6:14,.1f} "
+                f"{t_ours * 1e6:11,.1f} {ratio:7.1f} {dcost:11.1e} {setup * 1e3:9.1f}  "
+                f"{target:>12}  {result}"
+            )
+    print()
+    for note in notes:
+        print(note)
+    print(
+        f"\nmax|dcost|: largest difference between the article's and the engine's cost over the "
+        f"first iterations both ran.\nload average at the end {load_average()}; "
+        f"total {time.perf_counter() - started:.1f} s"
+    )
+    return 0 if met or args.quick else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,454 @@
+"""Cost chart, predictions plot and metrics view, mounted in a small app."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+import pytest
+from rich.console import Console
+from rich.text import Text
+from textual.app import App, ComposeResult
+from textual.geometry import Region
+from textual.widget import Widget
+
+from neuron_core.metrics import ClassificationReport, RegressionReport
+from tui.widgets import CellPlot, canvas_origin
+from tui.widgets.confusion import ConfusionView
+from tui.widgets.cost_chart import TEST_MARK, CostChart, full_range, recent_range
+from tui.widgets.predictions import (
+    MARK_0,
+    MARK_1,
+    MARK_WRONG,
+    SHADES,
+    PredictionsPlot,
+    PredictionView,
+)
+
+BRAILLE = {chr(c) for c in range(0x2801, 0x2900)}
+
+
+class Host(App[None]):
+    """An app showing one widget, full screen."""
+
+    def __init__(self, widget: Widget) -> None:
+        super().__init__()
+        self.widget = widget
+
+    def compose(self) -> ComposeResult:
+        yield self.widget
+
+
+def lines(plot: CellPlot) -> list[str]:
+    text = plot.render()
+    assert isinstance(text, Text)
+    return text.plain.split("\n")
+
+
+def plot_area(plot: CellPlot) -> list[str]:
+    """The plot area's rows (top first) of the current frame."""
+    frame = plot._frame
+    assert frame is not None
+    w, h = frame.canvas
+    x0, y0 = canvas_origin(frame.size[1], frame.ylabel_width)
+    rows = lines(plot)
+    return [rows[y][x0 : x0 + w] for y in range(y0 - h + 1, y0 + 1)]
+
+
+def cost_curve(n: int, seed: int = 0) -> np.ndarray:
+    rng = np.random.default_rng(seed)
+    it = np.arange(n)
+    return 0.693 * np.exp(-it / (n / 8)) + 0.02 + 0.002 * rng.random(n)
+
+
+def test_x_ranges() -> None:
+    assert full_range(500, 10_000) == (0, 10_000)
+    assert full_range(12_000, 10_000) == (0, 20_000)  # ran past the plan: next nice number
+    assert recent_range(100_000, 1_000_000) == (90_000, 100_000)
+    # The right edge moves by a quarter window (2.5k) while the window stays 10k...
+    assert recent_range(95_001, 1_000_000) == (87_500, 97_500)
+    assert recent_range(97_500, 1_000_000) == (87_500, 97_500)
+    # ...which is the 10% rounded up to 1-2-5: past 100k iterations it becomes 20k.
+    assert recent_range(100_001, 1_000_000) == (85_000, 105_000)
+    assert recent_range(50, 10_000) == (0, 200)  # at least 200 iterations
+    assert recent_range(100, 150) == (0, 150)  # never wider than the whole run
+
+
+async def test_empty_chart_shows_frame_and_hint() -> None:
+    chart = CostChart(hint="press space to train")
+    async with Host(chart).run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        text = "\n".join(lines(chart))
+        assert "press space to train" in text
+        assert "iteration" in text and "cost" in text
+        assert "┌" in text and "┘" in text
+        assert not BRAILLE & set("".join(plot_area(chart)))
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40), (47, 20), (200, 60)])
+async def test_cells_fit_plotext_layout(size: tuple[int, int]) -> None:
+    """Our replica of plotext's layout matches plotext's own plot area exactly."""
+    chart = CostChart()
+    plot = PredictionsPlot()
+
+    class Two(App[None]):
+        CSS = "CostChart, PredictionsPlot { height: 1fr; }"
+
+        def compose(self) -> ComposeResult:
+            yield chart
+            yield plot
+
+    async with Two().run_test(size=size) as pilot:
+        chart.set_data(cost_curve(5_000), np.arange(0, 5_000, 100), np.full(50, 0.3), 10_000)
+        plot.show(_linear_view())
+        await pilot.pause()
+        for widget in (chart, plot):
+            frame = widget._frame
+            assert frame is not None
+            matrix: Any = widget._plot.monitor.matrix  # type: ignore[attr-defined]
+            w, h = frame.canvas
+            assert len(matrix.Cols_canvas) == w
+            assert len(matrix.Rows_canvas) == h
+            x0, y0 = canvas_origin(frame.size[1], frame.ylabel_width)
+            assert matrix.Cols_canvas.start == x0
+            assert frame.size[1] - 1 - matrix.Rows_canvas.start == y0
+
+
+async def test_cost_chart_draws_both_series_and_keeps_spikes() -> None:
+    chart = CostChart()
+    async with Host(chart).run_test(size=(100, 30)) as pilot:
+        y = cost_curve(1_000_000)
+        y[600_000] = 0.69  # a one-iteration spike late in the run
+        iters = np.arange(2_500, 1_000_000, 5_000, dtype=np.int64)
+        tests = y[iters] + 0.2  # above the training curve, so every marker is drawn
+        chart.set_data(y, iters, tests, 1_000_000)
+        await pilot.pause()
+        area = plot_area(chart)
+        text = "\n".join(area)
+        assert BRAILLE & set(text)
+        assert text.count(TEST_MARK) > 20
+        labels = "\n".join(lines(chart))
+        # x spans the planned run; y goes from 0 to a nice number above the highest test cost.
+        assert "1M" in labels and "1.0┤" in labels and "0.8┤" in labels
+        # The spike is a vertical braille line at 60% of the width reaching 0.69 (of 1.0).
+        h, w = len(area), len(area[0])
+        spike_col = int(0.6 * w)
+        column = [row[spike_col - 1 : spike_col + 2] for row in area]
+        top = min(i for i, cells in enumerate(column) if BRAILLE & set(cells))
+        assert top == int((1 - 0.69) * h)
+        # Elsewhere in the second half the curve stays at the bottom.
+        assert not any(BRAILLE & set(row[spike_col + 3 :]) for row in area[: h - 3])
+
+
+async def test_non_finite_history_draws_only_finite_values() -> None:
+    chart = CostChart()
+    async with Host(chart).run_test(size=(80, 24)) as pilot:
+        y = cost_curve(10_000)
+        y[5_000] = np.nan
+        y[6_000] = np.inf
+        y[9_990:] = np.inf  # diverged at the end
+        tests = np.array([0.5, np.nan, np.inf, -np.inf])
+        chart.set_data(y, np.array([0, 10, 20, 30], dtype=np.int64), tests, 10_000)
+        await pilot.pause()
+        text = "\n".join(lines(chart)).lower()
+        assert "nan" not in text and "inf" not in text
+        assert BRAILLE & set(text)
+        assert chart._ylim is not None and all(map(math.isfinite, chart._ylim))
+        chart.toggle_log()
+        await pilot.pause()
+        assert "nan" not in "\n".join(lines(chart)).lower()
+        # Only non-finite values: an empty-looking chart, no error.
+        chart.clear()
+        chart.set_data(np.full(100, np.nan), np.empty(0, np.int64), np.empty(0), 100)
+        await pilot.pause()
+        assert not BRAILLE & set("\n".join(plot_area(chart)))
+
+
+async def test_redraw_only_when_visible_cells_change() -> None:
+    chart = CostChart()
+    async with Host(chart).run_test(size=(120, 40)) as pilot:
+        calls: list[tuple[Region, ...]] = []
+        original = chart.refresh
+
+        def spy(*regions: Region, **kwargs: Any) -> Any:
+            calls.append(regions)
+            return original(*regions, **kwargs)
+
+        chart.refresh = spy  # type: ignore[method-assign]
+        history = np.full(1_000_000, 0.25)
+        none = np.empty(0, dtype=np.int64)
+        chart.set_data(history[:200_000], none, np.empty(0), 1_000_000)
+        await pilot.pause()
+        before = lines(chart)
+        redraws, n_calls = chart.redraws, len(calls)
+
+        # Same data again, then a few more iterations at the same level: nothing visible changes.
+        chart.set_data(history[:200_000], none, np.empty(0), 1_000_000)
+        chart.set_data(history[:200_010], none, np.empty(0), 1_000_000)
+        assert (chart.redraws, len(calls)) == (redraws, n_calls)
+
+        # The curve grows by a few columns: one partial repaint covering just those cells.
+        chart.set_data(history[:260_000], none, np.empty(0), 1_000_000)
+        assert chart.redraws == redraws + 1
+        assert len(calls) == n_calls + 1 and len(calls[-1]) == 1
+        region = calls[-1][0]
+        await pilot.pause()
+        after = lines(chart)
+        changed = {
+            (x, y)
+            for y, (a, b) in enumerate(zip(before, after, strict=True))
+            for x, (ca, cb) in enumerate(zip(a, b, strict=True))
+            if ca != cb
+        }
+        assert changed
+        assert all(region.contains(x, y) for x, y in changed)
+        assert region.width * region.height <= 4 * len(changed)
+
+
+async def test_axes_stay_put_while_the_curve_converges() -> None:
+    chart = CostChart()
+    async with Host(chart).run_test(size=(120, 40)) as pilot:
+        y = cost_curve(100_000)
+        none = np.empty(0, dtype=np.int64)
+        keys = []
+        for n in range(20_000, 100_001, 10_000):
+            chart.set_data(y[:n], none, np.empty(0), 100_000)
+            assert chart._frame is not None
+            keys.append(chart._frame.layout_key())
+        await pilot.pause()
+        assert all(k == keys[0] for k in keys)
+
+
+async def test_log_toggle_changes_the_y_scale() -> None:
+    chart = CostChart()
+    async with Host(chart).run_test(size=(80, 24)) as pilot:
+        y = cost_curve(10_000)
+        chart.set_data(y, np.empty(0, np.int64), np.empty(0), 10_000)
+        await pilot.pause()
+        linear = "\n".join(lines(chart))
+        linear_area = plot_area(chart)
+        assert "0.2" in linear and "0.01" not in linear
+        chart.toggle_log()
+        await pilot.pause()
+        assert chart.log_y
+        log = "\n".join(lines(chart))
+        assert "0.01" in log and "1" in log and "cost (log)" in log
+        assert plot_area(chart) != linear_area
+        # In log scale the converged tail is no longer flat on the floor: it sits above row 0.
+        assert not BRAILLE & set(plot_area(chart)[-1])
+        chart.toggle_log()
+        await pilot.pause()
+        assert "\n".join(lines(chart)) == linear
+
+
+async def test_recent_window_shows_the_last_iterations() -> None:
+    chart = CostChart()
+    async with Host(chart).run_test(size=(100, 24)) as pilot:
+        y = cost_curve(100_000)
+        chart.set_data(y, np.empty(0, np.int64), np.empty(0), 1_000_000)
+        await pilot.pause()
+        chart.toggle_recent()
+        await pilot.pause()
+        text = "\n".join(lines(chart))
+        assert "last 10k iterations" in text
+        assert "90k" in text and "100k" in text and "1M" not in text
+        # Its own y limits: the tail fills the plot instead of hugging the floor.
+        assert BRAILLE & set("\n".join(plot_area(chart)[: len(plot_area(chart)) // 2]))
+
+
+def _linear_view(wrong: int = 5) -> PredictionView:
+    """The article's `line` data with a learned boundary a bit off the true line."""
+    rng = np.random.default_rng(3)
+    m = 400
+    X = np.vstack([rng.uniform(-10, 10, m), rng.uniform(-10, 25, m)])
+    Y = (X[1] > 1.23 * X[0] + 3.23).astype(float)[None, :]
+    pred = Y.copy()
+    pred[0, :wrong] = 1 - pred[0, :wrong]
+    # w1*x1 + w2*x2 + b = 0  <=>  x2 = 0.8*x1 + 5
+    return PredictionView(
+        X=X,
+        Y=Y,
+        pred=pred,
+        problem="classification",
+        feature_names=("x1", "x2"),
+        boundary=(0.8, -1.0, 5.0),
+        true_line=(1.23, 3.23),
+    )
+
+
+async def test_predictions_markers_boundary_and_true_line() -> None:
+    plot = PredictionsPlot()
+    async with Host(plot).run_test(size=(100, 32)) as pilot:
+        view = _linear_view()
+        plot.show(view)
+        await pilot.pause()
+        area = plot_area(plot)
+        text = "\n".join(area)
+        for mark in (MARK_0, MARK_1, MARK_WRONG):
+            assert mark in text
+        assert text.count(MARK_WRONG) <= 5
+        # The boundary x2 = 0.8 x1 + 5 is drawn in braille where it crosses the plot.
+        frame = plot._frame
+        assert frame is not None
+        w, h = frame.canvas
+        xlo, xhi = -10 - 1.0, 10 + 1.0  # about the padded range
+        hits = 0
+        for col in range(2, w - 2, 6):
+            x1 = xlo + (col + 0.5) * (xhi - xlo) / w
+            x2 = 0.8 * x1 + 5
+            row = int((x2 - (-10 - 1.75)) / (35 * 1.1) * h)
+            window = "".join(area[h - 1 - r][col - 2 : col + 3] for r in range(row - 2, row + 3))
+            hits += bool(BRAILLE & set(window))
+        assert hits >= 8
+        # The true line, in ASCII, and the legend naming everything.
+        assert any(c in text for c in "-/|\\")
+        title = lines(plot)[0]
+        for word in ("predicted 0", "predicted 1", "misclassified", "boundary", "true line"):
+            assert word in title
+        assert "x1" in lines(plot)[-1] and "x2" in lines(plot)[-1]
+
+
+async def test_predictions_surface_shading() -> None:
+    plot = PredictionsPlot()
+    async with Host(plot).run_test(size=(90, 30)) as pilot:
+        gy, gx = PredictionsPlot.grid_shape_for(90, 30)
+        extent = (-5.0, 5.0, -5.0, 5.0)
+        xs = np.linspace(-5, 5, gx)
+        ys = np.linspace(5, -5, gy)
+        gxx, gyy = np.meshgrid(xs, ys)
+        surface = 1 / (1 + np.exp(3 * (np.hypot(gxx, gyy) - 3)))  # P(1) high inside r < 3
+        rng = np.random.default_rng(4)
+        X = rng.uniform(-5, 5, (2, 60))
+        Y = (np.hypot(X[0], X[1]) < 3).astype(float)[None, :]
+        view = PredictionView(
+            X=X,
+            Y=Y,
+            pred=Y.copy(),
+            problem="classification",
+            feature_names=("a", "b"),
+            surface=surface,
+            surface_extent=extent,
+        )
+        plot.show(view)
+        await pilot.pause()
+        area = plot_area(plot)
+        text = "\n".join(area)
+        for shade in SHADES[1:]:
+            assert shade in text
+        h, w = len(area), len(area[0])
+        assert area[h // 2][w // 2] in (SHADES[-1], MARK_1)  # the centre: P(1) ~ 1
+        assert area[0][0] == " " and area[-1][-1] == " "  # the corners: P(1) ~ 0
+        assert "P(class 1)" in lines(plot)[0]
+
+
+async def test_regression_curve_and_residual_markers() -> None:
+    plot = PredictionsPlot()
+    async with Host(plot).run_test(size=(80, 24)) as pilot:
+        x = np.linspace(0, 10, 200)
+        target = 2 * x + 1 + np.sin(7 * x)
+        view = PredictionView(
+            X=np.vstack([x, target]),
+            Y=target[None, :],
+            pred=(2 * x + 1)[None, :],
+            problem="regression",
+            feature_names=("x", "y"),
+        )
+        plot.show(view)
+        await pilot.pause()
+        text = "\n".join(plot_area(plot))
+        assert MARK_0 in text and BRAILLE & set(text)
+        assert "fitted curve" in lines(plot)[0]
+        two = PredictionView(
+            X=np.vstack([x, x[::-1]]),
+            Y=target[None, :],
+            pred=target[None, :] + np.where(x > 5, 1.0, -1.0)[None, :],
+            problem="regression",
+            feature_names=("x1", "x2"),
+        )
+        plot.show(two)
+        await pilot.pause()
+        text = "\n".join(plot_area(plot))
+        assert "+" in text and "-" in text
+
+
+async def test_predictions_ignore_non_finite_points_and_clear() -> None:
+    plot = PredictionsPlot()
+    async with Host(plot).run_test(size=(80, 24)) as pilot:
+        view = _linear_view()
+        X = view.X.copy()
+        X[0, :50] = np.nan
+        X[1, 50:60] = np.inf
+        plot.show(
+            PredictionView(
+                X=X,
+                Y=view.Y,
+                pred=view.pred,
+                problem="classification",
+                feature_names=("x1", "x2"),
+                boundary=(np.nan, 1.0, 0.0),
+            )
+        )
+        await pilot.pause()
+        text = "\n".join(lines(plot)).lower()
+        assert "nan" not in text and "inf" not in text
+        plot.show(
+            PredictionView(
+                X=np.full((2, 3), np.nan),
+                Y=np.zeros((1, 3)),
+                pred=np.zeros((1, 3)),
+                problem="classification",
+                feature_names=("x1", "x2"),
+            )
+        )
+        await pilot.pause()
+        assert "no test points" in "\n".join(lines(plot))
+        plot.clear()
+        await pilot.pause()
+        assert "no predictions yet" in "\n".join(lines(plot))
+
+
+async def test_charts_work_with_no_color(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("NO_COLOR", "1")
+    plot = PredictionsPlot()
+    app = Host(plot)
+    async with app.run_test(size=(80, 24)) as pilot:
+        assert app.no_color
+        plot.show(_linear_view())
+        await pilot.pause()
+        text = "\n".join(plot_area(plot))
+        assert MARK_0 in text and MARK_1 in text and MARK_WRONG in text
+        svg = app.export_screenshot()
+        assert "misclassified" in svg
+
+
+def _render(renderable: Any, width: int) -> list[str]:
+    console = Console(width=width, record=True, color_system=None)
+    console.print(renderable)
+    return console.export_text().rstrip("\n").split("\n")
+
+
+async def test_confusion_view() -> None:
+    view = ConfusionView()
+    async with Host(view).run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert "no results yet" in str(view.render())
+        report = ClassificationReport.from_predictions(
+            np.array([[1, 1, 0, 0, 1, 0, 1, 1]]), np.array([[1, 0, 0, 0, 1, 1, 1, 1]])
+        )
+        view.show(report)
+        await pilot.pause()
+        assert view.report is report
+        out = _render(view.content, 40)
+        text = "\n".join(out)
+        assert "75.0%" in text and "(6 of 8)" in text
+        assert "TN 2" in text and "FP 1" in text and "FN 1" in text and "TP 4" in text
+        assert "pred 0" in text and "true 1" in text
+        assert len(out) == 5  # nothing wrapped at 40 columns
+        view.show(RegressionReport(mse=0.012345, rmse=0.1111, mae=0.089, r2=0.98765, m=400))
+        await pilot.pause()
+        text = "\n".join(_render(view.content, 40))
+        assert "R² 0.988" in text and "MSE 0.0123" in text and "400 points" in text
+        view.show(None)
+        await pilot.pause()
+        assert view.report is None

@@ -1,0 +1,52 @@
+"""Shared set-up of the app tests: a plain, deterministic terminal and helpers to drive the app."""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+from collections.abc import Iterator
+
+import pytest
+import textual.app
+import textual.pilot
+from textual import _wait
+from textual.app import App
+from textual.pilot import Pilot
+from textual.widgets import Input
+from textual.worker import WorkerCancelled
+
+
+@pytest.fixture(autouse=True)
+def _plain_terminal(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Colours as on a normal terminal and a cursor that does not blink, so screenshots and
+    assertions do not depend on the environment or on timing."""
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    monkeypatch.delenv("TEXTUAL_COLOR_SYSTEM", raising=False)
+    monkeypatch.setattr(Input, "_toggle_cursor", lambda self: None)
+    # Pilot waits for the process to go idle (CPU time stops advancing) for up to 1 s after each
+    # key. While the app trains in a thread the CPU never idles, so every key would cost 1 s;
+    # the tests wait for the states they assert on instead, so a short cap is enough.
+    fast = functools.partial(_wait.wait_for_idle, max_sleep=0.1)
+    monkeypatch.setattr(textual.pilot, "wait_for_idle", fast)
+    monkeypatch.setattr(textual.app, "wait_for_idle", fast)
+    yield
+
+
+async def settle(pilot: Pilot[None]) -> None:
+    """Wait until no worker runs and every queued message was handled (a finished worker may
+    start another one, e.g. training that resumes after a change of settings)."""
+    app = pilot.app
+    for _ in range(50):
+        # A worker superseded by a newer one of its group is cancelled: normal.
+        with contextlib.suppress(WorkerCancelled):
+            await app.workers.wait_for_complete()
+        await pilot.pause()
+        if not any(not w.is_finished for w in app.workers):
+            await pilot.pause()
+            return
+    raise AssertionError("workers did not settle")
+
+
+def notifications(app: App[None]) -> list[str]:
+    """The text of every notification the app has shown (newest last)."""
+    return [n.message for n in app._notifications]

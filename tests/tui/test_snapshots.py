@@ -1,0 +1,80 @@
+"""SVG snapshots of seeded, frozen states at 80x24 and 120x40.
+
+Update with ``pytest tests/tui/test_snapshots.py --snapshot-update`` and look at the SVGs. Every
+state is deterministic: seeded data, runs trained to their end (or to divergence), and the one
+timing-dependent number (the average it/s of a finished run) pinned by giving the run a fixed
+duration before the screenshot.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+import pytest
+from conftest import settle
+from textual.pilot import Pilot
+
+from neuron_core.config import DataConfig, TrainConfig
+from tui.app import NeuronApp
+from tui.messages import RunChanged
+
+Compare = Callable[..., bool]
+WIDE = (120, 40)
+SMALL = (80, 24)
+
+
+async def _fresh(pilot: Pilot[Any]) -> None:
+    await settle(pilot)
+
+
+def _run_to_end(*keys: str) -> Callable[[Pilot[Any]], Awaitable[None]]:
+    """Train to the end (or divergence), pin the run's duration to 1 s, then press ``keys``."""
+
+    async def run(pilot: Pilot[Any]) -> None:
+        app = pilot.app
+        assert isinstance(app, NeuronApp)
+        await settle(pilot)
+        await pilot.press("space")
+        await settle(pilot)
+        trainer = app.controller.trainer
+        assert trainer is not None and trainer.status in ("completed", "diverged")
+        trainer.seconds = 1.0  # the speed shown is then iterations / 1 s, every time
+        app.post_message(RunChanged())
+        await settle(pilot)
+        if keys:
+            await pilot.press(*keys)
+            await settle(pilot)
+
+    return run
+
+
+def _diverging_app() -> NeuronApp:
+    # reg-line with lr 0.1: the squared error blows up and the cost overflows at iteration 189.
+    return NeuronApp(
+        data_cfg=DataConfig(name="reg-line", samples=200, test_samples=200),
+        train_cfg=TrainConfig(lr=0.1, iterations=2000),
+    )
+
+
+@pytest.mark.parametrize("size", [SMALL, WIDE], ids=["80x24", "120x40"])
+def test_fresh_app(snap_compare: Compare, size: tuple[int, int]) -> None:
+    assert snap_compare(NeuronApp(), terminal_size=size, run_before=_fresh)
+
+
+@pytest.mark.parametrize("size", [SMALL, WIDE], ids=["80x24", "120x40"])
+def test_finished_line_run(snap_compare: Compare, size: tuple[int, int]) -> None:
+    assert snap_compare(NeuronApp(), terminal_size=size, run_before=_run_to_end())
+
+
+def test_finished_line_run_predictions_tab(snap_compare: Compare) -> None:
+    assert snap_compare(NeuronApp(), terminal_size=SMALL, run_before=_run_to_end("4"))
+
+
+@pytest.mark.parametrize("size", [SMALL, WIDE], ids=["80x24", "120x40"])
+def test_diverged_run(snap_compare: Compare, size: tuple[int, int]) -> None:
+    assert snap_compare(_diverging_app(), terminal_size=size, run_before=_run_to_end())
+
+
+def test_help_screen(snap_compare: Compare) -> None:
+    assert snap_compare(NeuronApp(), terminal_size=SMALL, run_before=_run_to_end("f1"))

@@ -1,0 +1,1 @@
+"""The four panes of the app: dataset, hyperparameters, training and predictions."""

@@ -1,0 +1,338 @@
+"""The dataset pane: a generator or a CSV file, the split, noise, seed and standardization.
+
+Every applied change posts ``DataConfigChanged`` (the app then draws or reads the data again and
+the run starts over). For a CSV file, Enter in the path field reads the header and offers its
+columns: the target in a drop-down, the features in a checklist (all but the target, at first).
+Under the form, a summary shows the split, the class balance and the dataset's warnings.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+from dataclasses import fields, replace
+from typing import Any
+
+from rich.segment import Segment
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.strip import Strip
+from textual.widgets import Input, Select, SelectionList, Static
+from textual.widgets._toggle_button import ToggleButton
+from textual.widgets.option_list import OptionDoesNotExist
+
+from neuron_core.config import GENERATORS, MAX_SEED, REGRESSION_GENERATORS, DataConfig
+from neuron_core.datasets import Dataset
+from neuron_core.errors import ConfigError, DataError
+
+from ..forms import build_config, parse_float, parse_int
+from ..messages import DataConfigChanged
+from .fields import Field, FormPane, YesNo
+
+SOURCES: list[tuple[str, str]] = [("generator", "generator"), ("CSV file", "csv")]
+# Fields that only matter for one source: hidden (and not checked) for the other.
+_GENERATOR_ONLY = ("name", "samples", "test_samples", "noise")
+_CSV_ONLY = ("csv_path", "target", "features", "test_ratio")
+
+
+class FeatureList(SelectionList[str]):
+    """A checklist whose unchecked boxes are blank: the stock list tells checked from unchecked
+    by colour alone."""
+
+    def render_line(self, y: int) -> Strip:
+        strip = super().render_line(y)
+        try:
+            option = self.get_option_at_index(self.scroll_offset.y + y)
+        except OptionDoesNotExist:
+            return strip
+        if option.value in self.selected:
+            return strip
+        segments = list(strip)
+        if len(segments) > 1 and segments[1].text == ToggleButton.BUTTON_INNER:
+            segments[1] = Segment(" " * len(ToggleButton.BUTTON_INNER), segments[1].style)
+            return Strip(segments, strip.cell_length)
+        return strip
+
+
+def _number(value: float | int) -> str:
+    """How a config number is written into its field (no float noise, no exponent for ints)."""
+    if isinstance(value, int):
+        return str(value)
+    return f"{value:g}"
+
+
+class DatasetPane(FormPane):
+    """The dataset form; ``applied`` is the last config it posted (or was shown)."""
+
+    def __init__(self, config: DataConfig, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.applied = config
+        self.border_title = "1 Dataset"
+        self._columns: list[str] = []
+        self._columns_path: str | None = None
+        # The last file that could not be read, and why (shown until the path changes).
+        self._columns_error: tuple[str, str] | None = None
+
+    def compose(self) -> ComposeResult:
+        cfg = self.applied
+        names = GENERATORS + REGRESSION_GENERATORS
+        yield Field(
+            "source",
+            Select(SOURCES, value=cfg.source, allow_blank=False, compact=True, id="source"),
+            field="source",
+        )
+        yield Field(
+            "generator",
+            Select(
+                [(n, n) for n in names], value=cfg.name, allow_blank=False, compact=True, id="name"
+            ),
+            field="name",
+            classes="-generator",
+        )
+        yield Field(
+            "train samples",
+            Input(_number(cfg.samples), compact=True, id="samples"),
+            field="samples",
+            classes="-generator",
+        )
+        yield Field(
+            "test samples",
+            Input(_number(cfg.test_samples), compact=True, id="test-samples"),
+            field="test_samples",
+            classes="-generator",
+        )
+        yield Field(
+            "noise",
+            Input(_number(cfg.noise), compact=True, id="noise", placeholder="0 to 0.5"),
+            field="noise",
+            classes="-generator",
+        )
+        yield Field(
+            "CSV file",
+            Input(
+                cfg.csv_path or "", compact=True, id="csv-path", placeholder="path, Enter reads it"
+            ),
+            field="csv_path",
+            classes="-csv",
+        )
+        yield Field(
+            "target",
+            Select([], prompt="(read a file)", compact=True, id="target"),
+            field="target",
+            classes="-csv",
+        )
+        yield Field(
+            "features",
+            FeatureList(id="features", compact=True),
+            field="features",
+            classes="-csv -tall",
+        )
+        yield Field(
+            "test ratio",
+            Input(_number(cfg.test_ratio), compact=True, id="test-ratio", placeholder="0 to 0.9"),
+            field="test_ratio",
+            classes="-csv",
+        )
+        yield Field("seed", Input(_number(cfg.seed), compact=True, id="data-seed"), field="seed")
+        yield Field("standardize", YesNo(cfg.standardize, id="standardize"), field="standardize")
+        yield Static("", id="data-summary")
+
+    def on_mount(self) -> None:
+        self._show_source(self.applied.source)
+        if self.applied.source == "csv" and self.applied.csv_path:
+            self._read_columns(self.applied.csv_path, quiet=True)
+
+    # -- reading the form -------------------------------------------------------------------
+    @property
+    def source(self) -> str:
+        """The selected source ("generator" or "csv")."""
+        return str(self.query_one("#source", Select).value)
+
+    def _text(self, widget_id: str) -> str:
+        return self.query_one(f"#{widget_id}", Input).value
+
+    def _csv_path(self) -> str:
+        return os.path.expanduser(self._text("csv-path").strip())
+
+    def read(self) -> tuple[DataConfig | None, dict[str, str]]:
+        """The config the form describes, or ``None`` with the reason of every bad field."""
+        errors: dict[str, str] = {}
+        fallback = {f.name: getattr(self.applied, f.name) for f in fields(DataConfig)}
+        values: dict[str, Any] = dict(fallback)
+        source = self.source
+        values["source"] = source
+
+        def number(field: str, widget_id: str, parse: Any) -> None:
+            try:
+                values[field] = parse(field, self._text(widget_id))
+            except ConfigError as exc:
+                errors[field] = exc.message
+
+        number("seed", "data-seed", parse_int)
+        values["standardize"] = self.query_one("#standardize", YesNo).value
+        if source == "generator":
+            values["name"] = str(self.query_one("#name", Select).value)
+            number("samples", "samples", parse_int)
+            number("test_samples", "test-samples", parse_int)
+            number("noise", "noise", parse_float)
+        else:
+            values["csv_path"] = self._csv_path() or None
+            target = self.query_one("#target", Select).value
+            values["target"] = None if target is Select.NULL else str(target)
+            chosen = tuple(self.query_one(FeatureList).selected)
+            others = tuple(c for c in self._columns if c != values["target"])
+            # Every other column ticked is the config's default (None), kept canonical so the
+            # same choice always gives an equal config (and no needless reload).
+            values["features"] = None if chosen and chosen == others else chosen
+            number("test_ratio", "test-ratio", parse_float)
+            path = values["csv_path"]
+            if path and path != self._columns_path:
+                failed = self._columns_error
+                errors["csv_path"] = (
+                    failed[1]
+                    if failed is not None and failed[0] == path
+                    else "press Enter in this field to read the file"
+                )
+        if fallback["source"] != source:
+            # The fallbacks of the other source's fields are not meaningful: clear them so the
+            # config's own checks name what is missing ("give the path of a CSV file").
+            fallback.update(csv_path=None, target=None, features=None)
+        cfg = build_config(DataConfig, values, fallback, errors)
+        return cfg, errors
+
+    def check_form(self) -> None:
+        _, errors = self.read()
+        self.mark(errors)
+
+    def apply_form(self) -> None:
+        if self.source == "csv":
+            path = self._csv_path()
+            if path and path != self._columns_path:
+                self._read_columns(path)
+        cfg, errors = self.read()
+        self.mark(errors)
+        if cfg is not None and cfg != self.applied:
+            self.applied = cfg
+            self.post_message(DataConfigChanged(cfg))
+
+    # -- CSV columns ------------------------------------------------------------------------
+    def _read_columns(self, path: str, *, quiet: bool = False) -> None:
+        """Read the header of ``path`` and offer its columns (the last one as the target)."""
+        from neuron_core.csvdata import read_header
+
+        try:
+            columns = read_header(path)
+        except DataError as exc:
+            self._columns, self._columns_path = [], None
+            self._columns_error = (path, str(exc))
+            self.query_one("#target", Select).set_options([])
+            self.query_one(FeatureList).clear_options()
+            self.mark_one("csv_path", str(exc))
+            if not quiet:
+                self.notify(str(exc), title="Cannot read the file", severity="error")
+            return
+        self._columns, self._columns_path = columns, path
+        self._columns_error = None
+        cfg = self.applied
+        same_file = cfg.source == "csv" and cfg.csv_path == path
+        target = cfg.target if same_file and cfg.target in columns else columns[-1]
+        features = cfg.features if same_file else None
+        with self.prevent(Select.Changed, SelectionList.SelectedChanged):
+            select = self.query_one("#target", Select)
+            select.set_options([(c, c) for c in columns])
+            select.value = target
+            self._offer_features(target, features)
+
+    def _offer_features(self, target: str, chosen: tuple[str, ...] | None) -> None:
+        """Every column but the target, checked when in ``chosen`` (all when ``None``)."""
+        box = self.query_one(FeatureList)
+        box.clear_options()
+        box.add_options((c, c, chosen is None or c in chosen) for c in self._columns if c != target)
+
+    def on_select_changed(self, event: Select.Changed) -> None:
+        if event.select.id == "source":
+            self._show_source(str(event.value))
+        elif event.select.id == "target" and event.value is not Select.NULL:
+            kept = tuple(self.query_one(FeatureList).selected)
+            with self.prevent(SelectionList.SelectedChanged):
+                self._offer_features(str(event.value), kept or None)
+
+    def on_selection_list_selected_changed(self, event: SelectionList.SelectedChanged[str]) -> None:
+        """Ticking features marks problems at once; the data is read again when the list is
+        left (one CSV read for several ticks)."""
+        event.stop()
+        self.check_form()
+
+    def on_descendant_blur(self, event: Any) -> None:
+        if isinstance(event.widget, FeatureList):
+            self.apply_form()
+
+    def _show_source(self, source: str) -> None:
+        self.set_class(source == "csv", "-source-csv")
+
+    # -- shown by the app -------------------------------------------------------------------
+    def show_config(self, cfg: DataConfig) -> None:
+        """Fill the form with ``cfg`` (an opened run) without applying it again."""
+        self.applied = cfg
+        with self.prevent(Input.Changed, Select.Changed, YesNo.Changed):
+            self.query_one("#source", Select).value = cfg.source
+            self.query_one("#name", Select).value = cfg.name
+            for widget_id, value in (
+                ("samples", cfg.samples),
+                ("test-samples", cfg.test_samples),
+                ("noise", cfg.noise),
+                ("test-ratio", cfg.test_ratio),
+                ("data-seed", cfg.seed),
+            ):
+                self.query_one(f"#{widget_id}", Input).value = _number(value)
+            self.query_one("#csv-path", Input).value = cfg.csv_path or ""
+            self.query_one("#standardize", YesNo).value = cfg.standardize
+        self._show_source(cfg.source)
+        self.mark({})
+        if cfg.source == "csv" and cfg.csv_path:
+            self._read_columns(cfg.csv_path, quiet=True)
+
+    def bump_seed(self) -> int:
+        """``g``: the next seed (seed + 1, wrapping), shown in the field and applied."""
+        seed = self.applied.seed + 1 if self.applied.seed < MAX_SEED else 0
+        with self.prevent(Input.Changed):
+            self.query_one("#data-seed", Input).value = str(seed)
+        cfg, errors = self.read()
+        if cfg is None:
+            # Another field is invalid: apply the new seed to the last valid config instead.
+            cfg = replace(self.applied, seed=seed)
+        self.mark(errors)
+        self.applied = cfg
+        self.post_message(DataConfigChanged(cfg))
+        return seed
+
+    def show_summary(self, dataset: Dataset | None, loading: float | None) -> None:
+        """The split, class balance and warnings of ``dataset`` (or the loading progress)."""
+        summary = self.query_one("#data-summary", Static)
+        if loading is not None:
+            summary.update(f"loading… {100.0 * loading:.0f}%")
+            return
+        if dataset is None:
+            summary.update("")
+            return
+        text = Text()
+        text.append(f"{dataset.m_train:,} train · {dataset.m_test:,} test · ")
+        n = dataset.n_features
+        text.append(f"{n} feature{'s' if n != 1 else ''}\n")
+        if dataset.problem == "classification":
+            ones = dataset.class_balance()
+            names = dataset.class_names or ("0", "1")
+            # CSV labels have names ("yes"/"no"); generated ones are just 0 and 1.
+            named = names != ("0", "1")
+            one = f"class 1 ({names[1]})" if named else "class 1"
+            zero = f"class 0 ({names[0]})" if named else "class 0"
+            text.append(f"{one}: {100.0 * ones:.1f}% · {zero}: {100.0 * (1.0 - ones):.1f}%")
+        else:
+            y = dataset.Y_train
+            std = float(y.std())
+            text.append(f"regression · target mean {float(y.mean()):.3g}, std {std:.3g}")
+            if not math.isfinite(std):
+                text.append(" (not finite)")
+        for warning in dataset.warnings:
+            text.append(f"\n⚠ {warning}", style="bold")
+        summary.update(text)

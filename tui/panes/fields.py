@@ -1,0 +1,156 @@
+"""Form building blocks: a labelled field row that can show why its value is refused, and the
+base class of the two form panes.
+
+A ``Field`` is one line (label, then the control) plus an error line that appears under it when
+the value is invalid. The mark is both a colour (the ``-invalid`` class) and text ("✗ reason"), so
+it reads without colour too.
+
+``FormPane`` gives the forms their keyboard behaviour: Enter in a text field applies it and
+returns focus to the pane, Escape leaves a field, so the single-letter keys (space, n, r...) work
+again at once. Leaving a field (Escape, Tab, a click elsewhere) applies it too: what a field shows
+is what the run uses, never a hidden older value. Invalid values are marked as they are typed and
+are never applied.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.widget import Widget
+from textual.widgets import Checkbox, Input, Label, Select, Static
+
+
+class Field(Vertical):
+    """A labelled control (or several on one line) with an error line under it.
+
+    ``field`` is the config attribute this row edits (what ``ConfigError.field`` names).
+    """
+
+    def __init__(
+        self,
+        label: str,
+        *controls: Widget,
+        field: str,
+        id: str | None = None,
+        classes: str | None = None,
+    ) -> None:
+        super().__init__(id=id, classes=classes)
+        self.label = label
+        self.controls = controls
+        self.field = field
+        self.error: str | None = None
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(classes="field-row"):
+            yield Label(self.label, classes="field-label")
+            yield from self.controls
+        yield Static("", classes="field-error", markup=False)
+
+    def set_error(self, message: str | None) -> None:
+        """Show ``message`` under the field and mark it invalid; ``None`` clears the mark."""
+        # The controls' classes are set every time: an Input re-validates itself on Enter and
+        # blur (it has no validators, so it would clear the mark).
+        for control in self.controls:
+            control.set_class(message is not None, "-invalid")
+        if message == self.error:
+            return
+        self.error = message
+        self.set_class(message is not None, "-invalid")
+        if self.is_mounted:
+            self.query_one(".field-error", Static).update(f"✗ {message}" if message else "")
+
+
+class YesNo(Checkbox):
+    """A compact checkbox whose label says its state ("yes"/"no"): a checkbox's mark differs only
+    by colour, which ``NO_COLOR`` and screen captures lose."""
+
+    def __init__(self, value: bool = False, *, id: str | None = None) -> None:
+        super().__init__("yes" if value else "no", value, compact=True, id=id)
+
+    def watch_value(self) -> None:
+        super().watch_value()
+        self.label = "yes" if self.value else "no"
+
+
+class FormPane(VerticalScroll):
+    """A focusable, scrollable form; see the module docstring for its keys."""
+
+    can_focus = True
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding(
+            "escape",
+            "leave_field",
+            "Leave field",
+            tooltip="Leave the field so the single-letter keys (space, n, r...) work again",
+            id="form.leave-field",
+        ),
+    ]
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Escape is offered only while a field of this form has the focus."""
+        if action == "leave_field":
+            return self.screen.focused is not self
+        return True
+
+    def action_leave_field(self) -> None:
+        """Escape: focus the pane itself, so keys go to the app again."""
+        self.focus(scroll_visible=False)
+
+    def fields(self) -> dict[str, Field]:
+        """Every field of the form, by config attribute."""
+        return {f.field: f for f in self.query(Field)}
+
+    def mark(self, errors: dict[str, str]) -> None:
+        """Show ``errors`` (config field -> reason) and clear every other field's mark."""
+        for name, field in self.fields().items():
+            field.set_error(errors.get(name))
+
+    def mark_one(self, field: str, message: str) -> bool:
+        """Mark one field (an error found later, e.g. by the engine); False if it is not here."""
+        target = self.fields().get(field)
+        if target is None:
+            return False
+        target.set_error(message)
+        return True
+
+    def errors(self) -> dict[str, str]:
+        """The reasons of the fields currently marked invalid."""
+        return {name: f.error for name, f in self.fields().items() if f.error}
+
+    # -- what the subclasses provide -------------------------------------------------------
+    def check_form(self) -> None:
+        """Validate the current values and mark the invalid fields (nothing is applied)."""
+
+    def apply_form(self) -> None:
+        """Validate, mark, and apply the values if they are valid and changed."""
+
+    # -- when a form is checked and applied ----------------------------------------------------
+    def on_input_changed(self, event: Input.Changed) -> None:
+        """Typing: mark a bad value at once, but apply only on Enter or when leaving the field."""
+        event.stop()
+        self.check_form()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        """Enter: apply, and give the focus back to the pane so the app's keys work."""
+        event.stop()
+        self.apply_form()
+        self.focus(scroll_visible=False)
+
+    def on_input_blurred(self, event: Input.Blurred) -> None:
+        """Leaving a text field applies it (Escape included: the value is what the field shows)."""
+        event.stop()
+        self.apply_form()
+
+    def on_select_changed(self, event: Select.Changed) -> None:
+        """A choice applies at once."""
+        event.stop()
+        self.apply_form()
+
+    def on_checkbox_changed(self, event: Checkbox.Changed) -> None:
+        """A checkbox applies at once."""
+        event.stop()
+        self.apply_form()

@@ -1,0 +1,242 @@
+"""The hyperparameters pane: how the model is trained, and the model itself.
+
+Training settings (learning rate, iterations, optimizer, batch size, dtype, regularisation,
+stopping rules) post ``TrainConfigChanged`` and apply to the continued run. Model settings
+(hidden layers, activation, initialisation, input features, seed) post ``ModelConfigChanged``:
+a different model starts the run over. The learning rate has quick presets (the drop-down next
+to it, or the ``[`` and ``]`` keys).
+"""
+
+from __future__ import annotations
+
+from dataclasses import fields, replace
+from typing import Any
+
+from textual.app import ComposeResult
+from textual.widgets import Input, Select, Static
+
+from neuron_core.config import (
+    ACTIVATIONS,
+    DTYPES,
+    INITS,
+    OPTIMIZERS,
+    ModelConfig,
+    TrainConfig,
+)
+from neuron_core.errors import ConfigError
+
+from ..forms import build_config, parse_float, parse_hidden, parse_int, parse_names
+from ..messages import ModelConfigChanged, TrainConfigChanged
+from .fields import Field, FormPane
+
+LR_PRESETS: tuple[float, ...] = (0.001, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0)
+# ModelConfig and TrainConfig both have a seed; one field sets both (init and shuffling).
+_SEED_FIELDS = {"init_seed": "seed", "seed": "seed"}
+
+
+def _fmt(value: float | int | None) -> str:
+    if value is None:
+        return ""
+    return str(value) if isinstance(value, int) else f"{value:g}"
+
+
+def _choices(names: tuple[str, ...]) -> list[tuple[str, str]]:
+    return [(n, n) for n in names]
+
+
+def _model_key(cfg: ModelConfig) -> ModelConfig:
+    """The part of a model config the form decides (the problem follows the data)."""
+    return replace(cfg, problem="classification")
+
+
+class HyperPane(FormPane):
+    """The hyperparameter form; ``model``/``train`` are the configs it last posted."""
+
+    def __init__(self, model: ModelConfig, train: TrainConfig, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.model = model
+        self.train = train
+        self.border_title = "2 Hyperparameters"
+
+    def compose(self) -> ComposeResult:
+        m, t = self.model, self.train
+
+        def text(label: str, field: str, value: str, placeholder: str = "") -> Field:
+            widget = Input(value, compact=True, id=field.replace("_", "-"), placeholder=placeholder)
+            return Field(label, widget, field=field)
+
+        def choice(label: str, field: str, names: tuple[str, ...], value: str) -> Field:
+            widget = Select(
+                _choices(names),
+                value=value,
+                allow_blank=False,
+                compact=True,
+                id=field.replace("_", "-"),
+            )
+            return Field(label, widget, field=field)
+
+        presets = Select(
+            [(_fmt(p), p) for p in LR_PRESETS], prompt="presets", compact=True, id="lr-preset"
+        )
+        yield Field("learning rate", Input(_fmt(t.lr), compact=True, id="lr"), presets, field="lr")
+        yield text("iterations", "iterations", _fmt(t.iterations))
+        yield choice("optimizer", "optimizer", OPTIMIZERS, t.optimizer)
+        yield text("batch size", "batch_size", _fmt(t.batch_size), "all (full batch)")
+        yield choice("dtype", "dtype", DTYPES, t.dtype)
+        yield text("L2 penalty", "l2", _fmt(t.l2))
+        yield text("L1 penalty", "l1", _fmt(t.l1))
+        yield text("target cost", "target_cost", _fmt(t.target_cost), "none")
+        yield text("early stop", "early_stop", _fmt(t.early_stop), "off (patience)")
+        yield text(
+            "hidden layers", "hidden", ", ".join(map(str, m.hidden)), "none: one neuron; e.g. 4, 4"
+        )
+        yield choice("activation", "activation", ACTIVATIONS, m.activation)
+        yield choice("init", "init", INITS, m.init)
+        yield text(
+            "inputs",
+            "feature_map",
+            ", ".join(m.feature_map or ()),
+            "the data's, or e.g. x1^2, x2^2",
+        )
+        yield text("seed", "seed", _fmt(m.init_seed))
+        yield Static("", id="model-note")
+
+    # -- reading the form -------------------------------------------------------------------
+    def _text(self, field: str) -> str:
+        return self.query_one(f"#{field.replace('_', '-')}", Input).value
+
+    def _choice(self, field: str) -> str:
+        return str(self.query_one(f"#{field.replace('_', '-')}", Select).value)
+
+    def read(self) -> tuple[ModelConfig | None, TrainConfig | None, dict[str, str]]:
+        """The configs the form describes (``None`` where invalid) and every bad field's reason
+        (keyed by the form's field names)."""
+        parse_errors: dict[str, str] = {}
+
+        def get(field: str, parse: Any, **kw: Any) -> Any:
+            try:
+                return parse(field, self._text(field), **kw)
+            except ConfigError as exc:
+                parse_errors[field] = exc.message
+                return None
+
+        seed = get("seed", parse_int)
+        hidden = get("hidden", parse_hidden)
+        model_values: dict[str, Any] = {
+            f.name: getattr(self.model, f.name) for f in fields(ModelConfig)
+        }
+        model_fallback = dict(model_values)
+        model_values.update(
+            hidden=hidden,
+            activation=self._choice("activation"),
+            init=self._choice("init"),
+            init_seed=seed,
+            feature_map=parse_names(self._text("feature_map")),
+        )
+        model_errors = {k: v for k, v in parse_errors.items() if k == "hidden"}
+        if "seed" in parse_errors:
+            model_errors["init_seed"] = parse_errors["seed"]
+        model = build_config(ModelConfig, model_values, model_fallback, model_errors)
+
+        train_values: dict[str, Any] = {
+            f.name: getattr(self.train, f.name) for f in fields(TrainConfig)
+        }
+        train_fallback = dict(train_values)
+        train_values.update(
+            lr=get("lr", parse_float),
+            iterations=get("iterations", parse_int),
+            dtype=self._choice("dtype"),
+            optimizer=self._choice("optimizer"),
+            batch_size=get("batch_size", parse_int, optional=True),
+            l1=get("l1", parse_float),
+            l2=get("l2", parse_float),
+            target_cost=get("target_cost", parse_float, optional=True),
+            early_stop=get("early_stop", parse_int, optional=True),
+            seed=seed,
+        )
+        train_errors = {k: v for k, v in parse_errors.items() if k in train_values}
+        train = build_config(TrainConfig, train_values, train_fallback, train_errors)
+
+        errors: dict[str, str] = {}
+        for name, message in {**train_errors, **model_errors}.items():
+            errors[_SEED_FIELDS.get(name, name)] = message
+        return model, train, errors
+
+    def check_form(self) -> None:
+        _, _, errors = self.read()
+        self.mark(errors)
+
+    def apply_form(self) -> None:
+        model, train, errors = self.read()
+        self.mark(errors)
+        if train is not None and train != self.train:
+            self.train = train
+            self.post_message(TrainConfigChanged(train))
+        if model is not None and _model_key(model) != _model_key(self.model):
+            self.model = replace(model, problem=self.model.problem)
+            self.post_message(ModelConfigChanged(self.model))
+        self._show_note()
+
+    def mark_one(self, field: str, message: str) -> bool:
+        return super().mark_one(_SEED_FIELDS.get(field, field), message)
+
+    # -- learning-rate presets --------------------------------------------------------------
+    def on_select_changed(self, event: Select.Changed) -> None:
+        if event.select.id == "lr-preset" and event.value is not Select.NULL:
+            self.set_lr(float(event.value))  # type: ignore[arg-type]
+
+    def set_lr(self, lr: float) -> None:
+        """Put ``lr`` in the field and apply it."""
+        with self.prevent(Input.Changed, Select.Changed):
+            self.query_one("#lr", Input).value = _fmt(lr)
+            self.query_one("#lr-preset", Select).clear()
+        self.apply_form()
+
+    def step_lr(self, direction: int) -> float:
+        """The next preset above (``direction`` > 0) or below the current rate, applied."""
+        current = self.train.lr
+        if direction > 0:
+            bigger = [p for p in LR_PRESETS if p > current * (1 + 1e-9)]
+            lr = bigger[0] if bigger else LR_PRESETS[-1]
+        else:
+            smaller = [p for p in LR_PRESETS if p < current * (1 - 1e-9)]
+            lr = smaller[-1] if smaller else LR_PRESETS[0]
+        self.set_lr(lr)
+        return lr
+
+    # -- shown by the app -------------------------------------------------------------------
+    def show_configs(self, model: ModelConfig, train: TrainConfig) -> None:
+        """Fill the form with an opened run's settings without applying them again."""
+        self.model, self.train = model, train
+        values = {
+            "lr": _fmt(train.lr),
+            "iterations": _fmt(train.iterations),
+            "batch_size": _fmt(train.batch_size),
+            "l1": _fmt(train.l1),
+            "l2": _fmt(train.l2),
+            "target_cost": _fmt(train.target_cost),
+            "early_stop": _fmt(train.early_stop),
+            "hidden": ", ".join(map(str, model.hidden)),
+            "feature_map": ", ".join(model.feature_map or ()),
+            "seed": _fmt(model.init_seed),
+        }
+        choices = {
+            "dtype": train.dtype,
+            "optimizer": train.optimizer,
+            "activation": model.activation,
+            "init": model.init,
+        }
+        with self.prevent(Input.Changed, Select.Changed):
+            for field, value in values.items():
+                self.query_one(f"#{field.replace('_', '-')}", Input).value = value
+            for field, value in choices.items():
+                self.query_one(f"#{field.replace('_', '-')}", Select).value = value
+        self.mark({})
+        self._show_note()
+
+    def _show_note(self) -> None:
+        from neuron_core.init import symmetric_init_warning
+
+        note = symmetric_init_warning(self.model)
+        self.query_one("#model-note", Static).update(f"⚠ {note}" if note else "")
+        self.set_class(bool(note), "-has-note")

@@ -1,0 +1,50 @@
+"""The predictions pane: the test points by predicted class, with the learned decision boundary,
+and the confusion matrix with precision and recall beside it.
+
+Refreshed by the app at 1-2 Hz while training and at once when the run changes (pause, finish,
+reset, new data); a refresh for the same parameters is skipped.
+"""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.containers import Horizontal
+
+from neuron_core.trainer import Trainer
+
+from ..predict import Evaluation, prediction_view
+from ..widgets.confusion import ConfusionView
+from ..widgets.predictions import PredictionsPlot
+
+
+class PredictionsPane(Horizontal):
+    """Scatter (left) and confusion matrix (right); focusable so the app's keys work here."""
+
+    can_focus = True
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.border_title = "4 Predictions"
+        self._shown: tuple[int, int, tuple[int, int]] | None = None
+
+    def compose(self) -> ComposeResult:
+        yield PredictionsPlot(id="scatter")
+        yield ConfusionView(id="confusion")
+
+    def show(self, trainer: Trainer | None, ev: Evaluation | None) -> None:
+        """Draw the evaluated parameters (nothing to do when the same ones are shown)."""
+        plot = self.query_one(PredictionsPlot)
+        if trainer is None or ev is None:
+            if self._shown is not None:
+                self._shown = None
+                plot.clear()
+                self.query_one(ConfusionView).show(None)
+            return
+        size = (plot.size.width, plot.size.height)
+        key = (id(ev), ev.iteration, size)
+        if key == self._shown:
+            return
+        self._shown = key
+        grid = PredictionsPlot.grid_shape_for(*size) if min(size) > 0 else None
+        plot.show(prediction_view(trainer, ev, grid))
+        self.query_one(ConfusionView).show(ev.test)

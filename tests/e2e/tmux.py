@@ -400,8 +400,10 @@ class TmuxPane:
 # --------------------------------------------------------------------------------------------
 
 # The stats line every layout shows ("Iteration 1,234 / 2,000") and the run's state word.
-ITERATION = re.compile(r"Iteration ([\d,]+) / ([\d,]+)")
-_WRAPPED_HEAD = re.compile(r"Iteration ([\d,]+) /\s*(?:│|$)")
+# Counts are shown in full ("1,234") or, when long, compactly ("2.54M", "10M", "12.5k").
+_NUM = r"[\d,]+(?:\.\d+)?[kMG]?"
+ITERATION = re.compile(rf"Iteration ({_NUM}) / ({_NUM})")
+_WRAPPED_HEAD = re.compile(rf"Iteration ({_NUM}) /\s*(?:│|$)")
 STATE_WORDS = ("loading", "not ready", "ready", "running", "paused", "finished", "diverged")
 # Time for the app to apply a focus change before the next key.
 _FOCUS_SETTLE = 0.15
@@ -422,14 +424,21 @@ def screen_iteration(screen: str) -> tuple[int, int] | None:
         head = _WRAPPED_HEAD.search(line)
         if head is None:
             continue
-        tail = re.match(r"\s*([\d,]+)", lines[row + 1][head.start() :])
+        tail = re.match(rf"\s*({_NUM})", lines[row + 1][head.start() :])
         if tail is not None:
             return _count(head.group(1)), _count(tail.group(1))
     return None
 
 
+_SCALE = {"k": 1_000, "M": 1_000_000, "G": 1_000_000_000}
+
+
 def _count(text: str) -> int:
-    return int(text.replace(",", ""))
+    """``"1,234"`` -> 1234; ``"2.54M"`` -> 2540000 (compact counts are rounded on screen)."""
+    text = text.replace(",", "")
+    if text[-1] in _SCALE:
+        return round(float(text[:-1]) * _SCALE[text[-1]])
+    return int(text)
 
 
 def screen_state(screen: str) -> str | None:

@@ -19,6 +19,7 @@ Usage::
     python benchmarks/bench_bandwidth.py            # both sizes, local tmux
     python benchmarks/bench_bandwidth.py --ssh      # through a loopback sshd (needs openssh-server)
     python benchmarks/bench_bandwidth.py --top      # also measure `top -d 1` for comparison
+    python benchmarks/bench_bandwidth.py --term linux --no-color   # other terminals
 
 Exit status 0 when every figure is within budget, 1 otherwise.
 """
@@ -273,16 +274,24 @@ class Result:
 
 
 def launch(
-    program: str, size: tuple[int, int], term: str, state_dir: Path, ssh: SshServer | None
+    program: str,
+    size: tuple[int, int],
+    term: str,
+    state_dir: Path,
+    ssh: SshServer | None,
+    no_color: bool = False,
 ) -> NeuronPane:
-    """Start ``program`` in a pane of ``size`` (through ``ssh`` when given)."""
+    """Start ``program`` in a pane of ``size`` (through ``ssh`` when given), with ``NO_COLOR=1``
+    when ``no_color``."""
     env = {k: v for k, v in os.environ.items() if k not in ("NO_COLOR", "TEXTUAL_COLOR_SYSTEM")}
     env["XDG_STATE_HOME"] = str(state_dir)
+    if no_color:
+        env["NO_COLOR"] = "1"
     if ssh is None:
         return NeuronPane([program], width=size[0], height=size[1], env=env, term=term, cwd=REPO)
     remote = (
         f"cd {REPO} && exec env TERM={term} XDG_STATE_HOME={state_dir} "
-        f"PATH={Path(program).parent}:/usr/bin:/bin {program}"
+        f"{'NO_COLOR=1 ' if no_color else ''}PATH={Path(program).parent}:/usr/bin:/bin {program}"
     )
     return NeuronPane(ssh.ssh_argv(remote), width=size[0], height=size[1], env=env, term=term)
 
@@ -295,7 +304,7 @@ def measure_app(
 ) -> Result:
     """The full protocol for one terminal size: train, measure, press keys, pause, measure."""
     with tempfile.TemporaryDirectory(prefix="bench-state-") as state:
-        pane = launch(program, size, args.term, Path(state), ssh)
+        pane = launch(program, size, args.term, Path(state), ssh, args.no_color)
         try:
             pane.wait_ready()
             # The default run is short: let it finish, and measure the finished screen first.
@@ -419,6 +428,7 @@ def main() -> int:
     parser.add_argument("--presses", type=int, default=10, help="key presses per latency figure")
     parser.add_argument("--iterations", type=int, default=10_000_000, help="length of the run")
     parser.add_argument("--term", default="xterm-256color", help="TERM inside the pane")
+    parser.add_argument("--no-color", action="store_true", help="run with NO_COLOR=1")
     parser.add_argument("--ssh", action="store_true", help="run through a loopback sshd")
     parser.add_argument("--top", action="store_true", help="also measure `top -d 1`")
     parser.add_argument("--dump", type=Path, help="write each training byte stream here")

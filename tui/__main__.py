@@ -7,6 +7,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import sys
 from collections.abc import Sequence
 
@@ -14,11 +15,20 @@ from tui.cli import main as cli_main
 
 
 def launch_app() -> int:
-    """Start the interactive app; returns its exit code once the user quits."""
+    """Start the interactive app; returns its exit code once the user quits (0), or 128 + N
+    when signal N (SIGHUP, SIGTERM, SIGINT) ended it after saving the session.
+
+    A session that could not be saved (full disk, read-only state folder) is said in one line
+    on stderr once the terminal is restored; the exit code stays that of the quit.
+    """
     from tui.app import NeuronApp
 
     app = NeuronApp()
     app.run()
+    if app.session_note:
+        # After a hang-up the terminal is gone: there is nobody to tell.
+        with contextlib.suppress(OSError):
+            print(f"neuron-tui: {app.session_note}", file=sys.stderr, flush=True)
     return app.return_code or 0
 
 

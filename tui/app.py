@@ -11,6 +11,7 @@ data takes long).
 
 from __future__ import annotations
 
+import asyncio
 import gc
 import time
 from pathlib import Path
@@ -38,17 +39,23 @@ from .messages import (
 )
 from .panes.dataset import DatasetPane
 from .panes.hyper import HyperPane
+from .panes.network import NetworkPane
 from .panes.predictions import PredictionsPane
 from .panes.status import StatusLine
 from .panes.training import TrainingPane
+from .session import TerminationSignals
+from .widgets.network_view import NetworkView
 
-# The four panes, in tab order: (DOM id, tab label).
+# The panes, in tab order: (DOM id, tab label).
 PANES: tuple[tuple[str, str], ...] = (
     ("dataset", "1 Dataset"),
     ("hyper", "2 Hyperparameters"),
     ("training", "3 Training"),
     ("predictions", "4 Predictions"),
+    ("network", "5 Network"),
 )
+# In the wide layout these two share the bottom-right slot; `4` and `5` pick which one shows.
+SHARED_SLOT = ("predictions", "network")
 # All four panes at once from this terminal size (columns, rows).
 WIDE_SIZE = (120, 36)
 POLL_SECONDS = 0.1
@@ -152,6 +159,14 @@ class NeuronApp(App[None], inherit_bindings=False):
             show=False,
             id="view.pane-4",
         ),
+        Binding(
+            "5",
+            "show_pane('network')",
+            "Network",
+            tooltip="Show the network: every weight, and the selected neuron's output",
+            show=False,
+            id="view.pane-5",
+        ),
         Binding("ctrl+s", "save", "Save", tooltip="Save the run to a file", id="file.save"),
         Binding("ctrl+o", "open", "Open", tooltip="Open a saved run", id="file.open"),
         Binding("question_mark,f1", "help", "Help", tooltip="Every key, explained", id="app.help"),
@@ -166,7 +181,10 @@ class NeuronApp(App[None], inherit_bindings=False):
             priority=True,
             id="app.quit-anywhere",
         ),
-        Binding("ctrl+c", "help_quit", show=False, system=True),
+        # ctrl+c quits too, from anywhere (Textual's default only explains how to quit): people
+        # press it by reflex, and the session is saved either way. A system binding, so the
+        # help and the palette keep one Quit row.
+        Binding("ctrl+c", "quit", show=False, priority=True, system=True, id="app.quit-ctrl-c"),
     ]
 
     def __init__(
@@ -181,9 +199,15 @@ class NeuronApp(App[None], inherit_bindings=False):
         )
         self.wide = False
         self.active_pane = "training"
+        self.slot_pane = "predictions"
         self.run_path = DEFAULT_RUN_FILE
         self._next_scatter = 0.0
         self._quitting = False
+        # Why the session could not be saved at the end (printed by ``neuron-tui`` on exit).
+        self.session_note: str | None = None
+        self._session_kept = False
+        self._session_offered = False
+        self._signals = TerminationSignals()
 
     # -- layout -----------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -194,6 +218,7 @@ class NeuronApp(App[None], inherit_bindings=False):
         self.hyper_pane = HyperPane(c.model_cfg, c.train_cfg, id="hyper")
         self.training_pane = TrainingPane(id="training")
         self.predictions_pane = PredictionsPane(id="predictions")
+        self.network_pane = NetworkPane(id="network")
         self.status_line = StatusLine(id="status-line")
         self.footer = Footer(compact=True)
         self.body = Vertical(id="body")
@@ -208,6 +233,7 @@ class NeuronApp(App[None], inherit_bindings=False):
                 with self.right:
                     yield self.training_pane
                     yield self.predictions_pane
+                    yield self.network_pane
             yield self.status_line
         yield self.footer
 
@@ -218,6 +244,7 @@ class NeuronApp(App[None], inherit_bindings=False):
             "hyper": self.hyper_pane,
             "training": self.training_pane,
             "predictions": self.predictions_pane,
+            "network": self.network_pane,
         }
         return panes[name]
 
@@ -226,6 +253,9 @@ class NeuronApp(App[None], inherit_bindings=False):
         return not self._quitting and self.is_running
 
     def on_mount(self) -> None:
+        # First the resume prompt, so a too-small notice (pushed by _apply_layout) covers it.
+        self._offer_resume()
+        self._signals.install(asyncio.get_running_loop(), self._on_terminate)
         for pane, _ in PANES:
             self.pane(pane).add_class("pane")
         self._apply_layout(self.size)
@@ -246,22 +276,28 @@ class NeuronApp(App[None], inherit_bindings=False):
         body.set_class(self.wide, "-wide")
         body.set_class(not self.wide, "-compact")
         self._show_active()
+        self._check_size(size)
 
     def _show_active(self) -> None:
         for pane, _ in PANES:
             self.pane(pane).set_class(pane == self.active_pane, "-active")
+            self.pane(pane).set_class(pane in SHARED_SLOT and pane != self.slot_pane, "-slot-off")
         left = self.active_pane in ("dataset", "hyper")
         self.left.set_class(left, "-active")
         self.right.set_class(not left, "-active")
 
     def pane_visible(self, pane: str) -> bool:
         """True when ``pane`` is on screen (all are in the wide layout)."""
-        return self.wide or pane == self.active_pane
+        if self.wide:
+            return pane not in SHARED_SLOT or pane == self.slot_pane
+        return pane == self.active_pane
 
     def on_tabs_tab_activated(self, event: Tabs.TabActivated) -> None:
         pane = event.tab.id.removeprefix("tab-") if event.tab.id else self.active_pane
         if pane != self.active_pane:
             self.active_pane = pane
+            if pane in SHARED_SLOT:
+                self.slot_pane = pane
             self._show_active()
             self._refresh_views()
 
@@ -290,6 +326,8 @@ class NeuronApp(App[None], inherit_bindings=False):
         ev = c.evaluate()
         if self.pane_visible("predictions"):
             self.predictions_pane.show(c.trainer, ev)
+        if self.pane_visible("network"):
+            self.network_pane.show(c.trainer, ev)
         spent = time.perf_counter() - t0
         self._next_scatter = time.perf_counter() + max(SCATTER_SECONDS, 10.0 * spent)
 
@@ -414,12 +452,19 @@ class NeuronApp(App[None], inherit_bindings=False):
         training.show_progress(self.controller.progress())
 
     def action_show_pane(self, pane: str) -> None:
-        """1-4: bring a pane into view (compact layout) and focus it."""
+        """1-5: bring a pane into view (a tab in the compact layout; predictions and network
+        share the bottom-right slot in the wide one) and focus it."""
+        if pane in SHARED_SLOT:
+            self.slot_pane = pane
         if not self.wide:
             self.tabs.active = f"tab-{pane}"
             self.active_pane = pane
-            self._show_active()
-        self.pane(pane).focus()
+        self._show_active()
+        target = self.pane(pane)
+        if pane == "network":
+            # The diagram takes the keys (arrows pick a neuron), not the pane around it.
+            target = self.network_pane.query_one(NetworkView)
+        target.focus()
         self._refresh_views()
 
     def action_help(self) -> None:
@@ -451,11 +496,95 @@ class NeuronApp(App[None], inherit_bindings=False):
         self.push_screen(PathPrompt("open", self.run_path), chosen)
 
     async def action_quit(self) -> None:
-        """q: stop training and leave at once."""
+        """q, ctrl+q, ctrl+c: stop training, keep the session and leave at once."""
         self._quitting = True
+        self._keep_session()
         self.controller.shutdown()
         self.exit()
 
     def on_unmount(self) -> None:
+        # Any other way out (a crash included) keeps the session too.
         self._quitting = True
+        self._keep_session()
         self.controller.shutdown()
+        self._signals.uninstall()
+
+    # -- the session and the terminal ----------------------------------------------------------
+    def _offer_resume(self) -> None:
+        """At start: offer the saved session, if there is one (see ``tui.session``)."""
+        from .screens.resume import ResumeScreen
+        from .session import load_session
+
+        self._session_offered = True
+        record, problem = load_session()
+        if problem is not None:
+            self.notify(problem, title="Saved session", severity="warning", timeout=10.0)
+        if record is None:
+            self.controller.session_owned = True
+            return
+
+        def chosen(resume: bool | None) -> None:
+            if resume is False:
+                self._start_fresh()
+            else:
+                self.controller.resume(record, self._resume_failed)
+
+        self.push_screen(ResumeScreen(record), chosen)
+
+    def _start_fresh(self) -> None:
+        """The user chose a fresh start: forget the saved session; this run becomes it."""
+        from neuron_core.errors import StoreError
+
+        from .session import discard_session
+
+        try:
+            discard_session()
+        except StoreError as exc:
+            self.notify(str(exc), title="Saved session", severity="error")
+        self.controller.session_owned = True
+
+    def _resume_failed(self, reason: str) -> None:
+        """The saved session cannot be brought back (e.g. its CSV file changed): keep the file
+        under another name, so nothing is lost and the next start is not asked again."""
+        from .session import set_aside
+
+        aside = set_aside("unrestorable")
+        self.controller.session_owned = True
+        if aside is not None:
+            self.notify(f"the saved session was kept as {aside}", title="Saved session")
+
+    def _keep_session(self) -> None:
+        """Save the session once, however the app ends; a failure is noted, never raised."""
+        if self._session_kept:
+            return
+        self._session_kept = True
+        self.session_note = self.controller.keep_session()
+
+    def _on_terminate(self, signum: int) -> None:
+        """SIGHUP, SIGTERM, SIGINT: keep the session and exit with 128 + the signal number."""
+        from .session import arm_exit_watchdog
+
+        if not self._quitting:
+            self._quitting = True
+            self._keep_session()  # first, whatever happens next
+            self.controller.shutdown()
+            self.exit(return_code=128 + signum)
+        if not self.is_headless:
+            # Leaving must not hang on a terminal that is gone (nor ignore a second signal).
+            arm_exit_watchdog(128 + signum)
+
+    def _check_size(self, size: Size) -> None:
+        """Below the minimum size a notice covers the app; it goes once the terminal is big
+        enough again (or, if another screen went over it, when it is shown again)."""
+        from .screens.too_small import TooSmallScreen, too_small
+
+        if not self._session_offered:
+            return  # on_mount checks once the resume prompt is up, so the notice covers it
+        top = self.screen
+        if too_small(size):
+            if isinstance(top, TooSmallScreen):
+                top.show_size(size)
+            else:
+                self.push_screen(TooSmallScreen(size))
+        elif isinstance(top, TooSmallScreen):
+            self.pop_screen()

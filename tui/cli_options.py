@@ -12,7 +12,7 @@ Imports only the standard library and ``neuron_core.config`` (pure Python), so `
 from __future__ import annotations
 
 from dataclasses import dataclass, fields
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal, DecimalException, InvalidOperation
 from typing import Literal
 
 from neuron_core.config import (
@@ -241,17 +241,25 @@ OPTIONS_HELP = options_markdown()
 def to_int(text: str, field: str) -> int:
     """A whole number: ``1000``, ``1_000``, or float notation with an integral value (``1e6``)."""
     s = text.strip()
+    if len(s) > 64:
+        # Also keeps int() below Python's digit limit (a ValueError of another kind).
+        raise ConfigError(field, f"{s[:20]}... is far too long for a number")
     try:
         return int(s)
     except ValueError:
         pass
     try:
         value = Decimal(s.replace("_", ""))
+        integral = value.is_finite() and value == value.to_integral_value()
+        huge = integral and abs(value) >= _HUGE
     except InvalidOperation:
-        raise ConfigError(field, f"must be a whole number, got {text!r}") from None
-    if not value.is_finite() or value != value.to_integral_value():
-        raise ConfigError(field, f"must be a whole number, got {text!r}")
-    if abs(value) >= _HUGE:
+        raise ConfigError(field, f"must be a whole number, got {text[:24]!r}") from None
+    except DecimalException:
+        # An exponent too big for exact arithmetic (1e999999999).
+        raise ConfigError(field, f"{s[:24]} is far too large") from None
+    if not integral:
+        raise ConfigError(field, f"must be a whole number, got {text[:24]!r}")
+    if huge:
         raise ConfigError(field, f"{text} is far too large")
     return int(value)
 
@@ -283,9 +291,11 @@ def to_widths(text: str, field: str) -> tuple[int, ...]:
     if not s or s.lower() == NO_HIDDEN:
         return ()
     parts = [part.strip() for part in s.split(",")]
-    if not all(part.isascii() and part.isdigit() for part in parts):
+    # A width has at most a digit or two; longer runs would also hit int()'s digit limit.
+    if not all(part.isascii() and part.isdigit() and len(part) <= 3 for part in parts):
         raise ConfigError(
-            field, f"give layer widths as whole numbers like 4,2 (or {NO_HIDDEN}), got {text!r}"
+            field,
+            f"give layer widths as whole numbers like 4,2 (or {NO_HIDDEN}), got {text[:24]!r}",
         )
     widths = tuple(int(part) for part in parts)
     if len(widths) > MAX_HIDDEN_LAYERS:

@@ -13,18 +13,25 @@ step, reset, save, open) into changes of its ``Trainer``, and keeps two promises
   ``RunChanged`` only when the state changes, never per iteration.
 
 Loading data (large generated sets, CSV files) and opening saved runs also run in thread workers,
-so the interface stays live; a newer request supersedes an older one.
+so the interface stays live (``loading`` holds the fraction read, shown as progress); a newer
+request supersedes an older one.
+
+The controller also keeps the user's session (``keep_session``, see ``tui.session``): on quit and
+when the terminal goes away the training thread is stopped and waited for (``stop_training``), so
+the parameters, the history and the optimizer state written are those of one and the same
+iteration.
 """
 
 from __future__ import annotations
 
+import contextlib
 import math
 import threading
 import time
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from textual.dom import DOMNode
 from textual.worker import Worker, WorkerState
@@ -37,6 +44,9 @@ from neuron_core.trainer import FINISHED, Trainer
 from .messages import RunChanged, RunNotice, RunOpened, Severity
 from .predict import Evaluation, evaluate
 
+if TYPE_CHECKING:
+    from neuron_core.store import RunRecord
+
 # Generated data up to this many points (train + test) is drawn on the UI thread: it takes a few
 # milliseconds and shows the new data in the very next frame, without a "loading" flicker.
 SYNC_SAMPLES = 100_000
@@ -44,6 +54,9 @@ SYNC_SAMPLES = 100_000
 ASYNC_EVAL_SAMPLES = 300_000
 # it/s is measured over this sliding window of progress samples (seconds).
 RATE_WINDOW = 2.0
+# How long quitting waits for the training thread to finish its chunk (chunks last ~20 ms; one
+# iteration on tens of millions of points can take longer).
+STOP_WAIT_SECONDS = 3.0
 
 # The words shown for the trainer's statuses; "finished" covers every normal ending.
 STATE_WORDS: dict[str, str] = {
@@ -142,6 +155,16 @@ class RunController:
         self._eval_key: tuple[int, int, str] | None = None
         self._eval_pending = False
         self._closed = False
+        # Held by the training thread while it is inside the trainer: what stop_training waits
+        # for. A thread that starts after a stop request returns without touching the trainer.
+        self._train_lock = threading.Lock()
+        self._restore_abort: threading.Event | None = None
+        # The settings the app started with: a run still on them with no iteration is not worth
+        # keeping as a session.
+        self._initial = (data_cfg, model_cfg, train_cfg)
+        # True once this app may write the session file: after the user answered the resume
+        # prompt (or there was no session to offer). Until then a quit leaves the file alone.
+        self.session_owned = False
 
     # -- reading ---------------------------------------------------------------------------
     @property
@@ -424,16 +447,63 @@ class RunController:
     def open(self, path: str) -> None:
         """Open a saved run in a worker; on success it replaces the current run, on failure the
         current run is left untouched and the reason is posted."""
-        from neuron_core.store import load_run, rebuild_dataset, trainer_from_record
+        from neuron_core.store import load_run
 
-        def job() -> tuple[Any, Dataset, Trainer]:
-            record = load_run(path)
-            dataset = rebuild_dataset(record)
+        self._restore(lambda: load_run(path), f"opened {path}")
+
+    def resume(self, record: RunRecord, failed: Callable[[str], None] | None = None) -> None:
+        """Bring back a saved session (``record``) like an opened run. Once it is installed this
+        app owns the session file (``session_owned``); on failure ``failed(reason)`` is called
+        (the current run stays)."""
+
+        def installed() -> None:
+            self.session_owned = True
+
+        self._restore(lambda: record, "resumed the saved session", installed, failed)
+
+    def _restore(
+        self,
+        get_record: Callable[[], RunRecord],
+        done_message: str,
+        installed: Callable[[], None] | None = None,
+        failed: Callable[[str], None] | None = None,
+    ) -> None:
+        """Read a record, rebuild its data and trainer in a worker (with progress in
+        ``loading``: a CSV file is read again), then replace the current run with it."""
+        from neuron_core.store import rebuild_dataset, trainer_from_record
+
+        if self._restore_abort is not None:
+            self._restore_abort.set()
+        abort = threading.Event()
+        self._restore_abort = abort
+        # "loading" from now on (reading a large run or its CSV file takes a while), so the run
+        # about to be replaced cannot be started meanwhile.
+        self.loading = 0.0
+
+        def progress(fraction: float) -> None:
+            if abort.is_set():
+                raise _Aborted
+            self.loading = fraction
+
+        def job() -> tuple[RunRecord, Dataset, Trainer]:
+            record = get_record()
+            dataset = rebuild_dataset(record, progress)
             return record, dataset, trainer_from_record(record, dataset)
 
-        def done(result: tuple[Any, Dataset, Trainer] | None, error: BaseException | None) -> None:
+        def done(
+            result: tuple[RunRecord, Dataset, Trainer] | None, error: BaseException | None
+        ) -> None:
+            if abort.is_set():
+                return
+            self._restore_abort = None
+            if self._load_abort is None:
+                self.loading = None
             if result is None:
-                self._notice(_reason(error), "error")
+                reason = _reason(error)
+                self._notice(reason, "error")
+                if failed is not None:
+                    failed(reason)
+                self._changed()
                 return
             record, dataset, trainer = result
             self._pause_for_change()
@@ -452,12 +522,75 @@ class RunController:
                 self._host.post_message(
                     RunOpened(record.data_cfg, record.model_cfg, record.train_cfg)
                 )
-                self._notice(f"opened {path}")
+                self._notice(done_message)
+                if installed is not None:
+                    installed()
                 self._changed(fresh=True)
 
             self._when_idle(install)
 
         self._start_job(job, "open", done)
+        self._changed()
+
+    # -- the session -----------------------------------------------------------------------
+    def stop_training(self, timeout: float = STOP_WAIT_SECONDS) -> bool:
+        """Stop the training thread and wait (blocking, at most ``timeout`` s) until it has left
+        the trainer; True when no thread trains any more. Training does not resume by itself."""
+        self._resume = False
+        self._stop.set()
+        if not self._train_lock.acquire(timeout=timeout):
+            return False
+        self._train_lock.release()
+        return True
+
+    def session_worth_keeping(self) -> bool:
+        """True when the run holds something a person would miss: at least one iteration, or
+        data, model or training settings other than those the app started with."""
+        trainer = self.trainer
+        if trainer is None or self.dataset_cfg is None:
+            return False
+        if trainer.history.n > 0:
+            return True
+        data0, model0, train0 = self._initial
+        # The problem kind follows the data, so it is not a setting of its own.
+        model = replace(trainer.model_cfg, problem=model0.problem)
+        return (self.dataset_cfg, model, trainer.train_cfg) != (data0, model0, train0)
+
+    def session_record(self) -> RunRecord | None:
+        """The run as a ``RunRecord`` (``None`` without a trainer). Call ``stop_training``
+        first. Training settings applied while the run was training but not yet handed to the
+        trainer are applied now, so the session holds what the form shows."""
+        from neuron_core.store import record_from_trainer
+
+        trainer, data_cfg = self.trainer, self.dataset_cfg
+        if trainer is None or data_cfg is None:
+            return None
+        if trainer.train_cfg != self.train_cfg:
+            # The engine refused them (and said so): the trainer keeps its own.
+            with contextlib.suppress(NeuronError, ValueError):
+                trainer.set_train_config(self.train_cfg)
+        return record_from_trainer(trainer, data_cfg)
+
+    def keep_session(self) -> str | None:
+        """Save the session for the next start (or forget it, see ``tui.session``); returns
+        ``None`` on success, else one line saying why it was not saved. Never raises: a full
+        disk or a read-only state folder must not stop the app from quitting."""
+        from .session import discard_session, save_session
+
+        if not self.session_owned:
+            return None
+        if not self.stop_training():
+            return "the session was not saved: training did not stop in time"
+        try:
+            if self.session_worth_keeping():
+                record = self.session_record()
+                if record is not None:
+                    save_session(record)
+            elif self.trainer is not None:
+                discard_session()
+        except (NeuronError, OSError, MemoryError, ValueError) as exc:
+            return f"the session was not saved: {_reason(exc)}"
+        return None
 
     # -- lifecycle -------------------------------------------------------------------------
     def shutdown(self) -> None:
@@ -467,6 +600,9 @@ class RunController:
         self._idle_queue.clear()
         self._stop.set()
         self._abort_load()
+        if self._restore_abort is not None:
+            self._restore_abort.set()
+            self._restore_abort = None
 
     def on_worker_state(self, worker: Worker[Any]) -> None:
         """Forwarded ``Worker.StateChanged``: finish whatever was waiting for ``worker``."""
@@ -512,9 +648,16 @@ class RunController:
         assert trainer is not None
         self._stop.clear()
         self._rate.clear()
-        stop = self._stop
+        stop, lock = self._stop, self._train_lock
+
+        def train() -> str:
+            with lock:
+                if stop.is_set():  # stopped before this thread even started
+                    return trainer.status
+                return trainer.run(stop)
+
         worker = self._host.run_worker(
-            lambda: trainer.run(stop),
+            train,
             name="training",
             group="training",
             thread=True,

@@ -8,11 +8,17 @@ is the config's ("must be at least 2").
 
 ``build_config`` then assembles a config from the parsed values and collects *every* invalid
 field at once (not only the first), so all bad fields are marked together.
+
+Digit grouping is accepted only where it is unambiguous: groups of exactly three digits after the
+first ("10,000", "1 000 000.5", "10_000"). "0,5" is refused rather than read as 5 (a decimal comma
+would otherwise turn a learning rate of one half into five). The text a refusal quotes is cut to
+a few dozen characters, so a pasted page never floods the form.
 """
 
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
@@ -22,55 +28,102 @@ from neuron_core.errors import ConfigError
 C = TypeVar("C", DataConfig, ModelConfig, TrainConfig)
 
 # Characters people use to group digits ("10,000", "10_000", "10 000"); removed before parsing.
-_GROUPING = str.maketrans("", "", ",_ ")
+_GROUP_CHARS = ",_ "
+_GROUPING = str.maketrans("", "", _GROUP_CHARS)
+# A number with its digits grouped by threes (one kind of separator), then an optional fraction
+# and exponent: the only place grouping characters are accepted.
+_GROUPED = re.compile(
+    r"[+-]?[0-9]{1,3}(?P<sep>[,_ ])[0-9]{3}(?:(?P=sep)[0-9]{3})*(?:\.[0-9]*)?(?:[eE][+-]?[0-9]+)?"
+)
+# No whole number setting goes this high (the largest, a seed, is below 2**63): refused here so
+# that no message spells out a number hundreds of digits long.
+_HUGE = 10**19
+# How much of a refused text is quoted back.
+_SHOWN_CHARS = 24
 
 
-def _clean(text: str) -> str:
-    return text.strip().translate(_GROUPING)
+def _shown(text: str) -> str:
+    """``text`` (stripped) quoted for a message, cut to ``_SHOWN_CHARS`` characters."""
+    text = text.strip()
+    if len(text) > _SHOWN_CHARS:
+        text = text[: _SHOWN_CHARS - 1] + "…"
+    return repr(text)
+
+
+def _clean(field: str, text: str, noun: str) -> str:
+    """``text`` without blanks around it and without its digit grouping; raises
+    ``ConfigError`` (saying it is not a ``noun``) for grouping that is not by threes ("0,5")."""
+    stripped = text.strip()
+    if not any(c in stripped for c in _GROUP_CHARS) or _GROUPED.fullmatch(stripped):
+        return stripped.translate(_GROUPING)
+    try:
+        float(stripped.translate(_GROUPING))
+    except ValueError:
+        raise ConfigError(field, f"not {noun}: {_shown(text)}") from None
+    raise ConfigError(
+        field, f"not {noun}: {_shown(text)} (group digits by threes, decimals after a dot)"
+    )
+
+
+def _too_large(field: str, text: str) -> ConfigError:
+    """The refusal of a number beyond what a float holds ("1e400", 400 digits)."""
+    return ConfigError(field, f"far too large: {_shown(text)}")
 
 
 def parse_float(field: str, text: str, *, optional: bool = False) -> float | None:
     """A real number from ``text`` ("0.1", "1e-3", " 3 "); ``None`` for blank when ``optional``.
 
-    Non-finite values ("nan", "inf") are returned as such: the config's ``validate`` refuses them
-    with its own reason.
+    Non-finite values typed as such ("nan", "inf") are returned: the config's ``validate``
+    refuses them with its own reason. A number too large for a float ("1e400") is refused here,
+    rather than passed on as the infinity it would become.
     """
-    cleaned = _clean(text)
+    cleaned = _clean(field, text, "a number")
     if not cleaned:
         if optional:
             return None
         raise ConfigError(field, "required: enter a number")
     try:
-        return float(cleaned)
+        value = float(cleaned)
     except ValueError:
-        raise ConfigError(field, f"not a number: {text.strip()!r}") from None
+        raise ConfigError(field, f"not a number: {_shown(text)}") from None
+    if math.isinf(value) and "inf" not in cleaned.lower():
+        raise _too_large(field, text)
+    return value
 
 
 def parse_int(field: str, text: str, *, optional: bool = False) -> int | None:
     """A whole number from ``text``: "2000", "2,000", "1e6" (a float with no fraction).
 
     ``None`` for blank when ``optional``. Fractions, NaN and infinity are refused here because an
-    ``int`` cannot hold them.
+    ``int`` cannot hold them, and so are numbers of 20 digits or more (no setting is that large).
     """
-    cleaned = _clean(text)
+    cleaned = _clean(field, text, "a whole number")
     if not cleaned:
         if optional:
             return None
         raise ConfigError(field, "required: enter a whole number")
     try:
-        return int(cleaned)
+        whole = int(cleaned)
     except ValueError:
         pass
+    else:
+        if abs(whole) >= _HUGE:
+            raise _too_large(field, text)
+        return whole
     try:
         value = float(cleaned)
     except ValueError:
-        raise ConfigError(field, f"not a whole number: {text.strip()!r}") from None
+        raise ConfigError(field, f"not a whole number: {_shown(text)}") from None
     if math.isnan(value):
         raise ConfigError(field, "must be a whole number, got NaN")
     if math.isinf(value):
+        if "inf" not in cleaned.lower():
+            raise _too_large(field, text)
         raise ConfigError(field, "must be finite, got infinity")
     if not value.is_integer():
         raise ConfigError(field, f"must be a whole number, got {value:g}")
+    if abs(value) >= _HUGE:
+        raise _too_large(field, text)
     return int(value)
 
 
@@ -80,11 +133,14 @@ def parse_hidden(field: str, text: str) -> tuple[int, ...]:
     widths: list[int] = []
     for part in parts:
         try:
-            widths.append(int(part))
+            width = int(part)
         except ValueError:
             raise ConfigError(
-                field, f"neurons per layer, e.g. '4, 4'; {part!r} is not a whole number"
+                field, f"neurons per layer, e.g. '4, 4'; {_shown(part)} is not a whole number"
             ) from None
+        if abs(width) >= _HUGE:
+            raise _too_large(field, part)
+        widths.append(width)
     return tuple(widths)
 
 

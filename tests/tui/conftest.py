@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import functools
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 import textual.app
@@ -14,6 +15,8 @@ from textual.app import App
 from textual.pilot import Pilot
 from textual.widgets import Input
 from textual.worker import WorkerCancelled
+
+import tui.session
 
 
 @pytest.fixture(autouse=True)
@@ -30,6 +33,34 @@ def _plain_terminal(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     monkeypatch.setattr(textual.pilot, "wait_for_idle", fast)
     monkeypatch.setattr(textual.app, "wait_for_idle", fast)
     yield
+
+
+@pytest.fixture(autouse=True)
+def state_home(
+    tmp_path_factory: pytest.TempPathFactory,
+    monkeypatch: pytest.MonkeyPatch,
+    request: pytest.FixtureRequest,
+) -> Path:
+    """A private, empty ``XDG_STATE_HOME`` for every test: the app never offers a session saved
+    by another test (or by the person running the tests), and never writes into the real
+    ``~/.local/state``. Returns that folder (the session is in its ``neuron-tui`` folder).
+
+    Tests that start several apps one after the other (save, then open...) would be asked to
+    resume the first app's session by the second: unless a test asks for ``sessions``, no saved
+    session is offered at start (one is still written on quit, into this folder).
+    """
+    home = tmp_path_factory.mktemp("state")
+    monkeypatch.setenv("XDG_STATE_HOME", str(home))
+    if "sessions" not in request.fixturenames:
+        monkeypatch.setattr(tui.session, "load_session", lambda: (None, None))
+    return home
+
+
+@pytest.fixture
+def sessions(state_home: Path) -> Path:
+    """Opt in to sessions as in real use: a session saved by one app is offered by the next.
+    Returns the folder the session file goes to."""
+    return state_home / "neuron-tui"
 
 
 async def settle(pilot: Pilot[None]) -> None:

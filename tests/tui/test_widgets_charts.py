@@ -7,6 +7,7 @@ from typing import Any
 
 import numpy as np
 import pytest
+from conftest import settle
 from rich.console import Console
 from rich.text import Text
 from textual.app import App, ComposeResult
@@ -14,6 +15,9 @@ from textual.geometry import Region
 from textual.widget import Widget
 
 from neuron_core.metrics import ClassificationReport, RegressionReport
+from tui.app import NeuronApp
+from tui.panes.predictions import PredictionsPane
+from tui.predict import evaluate
 from tui.widgets import CellPlot, canvas_origin
 from tui.widgets.confusion import ConfusionView
 from tui.widgets.cost_chart import TEST_MARK, CostChart, full_range, recent_range
@@ -444,11 +448,55 @@ async def test_confusion_view() -> None:
         assert "75.0%" in text and "(6 of 8)" in text
         assert "TN 2" in text and "FP 1" in text and "FN 1" in text and "TP 4" in text
         assert "pred 0" in text and "true 1" in text
-        assert len(out) == 5  # nothing wrapped at 40 columns
+        # Six lines, none wrapped in the 33 columns of the side pane.
+        narrow = _render(view.content, 33)
+        assert narrow == out and len(out) == 6
+        assert out[1].split() == ["precision", "0.800", "recall", "0.800"] and out[2] == "F1 0.800"
         view.show(RegressionReport(mse=0.012345, rmse=0.1111, mae=0.089, r2=0.98765, m=400))
         await pilot.pause()
         text = "\n".join(_render(view.content, 40))
         assert "R² 0.988" in text and "MSE 0.0123" in text and "400 points" in text
+        assert _render(view.content, 33) == text.split("\n")  # fits the side pane unwrapped
         view.show(None)
         await pilot.pause()
         assert view.report is None
+
+
+async def test_predictions_pane_clears_and_redraws() -> None:
+    app = NeuronApp()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("space")
+        await settle(pilot)
+        trainer = app.controller.trainer
+        ev = app.controller.evaluate()
+        assert trainer is not None and ev is not None
+        pane = app.query_one(PredictionsPane)
+        plot = pane.query_one(PredictionsPlot)
+        confusion = pane.query_one(ConfusionView)
+        assert plot._view is not None and confusion.report is ev.test
+        # No run (new data loading, say): the old scatter and scores go.
+        pane.show(None, None)
+        await pilot.pause()
+        assert plot._view is None and confusion.report is None
+        assert "no predictions yet" in "\n".join(lines(plot))
+        pane.show(trainer, ev)
+        await pilot.pause()
+        assert plot._view is not None and confusion.report is ev.test
+        # Another evaluation of the same iteration (e.g. of new data) is drawn, not skipped.
+        shown = plot._view
+        again = evaluate(trainer, trainer.snapshot().params, ev.iteration)
+        pane.show(trainer, again)
+        assert plot._view is not shown
+        # The same evaluation again costs nothing.
+        redraws = plot.redraws
+        shown = plot._view
+        pane.show(trainer, again)
+        assert plot._view is shown and plot.redraws == redraws
+        # Reset: the scatter shows the untrained model (iteration 0), no longer the trained one.
+        await pilot.press("r")
+        await settle(pilot)
+        assert app.controller.evaluate() is not None
+        assert app.controller.evaluate().iteration == 0  # type: ignore[union-attr]
+        assert plot._view is not shown
+        assert "accuracy" in "\n".join(_render(confusion.content, 33))

@@ -1,22 +1,27 @@
 """The training pane: the live cost chart and, beside it, the run's numbers and state.
 
 The app feeds it ~10 times a second (``show_progress`` and ``feed_chart``); both do nothing when
-nothing visible changed, so an idle or paused app costs no redraws.
+nothing visible changed, so an idle or paused app costs no redraws. While training, only the
+characters that changed are repainted (the stats column is a ``LiveText``, the chart a
+``CellPlot``), and the speed and time left change once a second: about 2.5 KB/s reach the
+terminal at 120x40 (``benchmarks/bench_bandwidth.py``; the budget is 20 KB/s).
 """
 
 from __future__ import annotations
 
 import math
+import textwrap
+import time
 
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.markup import escape
-from textual.widgets import Static
 
 from neuron_core.trainer import Trainer
 
 from ..controller import Progress, format_duration
 from ..widgets.cost_chart import CostChart
+from ..widgets.live_text import LiveText
 
 # Theme colours of the state word (the word itself carries the meaning without colour).
 STATE_STYLES: dict[str, str] = {
@@ -31,6 +36,8 @@ STATE_STYLES: dict[str, str] = {
 BAR_WIDTH = 20
 # Characters per line of the stats column (its CSS width less its padding).
 STATS_WIDTH = 29
+# While training, the speed and the time left are refreshed at most this often (seconds).
+SLOW_SECONDS = 1.0
 
 
 def _cost(value: float | None) -> str:
@@ -44,7 +51,7 @@ def _cost(value: float | None) -> str:
 def _score(value: float | None, name: str) -> str:
     """Accuracy as a percentage; R² (which a diverged fit drives to huge negative values) to
     four decimals, or in exponent form when large."""
-    if value is None:
+    if value is None or not math.isfinite(value):
         return "—"
     if name == "accuracy":
         return f"{100.0 * value:.2f}%"
@@ -80,11 +87,42 @@ def short_rate(rate: float) -> str:
     return f"{rate:,.0f}" if rate < 100_000 else f"{rate / 1000:,.0f}k"
 
 
-def stats_markup(p: Progress, chart_mode: str) -> str:
-    """The stats column as Textual markup (values escaped)."""
+def sig_rate(rate: float | None) -> str:
+    """Iterations per second to three significant digits (``241,000 it/s``, ``52.4 it/s``), so
+    the figure does not flicker in its last digits; "—" when unknown."""
+    if rate is None or not math.isfinite(rate):
+        return "—"
+    rounded = float(f"{rate:.3g}")
+    return f"{rounded:,.0f} it/s" if rounded >= 100 else f"{rounded:g} it/s"
+
+
+class Sampled:
+    """A text that, while it keeps changing, is shown at most once per ``period`` seconds.
+
+    The speed and the time left change on every poll while training; redrawing them at 10 Hz
+    costs bytes and reads worse than a steady figure once a second. ``force`` (a change of state)
+    and a change between known and unknown ("—") show the new text at once.
+    """
+
+    def __init__(self, period: float = SLOW_SECONDS) -> None:
+        self.period = period
+        self._text: str | None = None
+        self._at = 0.0
+
+    def __call__(self, text: str, *, force: bool = False, now: float | None = None) -> str:
+        t = time.monotonic() if now is None else now
+        old = self._text
+        if old is None or force or (old == "—") != (text == "—") or t - self._at >= self.period:
+            self._text, self._at = text, t
+            return text
+        return old
+
+
+def stats_lines(p: Progress, chart_mode: str, rate: str, eta: str) -> list[str]:
+    """The stats column, one Textual markup string per line (values escaped). ``rate`` and
+    ``eta`` come formatted (they are sampled once a second while training)."""
     style = STATE_STYLES.get(p.state, "$foreground")
     short = "acc" if p.score_name == "accuracy" else "R²"
-    rate = "—" if p.rate is None else f"{p.rate:,.0f} it/s"
     lines = [
         f"[b {style}]{escape(p.state)}[/]",
         iteration_text(p, STATS_WIDTH),
@@ -95,14 +133,20 @@ def stats_markup(p: Progress, chart_mode: str) -> str:
         f"train {short:<4} {_score(p.train_score, p.score_name)}",
         f"test {short:<5} {_score(p.test_score, p.score_name)}",
         f"speed      {rate}",
-        f"ETA        {format_duration(p.eta) if p.state == 'running' else '—'}",
+        f"ETA        {eta}",
         f"chart      {escape(chart_mode)}",
     ]
     if p.loading is not None:
         lines.append(f"loading    {100.0 * p.loading:.0f}%")
     if p.detail:
-        lines += ["", f"[$text-muted]{escape(p.detail)}[/]"]
-    return "\n".join(lines)
+        lines += ["", *(f"[$text-muted]{escape(d)}[/]" for d in wrap_words(p.detail, STATS_WIDTH))]
+    return lines
+
+
+def wrap_words(text: str, width: int) -> list[str]:
+    """``text`` broken into lines of at most ``width`` characters at spaces (a longer word is
+    cut), so a note in the stats column keeps one text line per screen row."""
+    return textwrap.wrap(text, width, break_long_words=True, break_on_hyphens=False) or [""]
 
 
 class TrainingPane(Horizontal):
@@ -113,17 +157,24 @@ class TrainingPane(Horizontal):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.border_title = "3 Training"
-        self._last_stats: str | None = None
         self._fed: tuple[int, int, int, int] | None = None
+        self._state = ""
+        self._rate = Sampled()
+        self._eta = Sampled()
 
     def compose(self) -> ComposeResult:
         yield CostChart(id="cost-chart")
-        yield Static("", id="stats")
+        yield LiveText(id="stats")
 
     @property
     def chart(self) -> CostChart:
         """The cost chart widget."""
         return self.query_one(CostChart)
+
+    @property
+    def stats(self) -> LiveText:
+        """The stats column."""
+        return self.query_one("#stats", LiveText)
 
     def chart_mode(self) -> str:
         """ "log y · all" etc.: how the chart is scaled, for the stats column."""
@@ -131,13 +182,15 @@ class TrainingPane(Horizontal):
         return f"{'log' if chart.log_y else 'linear'} y · {'recent' if chart.recent else 'all'}"
 
     def show_progress(self, p: Progress) -> None:
-        """Update the stats column (only when its text changed)."""
-        text = stats_markup(p, self.chart_mode())
-        if text != self._last_stats:
-            self._last_stats = text
-            # Its size comes from CSS, so no layout pass: a layout of the whole screen at 10 Hz
-            # costs the training thread several percent of its speed (the GIL).
-            self.query_one("#stats", Static).update(text, layout=False)
+        """Update the stats column: only its changed cells are repainted (nothing when nothing
+        changed), and the speed and time left change at most once a second while training."""
+        force = p.state != self._state or p.state != "running"
+        self._state = p.state
+        rate = self._rate(sig_rate(p.rate), force=force)
+        eta = self._eta(format_duration(p.eta) if p.state == "running" else "—", force=force)
+        # Its size comes from CSS, so no layout pass: a layout of the whole screen at 10 Hz
+        # costs the training thread several percent of its speed (the GIL).
+        self.stats.set_lines(stats_lines(p, self.chart_mode(), rate, eta))
 
     def feed_chart(self, trainer: Trainer | None, *, fresh: bool = False) -> None:
         """Hand the chart the live history views when they grew (or ``fresh``: start over)."""

@@ -37,6 +37,9 @@ from textual.color import Color
 from textual.geometry import Region
 from textual_plotext import PlotextPlot
 
+from ..decimate import BRAILLE_CHARS
+from .glyphs import ASCII_LINE_CHARS, unicode_lines
+
 # Rows of a plotext plot around its plot area when it has a title and axis labels: the title row,
 # the upper frame line, the lower frame line, the x tick labels and the axis-label row.
 _TITLE_ROWS = 1
@@ -48,7 +51,9 @@ _FRAME_COLS = 2
 # Below this plot area there is no chart, just a one-line note.
 MIN_CANVAS = (6, 2)
 BLANK = "\u2800"
-"""A blank that plotext does not strip (braille pattern blank): keeps a title/label row in place."""
+"""A blank that plotext does not strip (braille pattern blank): keeps a title/label row in place.
+It never reaches the screen: ``_matrix_text`` turns it into a space (terminals without braille,
+such as the Linux console, would show it as a box)."""
 
 
 def canvas_size(width: int, height: int, ylabel_width: int) -> tuple[int, int]:
@@ -158,6 +163,8 @@ class CellPlot(PlotextPlot):
     Subclasses implement ``_compose_frame(width, height)`` (the frame for a widget of that size,
     or None when nothing can be drawn) and call ``_update()`` after their data changed. ``ROLES``
     maps each role index to (Textual theme variable, bold); index 0 is unused (empty cells).
+    ``unicode`` (from ``glyphs.unicode_lines()`` at construction) says whether lines are drawn
+    in braille or, on terminals without braille, in ASCII (``line_chars``).
     """
 
     ROLES: ClassVar[tuple[tuple[str, bool], ...]] = (("foreground", False),)
@@ -171,6 +178,7 @@ class CellPlot(PlotextPlot):
         disabled: bool = False,
     ) -> None:
         super().__init__(name=name, id=id, classes=classes, disabled=disabled)
+        self.unicode = unicode_lines()
         self._frame: Frame | None = None
         # How many repaints ``_update`` asked for (full or partial): tests and the benchmark read
         # it as a measure of the output volume.
@@ -184,6 +192,13 @@ class CellPlot(PlotextPlot):
         Subclasses override this; the base class has nothing to draw.
         """
         return None
+
+    def line_chars(self, codes: NDArray[np.int32]) -> NDArray[np.str_]:
+        """The characters of braille dot patterns ``codes`` (any shape, 0 = no dot): braille,
+        or their ASCII shapes when the terminal has no braille."""
+        table = BRAILLE_CHARS if self.unicode else ASCII_LINE_CHARS
+        chars: NDArray[np.str_] = table[codes]
+        return chars
 
     # -- updates -----------------------------------------------------------------------------------
 
@@ -316,7 +331,7 @@ def _matrix_text(matrix: Any) -> Text:
             end = start + 1
             while end < n and (fgs[end], sts[end], bgs[end]) == key:
                 end += 1
-            text.append("".join(markers[start:end]), _rich_style(*key))
+            text.append("".join(markers[start:end]).replace(BLANK, " "), _rich_style(*key))
             start = end
         if row:
             text.append("\n")

@@ -3,7 +3,8 @@
 Classification::
 
     accuracy 98.5%  (1,970 of 2,000)
-    precision 0.990  recall 0.980  F1 0.985
+    precision 0.990  recall 0.980
+    F1 0.985
               pred 0  pred 1
     true 0    TN 985   FP 10
     true 1     FN 20  TP 985
@@ -11,10 +12,11 @@ Classification::
 Regression::
 
     R² 0.987  (400 points)
-    MSE 0.0123  RMSE 0.111  MAE 0.0891
+    MSE 0.0123  RMSE 0.111
+    MAE 0.0891
 
-About 40 columns at most, so it fits a side pane at 80x24; text only (bold for the headline), the
-theme gives the colours.
+About 33 columns at most, so it fits the side pane (a longer line would wrap, splitting a label
+from its value); text only (bold for the headline), the theme gives the colours.
 """
 
 from __future__ import annotations
@@ -39,8 +41,17 @@ def _percent(v: float) -> str:
 
 
 def _error(v: float) -> str:
-    """An error value to 3 significant digits."""
-    return "n/a" if not math.isfinite(v) else f"{v:.3g}"
+    """An error value to 3 significant digits; "—" when it overflowed (a diverged fit)."""
+    return "—" if not math.isfinite(v) else f"{v:.3g}"
+
+
+def _r2(v: float) -> str:
+    """R² with 3 decimals, or 3 significant digits when large: a diverged fit drives it to
+    -1e300 and beyond, which must not print 300 digits. "—" when not finite (undefined for a
+    constant target, or overflowed)."""
+    if not math.isfinite(v):
+        return "—"
+    return f"{v:.3f}" if abs(v) < 1000 else f"{v:.3g}"
 
 
 def classification_table(report: ClassificationReport) -> RenderableType:
@@ -51,9 +62,11 @@ def classification_table(report: ClassificationReport) -> RenderableType:
         (_percent(report.accuracy), "bold"),
         f"  ({correct:,} of {report.m:,})",
     )
+    # Two lines: the three scores on one (39 columns) would wrap in the 33-column side pane,
+    # splitting "F1" from its value.
     scores = Text(
-        f"precision {_ratio(report.precision)}  recall {_ratio(report.recall)}"
-        f"  F1 {_ratio(report.f1)}"
+        f"precision {_ratio(report.precision)}  recall {_ratio(report.recall)}\n"
+        f"F1 {_ratio(report.f1)}"
     )
     grid = Table.grid(padding=(0, 2))
     grid.add_column()
@@ -67,8 +80,8 @@ def classification_table(report: ClassificationReport) -> RenderableType:
 
 def regression_table(report: RegressionReport) -> RenderableType:
     """R² and the error measures of ``report``."""
-    head = Text.assemble(("R² ", ""), (_ratio(report.r2), "bold"), f"  ({report.m:,} points)")
-    errors = Text(f"MSE {_error(report.mse)}  RMSE {_error(report.rmse)}  MAE {_error(report.mae)}")
+    head = Text.assemble(("R² ", ""), (_r2(report.r2), "bold"), f"  ({report.m:,} points)")
+    errors = Text(f"MSE {_error(report.mse)}  RMSE {_error(report.rmse)}\nMAE {_error(report.mae)}")
     return Group(head, errors)
 
 
@@ -94,8 +107,9 @@ class ConfusionView(Static):
         self.report: ClassificationReport | RegressionReport | None = None
 
     def show(self, report: ClassificationReport | RegressionReport | None) -> None:
-        """Display ``report`` (None: the hint). Does nothing if it equals the one shown."""
-        if report == self.report and report is not None:
+        """Display ``report`` (None: the hint). Does nothing if it equals the one shown (the
+        hint is shown from the start), so repeated calls cost no repaint."""
+        if report == self.report:
             return
         self.report = report
         if report is None:

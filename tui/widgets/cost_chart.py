@@ -12,8 +12,9 @@ is instant even when training is paused:
 The y axis is linear or log (``toggle_log``; log uses whole decades). Its limits are nice numbers
 that only change when the data leaves them or fills less than ~40% of them, so the axis and its
 labels stay put while the curve converges. The training cost is a braille line (spikes survive:
-each pixel column spans its bin's min..max), the test cost ``×`` markers; both read without
-colour. A redraw happens only when a cell of the chart changes (see ``CellPlot``).
+each pixel column spans its bin's min..max; ASCII strokes where the terminal has no braille, see
+``glyphs``), the test cost ``×`` markers; both read without colour. A redraw happens only when
+a cell of the chart changes (see ``CellPlot``).
 """
 
 from __future__ import annotations
@@ -25,7 +26,6 @@ from numpy.typing import NDArray
 from textual.reactive import reactive
 
 from ..decimate import (
-    BRAILLE_CHARS,
     StreamingExtrema,
     format_count,
     format_tick,
@@ -52,6 +52,7 @@ TEST_ROLE = 2
 TEST_MARK = "×"
 TEST_STRIDE = 3
 TRAIN_SAMPLE = "⠤⠤"
+TRAIN_SAMPLE_ASCII = "--"
 
 
 def full_range(n: int, planned: int) -> tuple[int, int]:
@@ -246,11 +247,12 @@ class CostChart(CellPlot):
             modes.append(f"last {format_count(x_range[1] - x_range[0])} iterations")
         mode = ("   · " + ", ".join(modes)) if modes else ""
         short = (" · " + ", ".join(m.split(":")[0] for m in modes)) if modes else ""
+        sample = TRAIN_SAMPLE if self.unicode else TRAIN_SAMPLE_ASCII
         return fit_text(
             [
-                f"{TRAIN_SAMPLE} train cost   {TEST_MARK} test cost{mode}",
-                f"{TRAIN_SAMPLE} train  {TEST_MARK} test{short}",
-                f"{TRAIN_SAMPLE} train  {TEST_MARK} test",
+                f"{sample} train cost   {TEST_MARK} test cost{mode}",
+                f"{sample} train  {TEST_MARK} test{short}",
+                f"{sample} train  {TEST_MARK} test",
             ],
             width,
         )
@@ -288,7 +290,7 @@ class CostChart(CellPlot):
             px = to_pixels(tx, xlo, xhi, 2 * cols)
             py = to_pixels(to_axis(tv), lo, hi, 4 * rows)
             codes = polyline_braille(px, py, cols, rows)
-            chars[:] = BRAILLE_CHARS[codes]
+            chars[:] = self.line_chars(codes)
             roles[codes > 0] = TRAIN_ROLE
         if ex.shape[0]:
             cx = to_pixels(ex, xlo, xhi, 2 * cols) // 2

@@ -9,11 +9,13 @@ what                      character  notes
 predicted class 0         ``o``      classification, correctly classified
 predicted class 1         ``x``      classification, correctly classified
 misclassified             ``!``      drawn on top of everything (bold)
-learned boundary          braille    thin line ``w1*x1 + w2*x2 + b = 0`` (linear models)
+learned boundary          braille    thin line ``w1*x1 + w2*x2 + b = 0`` (linear models);
+                                     ``*`` where the terminal has no braille (``glyphs``)
 true line                 ``-/|\\``  the ``line`` dataset's generating line, ASCII by its slope
 decision surface          `` ·░▒``   P(class 1) in quarters: <.25 blank, <.5 ``·``, <.75 ``░``,
                                      else ``▒``; the boundary is where ``·`` meets ``░``
-regression, one feature   ``o`` +    the test points (x1, target) and the fitted curve (braille)
+regression, one feature   ``o`` +    the test points (x1, target) and the fitted curve (braille,
+                                     or ASCII strokes without braille)
 regression, two features  ``+ -``    target above / below the prediction, over the shaded
                                      predicted value (normalised to the grid's range)
 ========================  =========  ==========================================================
@@ -31,7 +33,6 @@ import numpy as np
 from numpy.typing import NDArray
 
 from ..decimate import (
-    BRAILLE_CHARS,
     clip_line,
     format_tick,
     line_cells,
@@ -61,6 +62,8 @@ class PredictionView:
     One-feature regression: pass the target as the second coordinate (``X[1]`` equal to ``Y[0]``);
     the plot then draws the points and the fitted curve ``pred`` over x1. Two-feature regression:
     pass the predicted-value ``surface``; points are marked by the sign of target - prediction.
+    ``surface_label`` names what the shading shows when it is not the model's own output (the
+    network pane shades one hidden neuron's output, e.g. "h1.2 output").
     """
 
     X: F64
@@ -72,6 +75,7 @@ class PredictionView:
     true_line: tuple[float, float] | None = None
     surface: F64 | None = None
     surface_extent: tuple[float, float, float, float] | None = None
+    surface_label: str | None = None
 
 
 SHADES = np.array([" ", "·", "░", "▒"])
@@ -83,6 +87,10 @@ MARK_WRONG = "!"
 MARK_ABOVE = "+"
 MARK_BELOW = "-"
 BOUNDARY_SAMPLE = "⠤"
+# Without braille the boundary is drawn in asterisks: the ASCII strokes ``-/|\`` are the true
+# line's, and the two must stay apart.
+BOUNDARY_ASCII = "*"
+CURVE_SAMPLE_ASCII = "-"
 
 SURFACE, BOUNDARY, TRUE_LINE, CLASS_0, CLASS_1, WRONG, FIT = range(1, 8)
 
@@ -228,9 +236,11 @@ class PredictionsPlot(CellPlot):
                 px = to_pixels(np.array([seg[0], seg[2]]), xlo, xhi, 2 * cols)
                 py = to_pixels(np.array([seg[1], seg[3]]), ylo, yhi, 4 * rows)
                 codes = polyline_braille(px, py, cols, rows)
-                chars[codes > 0] = BRAILLE_CHARS[codes[codes > 0]]
-                roles[codes > 0] = BOUNDARY
-            legend.append((f"{BOUNDARY_SAMPLE} boundary", f"{BOUNDARY_SAMPLE} bound."))
+                on = codes > 0
+                chars[on] = self.line_chars(codes[on]) if self.unicode else BOUNDARY_ASCII
+                roles[on] = BOUNDARY
+            sample = BOUNDARY_SAMPLE if self.unicode else BOUNDARY_ASCII
+            legend.append((f"{sample} boundary", f"{sample} bound."))
         if true_char:
             legend.append((f"{true_char} true line", f"{true_char} true"))
         inside = finite & (x1 >= xlo) & (x1 <= xhi) & (x2 >= ylo) & (x2 <= yhi)
@@ -242,13 +252,15 @@ class PredictionsPlot(CellPlot):
             fx = to_pixels(x1[ok][order], xlo, xhi, 2 * cols)
             fy = to_pixels(pred[ok][order], ylo, yhi, 4 * rows)
             codes = polyline_braille(fx, fy, cols, rows)
-            chars[codes > 0] = BRAILLE_CHARS[codes[codes > 0]]
-            roles[codes > 0] = FIT
+            on = codes > 0
+            chars[on] = self.line_chars(codes[on])
+            roles[on] = FIT
             chars[pr, pc] = MARK_0
             roles[pr, pc] = CLASS_1
+            sample = BOUNDARY_SAMPLE if self.unicode else CURVE_SAMPLE_ASCII
             legend = [
                 (f"{MARK_0} test points", f"{MARK_0} points"),
-                (f"{BOUNDARY_SAMPLE} fitted curve", f"{BOUNDARY_SAMPLE} fit"),
+                (f"{sample} fitted curve", f"{sample} fit"),
                 *legend,
             ]
         elif regression:
@@ -262,7 +274,7 @@ class PredictionsPlot(CellPlot):
                 *legend,
             ]
             if surface is not None:
-                legend.append(("·░▒ predicted value", "·░▒ value"))
+                legend.append(self._surface_legend(view, ("·░▒ predicted value", "·░▒ value")))
         else:
             cls = pred[inside] > 0.5
             wrong = cls != (y_true[inside] > 0.5)
@@ -280,7 +292,7 @@ class PredictionsPlot(CellPlot):
                 *legend,
             ]
             if surface is not None:
-                legend.append(("·░▒ P(class 1)", "·░▒ P(1)"))
+                legend.append(self._surface_legend(view, ("·░▒ P(class 1)", "·░▒ P(1)")))
 
         return Frame(
             size=(width, height),
@@ -292,6 +304,13 @@ class PredictionsPlot(CellPlot):
             chars=chars,
             roles=roles,
         )
+
+    @staticmethod
+    def _surface_legend(view: PredictionView, default: tuple[str, str]) -> tuple[str, str]:
+        """Legend entry (long, short) for the shading: the view's own label, or ``default``."""
+        if view.surface_label is None:
+            return default
+        return (f"·░▒ {view.surface_label}", f"·░▒ {view.surface_label}")
 
     @staticmethod
     def _legend(entries: list[tuple[str, str]], width: int) -> str:

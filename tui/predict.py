@@ -20,6 +20,7 @@ from neuron_core.metrics import ClassificationReport, RegressionReport
 from neuron_core.models import Model, build_model
 from neuron_core.trainer import Trainer
 
+from .widgets.neuron_output import points_extent
 from .widgets.predictions import PredictionView
 
 F64 = NDArray[np.float64]
@@ -171,19 +172,6 @@ def _surface(
     return np.asarray(proba, dtype=np.float64).reshape(gy, gx)
 
 
-def _extent(X: F64) -> tuple[float, float, float, float]:
-    """Bounds of the points X (2, m) with a 5% margin (never empty)."""
-    lo = X.min(axis=1)
-    hi = X.max(axis=1)
-    pad = np.maximum((hi - lo) * 0.05, 1e-9)
-    return (
-        float(lo[0] - pad[0]),
-        float(hi[0] + pad[0]),
-        float(lo[1] - pad[1]),
-        float(hi[1] + pad[1]),
-    )
-
-
 def prediction_view(
     trainer: Trainer, ev: Evaluation, grid_shape: tuple[int, int] | None
 ) -> PredictionView:
@@ -224,7 +212,7 @@ def prediction_view(
         if linear and data.problem == "classification":
             boundary = _linear_boundary(data, ev.params, trainer.X_train.shape[0])
         elif grid_shape is not None and min(grid_shape) > 1:
-            extent = _extent(X_all)
+            extent = points_extent(X_all[:2])
             surface = _surface(trainer, ev.model, extent, grid_shape)
     return PredictionView(
         X=X,

@@ -24,7 +24,7 @@ from typing import NamedTuple
 import numpy as np
 from numpy.typing import NDArray
 
-from .numerics import log_loss_from_logits, sigmoid
+from .numerics import mean_log_loss, sigmoid
 
 F64 = NDArray[np.float64]
 LOG2 = math.log(2.0)
@@ -60,8 +60,7 @@ class SingleNeuron:
 
     def cost(self, X: NDArray[np.floating], Y: NDArray[np.floating]) -> float:
         """Mean log loss ``J(w, b)`` over the m columns of X (n, m) with labels Y (1, m)."""
-        with np.errstate(over="ignore", invalid="ignore"):
-            return float(np.mean(log_loss_from_logits(self.logits(X), Y)))
+        return mean_log_loss(self.logits(X), Y)
 
     def gradients(self, X: NDArray[np.floating], Y: NDArray[np.floating]) -> tuple[F64, float]:
         """Reference gradients ``(dw (n, 1), db)``: ``dZ = A - Y``, ``dw = X dZ^T / m``."""

@@ -44,5 +44,10 @@ def log_loss_from_logits(z: FloatArray, y: FloatArray) -> FloatArray:
 
 
 def mean_log_loss(z: FloatArray, y: FloatArray) -> float:
-    """Cost ``J = (1/m) * sum(L(z_i, y_i))`` for logits ``z`` and labels ``y`` of shape (1, m)."""
-    return float(np.mean(log_loss_from_logits(z, y)))
+    """Cost ``J = (1/m) * sum(L(z_i, y_i))`` for logits ``z`` and labels ``y`` of shape (1, m).
+
+    Infinite logits (a diverged model) give an infinite or NaN cost without a warning: callers
+    check ``math.isfinite`` and report divergence themselves.
+    """
+    with np.errstate(over="ignore", invalid="ignore"):
+        return float(np.mean(log_loss_from_logits(z, y)))

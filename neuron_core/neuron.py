@@ -19,11 +19,24 @@ from __future__ import annotations
 import math
 import os
 import threading
-from typing import NamedTuple
 
 import numpy as np
 from numpy.typing import NDArray
 
+from .blocks import (
+    DOT_MAX,
+    TREE_LEVELS,
+    UFUNC_BUFSIZE,
+    Arr,
+    Group,
+    group_pass,
+    make_group,
+    plan_groups,
+    reverse,
+    signed_features,
+)
+from .helper import HelperLost, HelperProcess, SharedLayout
+from .helper import available as helper_available
 from .numerics import mean_log_loss, sigmoid
 
 F64 = NDArray[np.float64]
@@ -31,7 +44,7 @@ LOG2 = math.log(2.0)
 # Bytes of X per column block for a large X (NeuronStepper): a block stays in the CPU cache
 # while the forward and the backward pass both read it, so X is read from memory once per
 # iteration. An X up to this size is one block. Measured with benchmarks/bench_engine.py.
-BLOCK_BYTES = 1 << 20
+BLOCK_BYTES = 768 << 10
 
 
 class SingleNeuron:
@@ -99,7 +112,7 @@ class NeuronStepper:
       stable: ``|T| < 1``, nothing overflows for finite ``u``, and the ``min(u, 0)`` terms are
       summed on their own, so a large margin does not cancel against anything. The sum of
       ``log(1 + |T|)`` is taken as the logs of products of ``1 + |T|`` over groups of
-      ``2**_TREE_LEVELS`` = 8 samples (each product is between 1 and 256, so it never
+      ``2**TREE_LEVELS`` = 8 samples (each product is between 1 and 256, so it never
       overflows), which needs an eighth of the logs.
 
     Two layouts, chosen by the size of ``Xt`` against ``block_bytes``:
@@ -111,8 +124,11 @@ class NeuronStepper:
       forward and the backward pass both read them, so X is read from memory once per
       iteration.
 
-    ``threads`` (large X only): how many threads share the blocks, 1 or 2; ``None`` picks 2 when
-    two CPUs are usable and ``Xt`` has at least ``_THREADS_MIN_BYTES``.
+    ``threads`` (large X only): how many CPUs share the blocks, 1 or 2; ``None`` picks 2 when
+    two CPUs are usable and ``Xt`` has at least ``_THREADS_MIN_BYTES``. ``helper``: what runs
+    the second CPU's share, ``"process"`` (a helper process, see ``neuron_core.helper``; a
+    thread where the platform has no anonymous shared memory) or ``"thread"``. ``close()`` ends
+    the helper process; so does garbage collection.
 
     Infinite logits: a logit ``u = +inf`` would add nothing to the cost (the limit of its
     loss), yet the model has overflowed, as the article's loop shows with a NaN cost; so the
@@ -134,7 +150,10 @@ class NeuronStepper:
         block_bytes: int = BLOCK_BYTES,
         *,
         threads: int | None = None,
+        helper: str = "process",
     ) -> None:
+        if helper not in ("process", "thread"):
+            raise ValueError(f"helper must be 'process' or 'thread', got {helper!r}")
         n, m = X.shape
         y = np.asarray(Y, dtype=np.float64).reshape(-1)
         if y.shape[0] != m:
@@ -156,8 +175,21 @@ class NeuronStepper:
             if rows * m * dt.itemsize <= block_bytes and m <= _CHUNKED_MAX_M:
                 self._engine = _Chunked(X, t, h0, dt)
             else:
-                self._engine = _Blocked(X, t, h0, dt, block_bytes, threads)
+                self._engine = _Blocked(
+                    X, y, h0[:n], float(h0[n]), dt, block_bytes, threads, helper
+                )
         self.set_lr(lr)
+
+    @property
+    def helper_pid(self) -> int | None:
+        """The process id of the helper process while there is one, else None."""
+        return self._engine.helper_pid if isinstance(self._engine, _Blocked) else None
+
+    def close(self) -> None:
+        """End the helper process now rather than at garbage collection. The stepper stays
+        usable (a thread takes over the helper's share)."""
+        if isinstance(self._engine, _Blocked):
+            self._engine.close()
 
     def set_lr(self, lr: float) -> None:
         """Change the learning rate for the following iterations."""
@@ -183,36 +215,24 @@ class NeuronStepper:
             # Row-wise operations on 2-D views: with the default 8192-element ufunc buffer NumPy
             # copies short strided rows through it; a small buffer lets it work in place (the
             # setting is scoped to this errstate block).
-            np.setbufsize(_UFUNC_BUFSIZE)
+            np.setbufsize(UFUNC_BUFSIZE)
             return self._engine.run(costs, k)
 
 
 # Rows of Xt are padded with zeros up to this many (see NeuronStepper).
 _MIN_ROWS = 4
-# Levels of pairwise products before the log in the cost: products of 8 samples.
-_TREE_LEVELS = 3
 # _Chunked: bytes of one chunk's rows ``[u | T | h]``, and at most this many rows (iterations).
 _CHUNK_BYTES = 4 << 20
 _MAX_CHUNK = 256
-# Ufunc buffer size inside ``NeuronStepper.run`` (see there).
-_UFUNC_BUFSIZE = 64
-# Longest row summed with a BLAS dot product: OpenBLAS splits longer ones over threads, which
-# costs far more than it gains at these sizes.
-_DOT_MAX = 8192
 # _Chunked sums a row of m + 1 + m/8 cost terms with one dot product: m up to this.
-_CHUNKED_MAX_M = (_DOT_MAX - 1) * 8 // 9
-# _Blocked: column blocks per group (the cost terms are computed once per group), and the
-# fewest columns in a block (a wide X would otherwise make blocks of a handful of columns).
-_GROUP_BLOCKS = 4
-_MIN_BLOCK_COLS = 256
-# _Blocked uses a second thread from this size of Xt on: below it, handing the GIL over
-# between the threads at every NumPy call costs more than the second core gives.
+_CHUNKED_MAX_M = (DOT_MAX - 1) * 8 // 9
+# _Blocked shares its blocks with a second CPU from this size of Xt on: below it, the start of
+# the helper process (or, without one, handing the GIL over between two threads at every NumPy
+# call) costs more than the second core gives.
 _THREADS_MIN_BYTES = 16 << 20
 
-_Arr = NDArray[np.floating]
 
-
-def _signed_rows(X: NDArray[np.floating], t: F64, dt: np.dtype[np.floating], rows: int) -> _Arr:
+def _signed_rows(X: NDArray[np.floating], t: F64, dt: np.dtype[np.floating], rows: int) -> Arr:
     """``Xt`` for the columns of X (n, mb) with label signs t (mb,): (rows, mb) in ``dt``."""
     n, mb = X.shape
     xb = np.zeros((rows, mb), dtype=dt)
@@ -234,9 +254,9 @@ class _Chunked:
     def __init__(self, X: NDArray[np.floating], t: F64, h0: F64, dt: np.dtype[np.floating]):
         m = X.shape[1]
         rows = h0.shape[0]
-        group = 1 << _TREE_LEVELS
+        group = 1 << TREE_LEVELS
         mp = -(-m // group) * group  # T padded with ones for the product tree
-        self.m, self.mp, self.W = m, mp, mp >> _TREE_LEVELS
+        self.m, self.mp, self.W = m, mp, mp >> TREE_LEVELS
         xb = _signed_rows(X, t, dt, rows)
         self.c = xb.sum(axis=1, dtype=np.float64)  # Xt 1, (rows,)
         self.xf = np.empty((rows, m + 1), dtype=dt)  # [Xt | c]
@@ -270,7 +290,7 @@ class _Chunked:
         self.M[:, :m] = -k * self.xf[:, :m].astype(np.float64)
         self.M[:, self.mp] = k * self.c
 
-    def half_params(self) -> _Arr:
+    def half_params(self) -> Arr:
         return self.V[0, self.hs]
 
     def _costs(self, kc: int) -> F64:
@@ -283,7 +303,7 @@ class _Chunked:
         np.abs(t, t)
         np.add(t, 1.0, t)
         w = self.mp
-        for _ in range(_TREE_LEVELS):  # pairwise products within each row
+        for _ in range(TREE_LEVELS):  # pairwise products within each row
             w >>= 1
             lo = V[:, t0 : t0 + w]
             np.multiply(lo, V[:, t0 + w : t0 + 2 * w], lo)
@@ -323,192 +343,224 @@ class _Chunked:
         return done
 
 
-class _Group(NamedTuple):
-    """Consecutive column blocks of ``_Blocked`` and one scratch buffer for their cost terms.
-
-    The scratch buffer is ``[u_1 .. u_G | zeros | T_1 .. T_G | ones]``, the zeros up to a
-    multiple of ``_DOT_MAX`` samples, the ones up to a multiple of 8: each block's ``u`` and
-    ``T`` are slices of it, and the group's cost terms are computed with one call per
-    operation over all of its samples.
-    """
-
-    blocks: list[tuple[_Arr, _Arr, _Arr, _Arr]]  # (Xt_b (rows, mb), u_b, T_b, Xt_b T_b)
-    u: _Arr  # every u of the group and the zero padding, then min(u, 0)
-    u_rows: _Arr  # the same, as rows of _DOT_MAX
-    T: _Arr  # every tanh(u), then 1 + |T|
-    zeros: _Arr  # as long as u
-    halves: list[tuple[_Arr, _Arr]]  # pairs multiplied in place, level by level
-    logs: _Arr  # products of 1 + |T| over groups of 8 samples, then their logs
-    row_sums: _Arr  # -2/m sum(min(u, 0)) per row of u_rows
-    s_u: _Arr  # -2/m sum(min(u, 0)), a 0-d view into _Blocked.S
-    s_log: _Arr  # sum(logs), a 0-d view into _Blocked.S
-
-
 class _Blocked:
     """NeuronStepper for a large X: per iteration, each column block does its whole share.
 
-    The forward product, ``tanh`` and the backward product of block b run while ``Xt_b`` is in
-    the cache; the cost terms follow for a few blocks at a time (``_Group``). Blocks are small
-    enough that OpenBLAS keeps each product on the calling thread. For a very large X, a second
-    thread takes half of the groups: NumPy releases the GIL inside BLAS and ufunc loops, but the
-    two threads still hand the GIL over at every NumPy call, which only pays off when there is
-    a lot to do per iteration. Per-group results are summed in a fixed order, so the thread
-    count does not change a bit of the result. Parameters are double-buffered so that a
-    diverging step can be undone.
+    The samples are taken class by class (class 1 first), so that each column block holds one
+    class: its label sign is then a constant of the block, the bias a scalar added per block,
+    and a block stores only the (signed) features, ``rows`` of them (``blocks`` has the
+    details). The forward product, the bias, ``tanh`` and the backward product of block b run
+    while ``Xt_b`` is in the cache; the sums for the cost and the bias gradient follow for a few
+    blocks at a time (``blocks.Group``). Blocks are small enough that OpenBLAS keeps each
+    product on the calling thread, and every other iteration visits them in reverse order.
+
+    With two CPUs the second half of the groups goes to a helper: a process
+    (``neuron_core.helper``) where the platform allows, else a thread (``_LockstepThread``),
+    which shares the GIL and gains less. If the helper process is lost, its blocks (still in
+    shared memory) are taken over by a thread from the iteration it failed in. Per-group sums
+    are added in a fixed order, so neither the helper nor the block order changes a bit of the
+    result. ``hcur`` = ``[hf | hb | -hb]`` holds the parameters of the pass under way (the
+    groups read it; in shared memory with a helper process); the iteration itself keeps them
+    double-buffered, so that a diverging step can be undone.
     """
 
     def __init__(
         self,
         X: NDArray[np.floating],
-        t: F64,
-        h0: F64,
+        y: F64,
+        w_half: F64,
+        b_half: float,
         dt: np.dtype[np.floating],
         block_bytes: int,
         threads: int | None,
+        helper: str,
     ):
-        m = X.shape[1]
-        rows = h0.shape[0]
-        cols = max(_MIN_BLOCK_COLS, block_bytes // (rows * dt.itemsize))
-        starts = list(range(0, m, cols))
-        n_blocks = len(starts)
-        firsts = starts[::_GROUP_BLOCKS]
-        self.G = np.empty((n_blocks, rows), dtype=dt)  # per-block Xt_b T_b
-        self.S = np.empty((2, len(firsts)), dtype=dt)  # per group: s_u, s_log (see _Group)
-        self.weights = np.full(_DOT_MAX, -2.0 / m).astype(dt)
-        self.groups: list[_Group] = []
-        c = np.zeros(rows)
-        for i, g0 in enumerate(firsts):
-            g1 = min(m, g0 + _GROUP_BLOCKS * cols)
-            mg = g1 - g0
-            mu = -(-mg // _DOT_MAX) * _DOT_MAX  # u padded with zeros to whole rows
-            mp = -(-mg // (1 << _TREE_LEVELS)) << _TREE_LEVELS  # T padded with ones
-            W = mp >> _TREE_LEVELS
-            scratch = np.ones(mu + mp, dtype=dt)
-            scratch[:mu] = 0.0
-            blocks = []
-            for j0 in range(g0, g1, cols):
-                j1 = min(g1, j0 + cols)
-                xb = _signed_rows(X[:, j0:j1], t[j0:j1], dt, rows)
-                c += xb.sum(axis=1, dtype=np.float64)
-                u = scratch[j0 - g0 : j1 - g0]
-                T = scratch[mu + j0 - g0 : mu + j1 - g0]
-                blocks.append((xb, u, T, self.G[j0 // cols]))
-            halves = []
-            w = mp
-            for _ in range(_TREE_LEVELS):
-                w >>= 1
-                halves.append((scratch[mu : mu + w], scratch[mu + w : mu + 2 * w]))
-            group = _Group(
-                blocks=blocks,
-                u=scratch[:mu],
-                u_rows=scratch[:mu].reshape(-1, _DOT_MAX),
-                T=scratch[mu : mu + mg],
-                zeros=np.zeros(mu, dtype=dt),
-                halves=halves,
-                logs=scratch[mu : mu + W],
-                row_sums=np.empty(mu // _DOT_MAX, dtype=dt),
-                s_u=self.S[0, i : i + 1].reshape(()),
-                s_log=self.S[1, i : i + 1].reshape(()),
-            )
-            self.groups.append(group)
-        self.c = c  # Xt 1 (rows,)
-        self.c_dt = c.astype(dt)
-        self.m = m
-        self.h = h0.astype(dt)
-        self.prev = self.h.copy()
-        self.g = np.empty(rows, dtype=dt)
-        self.neg_k = np.empty(n_blocks, dtype=dt)
-        self.kc = np.empty(rows, dtype=dt)
+        n, m = X.shape
+        rows = max(n, _MIN_ROWS)
+        order = np.concatenate([np.flatnonzero(y == 1.0), np.flatnonzero(y == 0.0)])
+        m1 = int(np.count_nonzero(y == 1.0))
+        plan = plan_groups(m1, m - m1, rows, dt.itemsize, block_bytes)
+        n_groups = len(plan.groups)
         if threads is None:
-            big = rows * m * dt.itemsize >= _THREADS_MIN_BYTES
+            big = (n + 1) * m * dt.itemsize >= _THREADS_MIN_BYTES
             threads = 2 if big and _usable_cpus() >= 2 else 1
-        self.threads = max(1, min(threads, 2, len(self.groups)))
+        self.threads = max(1, min(threads, 2, n_groups))
+        half = (n_groups + 1) // 2 if self.threads == 2 else n_groups
+        self._remote: HelperProcess | None = None
+        if half < n_groups and helper == "process" and helper_available():
+            shared = SharedLayout(dt.name, rows, (m1, m - m1), block_bytes, half)
+            try:
+                self._remote = HelperProcess(shared)
+            except OSError:  # no shared memory here (e.g. a full /dev/shm): use a thread
+                self._remote = None
+        if self._remote is not None:
+            self.hcur, self.G, self.S = self._remote.h, self._remote.G, self._remote.S
+        else:
+            self.hcur = np.zeros(rows + 2, dtype=dt)
+            self.G = np.zeros((plan.n_blocks, rows), dtype=dt)
+            self.S = np.zeros(plan.n_sums, dtype=dt)
+        self.plan, self.rows, self.n, self.m = plan, rows, n, m
+        self.groups: list[Group] = []  # the groups this process runs
+        c = np.zeros(rows + 2)  # Xt 1, for [hf | hb | -hb]
+        j = 0
+        for gi, gp in enumerate(plan.groups):
+            remote = self._remote is not None and gi >= half
+            xbs = []
+            for k, width in enumerate(gp.widths):
+                out = (
+                    self._remote.blocks[gi - half][k]  # type: ignore[union-attr]
+                    if remote
+                    else np.empty((rows, width), dtype=dt)
+                )
+                signed_features(X[:, order[j : j + width]], gp.sign, out)
+                c[:rows] += out.sum(axis=1, dtype=np.float64)
+                xbs.append(out)
+                j += width
+            if not remote:
+                self.groups.append(make_group(gp, xbs, self.G, self.S, self.hcur, rows))
+        c[rows] = 2 * m1 - m  # sum of the label signs
+        # Groups of a helper thread: the second half of self.groups (none with a process).
+        self._threaded = 0 if self._remote is not None else n_groups - half
+        if self._remote is not None:
+            try:
+                self._remote.launch()
+            except HelperLost:
+                self._adopt()
+        self.c = c
+        self.c_dt = c.astype(dt)
+        h = np.zeros(rows + 2)
+        h[:n] = w_half
+        h[rows], h[rows + 1] = b_half, -b_half
+        self.h = h.astype(dt)
+        self.prev = self.h.copy()
+        self.g = np.empty(rows + 2, dtype=dt)
+        self.neg_k = np.empty(plan.n_blocks, dtype=dt)
+        self.k = 0.0
+        self.kc = np.empty(rows + 2, dtype=dt)
+        self.weights = np.full(DOT_MAX, -2.0 / m).astype(dt)
+        self.ones = np.ones(DOT_MAX, dtype=dt)
+        self._reversed = False  # the block order of the next iteration
+        self._progress = 0  # iterations done by the current _iterate call
+
+    @property
+    def helper_pid(self) -> int | None:
+        """The helper process's id while there is one."""
+        return None if self._remote is None else self._remote.pid
+
+    def _adopt(self) -> None:
+        """Take over the lost helper process's groups: from now on a thread runs them."""
+        remote, self._remote = self._remote, None
+        assert remote is not None
+        remote.close()
+        adopted = remote.layout.groups(self.hcur, self.G, self.S, remote.blocks)
+        self.groups.extend(adopted)
+        self._threaded = len(adopted)
+
+    def close(self) -> None:
+        """End the helper process, if any; its groups then run on a thread."""
+        if self._remote is not None:
+            self._adopt()
 
     def set_step(self, k: float) -> None:
+        self.k = k
         self.neg_k.fill(-k)
-        self.kc[:] = k * self.c
+        with np.errstate(over="ignore", invalid="ignore"):
+            self.kc[:] = k * self.c
 
-    def half_params(self) -> _Arr:
-        return self.h
+    def half_params(self) -> Arr:
+        """``[w/2 (n) | b/2]``."""
+        return np.concatenate([self.h[: self.n], self.h[self.rows : self.rows + 1]])
 
     def run(self, costs: F64, k: int) -> int:
-        if self.threads == 1:
-            return self._iterate(costs, k, None)
-        half = (len(self.groups) + 1) // 2
-        helper = _LockstepThread(self.groups[half:], self.weights)
+        done = 0
+        while True:
+            try:
+                return done + self._run(costs[done:], k - done)
+            except HelperLost:
+                done += self._progress
+                self._adopt()
+
+    def _run(self, costs: F64, k: int) -> int:
+        if self._remote is not None:
+            return self._iterate(costs, k, self.groups, self._remote)
+        if self._threaded == 0:
+            return self._iterate(costs, k, self.groups, None)
+        split = len(self.groups) - self._threaded
+        helper = _LockstepThread(
+            self.groups[split:], self.hcur[: self.rows], self.weights, self.ones
+        )
         try:
-            done = self._iterate(costs, k, helper)
+            done = self._iterate(costs, k, self.groups[:split], helper)
         except BaseException:
             helper.close(abort=True)
             raise
         helper.close(abort=False)
         return done
 
-    def _iterate(self, costs: F64, k: int, helper: _LockstepThread | None) -> int:
+    def _iterate(
+        self, costs: F64, k: int, own: list[Group], helper: HelperProcess | _LockstepThread | None
+    ) -> int:
         h, prev, g, G, S, m, c = self.h, self.prev, self.g, self.G, self.S, self.m, self.c_dt
-        own = self.groups if helper is None else self.groups[: len(self.groups) - helper.size]
-        neg_k, kc, dot, add = self.neg_k, self.kc, np.dot, np.add
-        for j in range(k):
-            if helper is None:
-                _group_pass(own, h, self.weights)
-            else:
-                helper.start(h)
-                _group_pass(own, h, self.weights)
-                helper.wait()
-            s_u, s_log = np.add.reduce(S, axis=1, dtype=np.float64).tolist()
-            # A mean of positive losses; rounding may dip below 0. 0 * sum(u): see NeuronStepper.
-            cost = max(LOG2 + s_u - s_log / m, 0.0) + 0.0 * float(dot(h, c))
-            if not math.isfinite(cost):
-                # h gave a non-finite cost; prev gave the last finite one.
-                self.h, self.prev = prev, h
-                return j
-            costs[j] = cost
-            dot(neg_k, G, g)  # -k Xt T, summed over blocks in a fixed order
-            add(g, kc, g)
-            add(h, g, prev)
-            h, prev = prev, h
-        self.h, self.prev = h, prev
-        return k
-
-
-def _group_pass(groups: list[_Group], h: _Arr, weights: _Arr) -> None:
-    """Forward, ``tanh`` and backward of each block, then each group's cost terms, for h.
-
-    ``weights`` is -2/m repeated ``_DOT_MAX`` times.
-    """
-    dot, tanh, minimum, absolute, add, mul, log, vecdot, total = (
-        np.dot, np.tanh, np.minimum, np.abs, np.add, np.multiply, np.log, np.vecdot, np.add.reduce
-    )  # fmt: skip
-    for blocks, u_all, u_rows, T_all, zeros, halves, logs, row_sums, s_u, s_log in groups:
-        for xb, u, T, g in blocks:
-            dot(h, xb, u)
-            tanh(u, T)
-            dot(xb, T, g)
-        minimum(u_all, zeros, out=u_all)
-        absolute(T_all, T_all)
-        add(T_all, 1.0, T_all)
-        for lo, hi in halves:
-            mul(lo, hi, lo)
-        log(logs, logs)
-        # Scaled by -2/m before it is summed, so that huge margins overflow no earlier than in
-        # _Chunked; rows of _DOT_MAX keep OpenBLAS from splitting the dot products over threads.
-        vecdot(u_rows, weights, out=row_sums)
-        total(row_sums, out=s_u)
-        total(logs, out=s_log)
+        hcur, rows, plan, step = self.hcur, self.rows, self.plan, self.k
+        neg_k, kc, weights, ones = self.neg_k, self.kc, self.weights, self.ones
+        dot, add, total, copyto = np.dot, np.add, np.add.reduce, np.copyto
+        hf = hcur[:rows]
+        orders = (own, reverse(own))
+        t1 = plan.n_u
+        t0 = t1 + plan.n_t1
+        logs = t0 + plan.n_t0
+        pad1, pad0 = float(plan.pad1), float(plan.pad0)
+        f64 = np.float64
+        try:
+            for j in range(k):
+                self._progress = j
+                back = self._reversed
+                copyto(hcur, h)
+                if helper is None:
+                    group_pass(orders[back], hf, weights, ones)
+                else:
+                    helper.start(back)
+                    group_pass(orders[back], hf, weights, ones)
+                    helper.wait()
+                self._reversed = not back
+                s_u = float(total(S[:t1], dtype=f64))
+                s_log = float(total(S[logs:], dtype=f64))
+                # A mean of positive losses; rounding may dip below 0. 0 * sum(u): see
+                # NeuronStepper.
+                cost = max(LOG2 + s_u - s_log / m, 0.0) + 0.0 * float(dot(h, c))
+                if not math.isfinite(cost):
+                    # h gave a non-finite cost; prev gave the last finite one.
+                    h, prev = prev, h
+                    return j
+                costs[j] = cost
+                # Bias: sum over samples of sign * T = sum(T | class 1) - sum(T | class 0).
+                t_sum = (float(total(S[t1:t0], dtype=f64)) - pad1) - (
+                    float(total(S[t0:logs], dtype=f64)) - pad0
+                )
+                dot(neg_k, G, g[:rows])  # -k Xt T, summed over blocks in a fixed order
+                g[rows] = -step * t_sum
+                add(g, kc, g)
+                add(h, g, prev)
+                prev[rows + 1] = -prev[rows]
+                h, prev = prev, h
+            return k
+        finally:
+            self.h, self.prev = h, prev
 
 
 class _LockstepThread:
-    """A second thread that runs ``_group_pass`` over its own groups once per ``start``.
+    """A second thread that runs ``group_pass`` over its own groups once per ``start``.
 
-    ``start(h)`` releases it for one pass with parameters h and ``wait()`` waits for the pass to
-    end; between the two the caller does its own groups. Lives for one ``_Blocked.run`` call.
+    ``start(reversed_order)`` releases it for one pass (with the parameters its groups read) and
+    ``wait()`` waits for the pass to end; between the two the caller does its own groups.
+    Lives for one ``_Blocked.run`` call.
     """
 
-    def __init__(self, groups: list[_Group], weights: _Arr) -> None:
-        self.size = len(groups)
-        self._groups = groups
-        self._weights = weights
-        self._h: _Arr | None = None
+    def __init__(self, groups: list[Group], hf: Arr, weights: Arr, ones: Arr) -> None:
+        self._orders = (groups, reverse(groups))
+        self._args = (hf, weights, ones)
+        self._running = True
+        self._back = False
         self._go = threading.Barrier(2)
         self._done = threading.Barrier(2)
         self._error: BaseException | None = None
@@ -518,12 +570,12 @@ class _LockstepThread:
     def _loop(self) -> None:
         try:
             with np.errstate(all="ignore"):
-                np.setbufsize(_UFUNC_BUFSIZE)
+                np.setbufsize(UFUNC_BUFSIZE)
                 while True:
                     self._go.wait()
-                    if self._h is None:
+                    if not self._running:
                         return
-                    _group_pass(self._groups, self._h, self._weights)
+                    group_pass(self._orders[self._back], *self._args)
                     self._done.wait()
         except threading.BrokenBarrierError:
             return
@@ -532,8 +584,8 @@ class _LockstepThread:
             self._go.abort()
             self._done.abort()
 
-    def start(self, h: _Arr) -> None:
-        self._h = h
+    def start(self, reversed_order: bool) -> None:
+        self._back = reversed_order
         self._pass_barrier(self._go)
 
     def wait(self) -> None:
@@ -553,7 +605,7 @@ class _LockstepThread:
             self._go.abort()
             self._done.abort()
         else:
-            self._h = None
+            self._running = False
             self._pass_barrier(self._go)
         self._thread.join()
 

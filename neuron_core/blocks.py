@@ -1,0 +1,259 @@
+"""Column blocks of the fast neuron's data, and one pass of an iteration over them.
+
+Shared by ``neuron.NeuronStepper`` (its large-X engine, ``_Blocked``) and by the helper process
+(``neuron_core.helper``) that takes half of the blocks: both sides build the same blocks from
+the same ``GroupPlan`` and run the same code over them, so the split does not change a bit of
+the result.
+
+Notation (see ``NeuronStepper``): the samples are ordered by label, class 1 first, so that each
+block holds one class only, with label sign ``s = 2y - 1`` (+1 or -1). A block stores
+``Xt_b = s X_b`` (rows, mb): the features with the sign folded in, zero rows up to ``rows``.
+The parameters are halved: ``hf`` (rows,) for the features and ``hb`` for the bias, so
+``u = hf . Xt_b + s hb`` is half the signed margin of each sample, and ``T = tanh(u)``. The
+bias needs no row of its own in memory: per block it is one scalar, ``s hb``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import NamedTuple
+
+import numpy as np
+from numpy.typing import NDArray
+
+F64 = NDArray[np.float64]
+Arr = NDArray[np.floating]
+
+# Levels of pairwise products before the log in the cost: products of 8 samples.
+TREE_LEVELS = 3
+_TREE = 1 << TREE_LEVELS
+# Longest row summed with a BLAS dot product: OpenBLAS splits longer ones over threads, which
+# costs far more than it gains at these sizes.
+DOT_MAX = 8192
+# Column blocks per group (the cost terms are computed once per group), and the fewest columns
+# in a block (a wide X would otherwise make blocks of a handful of columns).
+GROUP_BLOCKS = 4
+MIN_BLOCK_COLS = 256
+# Ufunc buffer size while an iteration runs: with the default 8192-element buffer NumPy copies
+# short strided rows through it; a small buffer lets it work in place.
+UFUNC_BUFSIZE = 64
+
+
+def _ceil(a: int, b: int) -> int:
+    return -(-a // b) * b
+
+
+@dataclass(frozen=True)
+class GroupPlan:
+    """One group of consecutive column blocks, all of one class, and where its sums go.
+
+    Every group writes into the shared sums array ``S`` (see ``plan_groups``): the row sums of
+    its ``-2/m min(u, 0)`` at ``su``, the row sums of its ``T`` at ``st``, the sum of its logs
+    at ``slog``; and each block's ``Xt_b T_b`` to row ``first_block + i`` of ``G``.
+    """
+
+    widths: tuple[int, ...]  # columns of each block
+    sign: int  # +1 (class 1) or -1 (class 0)
+    first_block: int
+    su: int
+    st: int
+    slog: int
+
+    @property
+    def samples(self) -> int:
+        return sum(self.widths)
+
+    @property
+    def u_rows(self) -> int:
+        """Rows of ``DOT_MAX`` that ``u`` is summed in (zero padded)."""
+        return _ceil(self.samples, DOT_MAX) // DOT_MAX
+
+    @property
+    def tree(self) -> int:
+        """Samples the product tree covers: ``T`` padded with ones to a multiple of 8."""
+        return _ceil(self.samples, _TREE)
+
+    @property
+    def t_rows(self) -> int:
+        """Rows of ``DOT_MAX`` that ``T`` is summed in (ones to ``tree``, then zeros)."""
+        return _ceil(self.tree, DOT_MAX) // DOT_MAX
+
+    @property
+    def padding_ones(self) -> int:
+        """How many padding ones the sum of ``T`` includes (to subtract from it)."""
+        return self.tree - self.samples
+
+
+@dataclass(frozen=True)
+class Plan:
+    """Every group of an X, and the layout of the sums array ``S``.
+
+    ``S`` is ``[u row sums | T row sums of class 1 | T row sums of class 0 | log sums]``,
+    ``n_u``, ``n_t1``, ``n_t0`` and ``len(groups)`` values long.
+    """
+
+    groups: tuple[GroupPlan, ...]
+    n_blocks: int
+    n_u: int
+    n_t1: int
+    n_t0: int
+    pad1: int  # padding ones in the T sums of class 1 and of class 0
+    pad0: int
+
+    @property
+    def n_sums(self) -> int:
+        return self.n_u + self.n_t1 + self.n_t0 + len(self.groups)
+
+
+def plan_groups(m1: int, m0: int, rows: int, itemsize: int, block_bytes: int) -> Plan:
+    """Split ``m1`` samples of class 1, then ``m0`` of class 0, into groups of column blocks.
+
+    A block holds about ``block_bytes`` of ``rows`` values of ``itemsize`` bytes per sample (at
+    least ``MIN_BLOCK_COLS`` samples) and one class only; a group holds up to ``GROUP_BLOCKS``
+    consecutive blocks.
+    """
+    cols = max(MIN_BLOCK_COLS, block_bytes // (rows * itemsize))
+    shapes: list[tuple[tuple[int, ...], int]] = []  # (widths, sign) per group
+    for count, sign in ((m1, 1), (m0, -1)):
+        cut = [min(cols, count - j) for j in range(0, count, cols)]
+        for i in range(0, len(cut), GROUP_BLOCKS):
+            shapes.append((tuple(cut[i : i + GROUP_BLOCKS]), sign))
+    n_u = sum(_ceil(sum(w), DOT_MAX) // DOT_MAX for w, _ in shapes)
+    groups = []
+    block = u = 0
+    t = n_u
+    for widths, sign in shapes:
+        g = GroupPlan(widths, sign, block, u, t, 0)
+        block += len(widths)
+        u += g.u_rows
+        t += g.t_rows
+        groups.append(g)
+    n_t1 = sum(g.t_rows for g in groups if g.sign > 0)
+    n_t0 = sum(g.t_rows for g in groups if g.sign < 0)
+    first_log = n_u + n_t1 + n_t0
+    groups = [
+        GroupPlan(g.widths, g.sign, g.first_block, g.su, g.st, first_log + i)
+        for i, g in enumerate(groups)
+    ]
+    return Plan(
+        groups=tuple(groups),
+        n_blocks=block,
+        n_u=n_u,
+        n_t1=n_t1,
+        n_t0=n_t0,
+        pad1=sum(g.padding_ones for g in groups if g.sign > 0),
+        pad0=sum(g.padding_ones for g in groups if g.sign < 0),
+    )
+
+
+def signed_features(X: NDArray[np.floating], sign: int, out: Arr) -> Arr:
+    """Write ``sign * X`` (n, mb) into out (rows, mb), rows n and up zero. Returns out."""
+    n = X.shape[0]
+    np.multiply(X, float(sign), out=out[:n], casting="unsafe")
+    out[n:] = 0.0
+    return out
+
+
+class Group(NamedTuple):
+    """A group's blocks, the views it computes with, and where its sums go.
+
+    Scratch buffer: ``[u_1 .. u_G | zeros | T_1 .. T_G | ones | zeros]``: ``u`` zero padded to
+    whole rows of ``DOT_MAX``; ``T`` padded with ones to a multiple of 8 (the product tree)
+    and then with zeros to whole rows of ``DOT_MAX``. Each block's ``u`` and ``T`` are slices
+    of it, and the group's cost terms are computed with one call per operation.
+    """
+
+    blocks: list[tuple[Arr, Arr, Arr, Arr]]  # (Xt_b (rows, mb), u_b, T_b, Xt_b T_b (rows,))
+    bias: Arr  # 0-d view of the parameters: +hb for class 1, -hb for class 0
+    u: Arr  # every u of the group and the zero padding, then min(u, 0)
+    u_rows: Arr  # the same, as rows of DOT_MAX
+    T: Arr  # every tanh(u), then 1 + |T|
+    t_rows: Arr  # T with its padding, as rows of DOT_MAX
+    zeros: Arr  # as long as u
+    halves: list[tuple[Arr, Arr]]  # pairs multiplied in place, level by level
+    logs: Arr  # products of 1 + |T| over groups of 8 samples, then their logs
+    su: Arr  # -2/m sum(min(u, 0)) per row of u_rows: a slice of S
+    st: Arr  # sum(T) per row of t_rows: a slice of S
+    slog: Arr  # sum(logs): a 0-d view into S
+
+
+def make_group(plan: GroupPlan, xbs: Sequence[Arr], G: Arr, S: Arr, h: Arr, rows: int) -> Group:
+    """The ``Group`` of ``plan`` over its block arrays ``xbs`` ((rows, width) each).
+
+    ``G`` (n_blocks, rows), ``S`` (n_sums,) and ``h`` (rows + 2,) = ``[hf | hb | -hb]`` are
+    the caller's arrays (shared memory for a helper process).
+    """
+    dt = xbs[0].dtype
+    mg, mp = plan.samples, plan.tree
+    mu, mt = plan.u_rows * DOT_MAX, plan.t_rows * DOT_MAX
+    scratch = np.zeros(mu + mt, dtype=dt)
+    scratch[mu + mg : mu + mp] = 1.0
+    blocks = []
+    j = 0
+    for i, xb in enumerate(xbs):
+        mb = xb.shape[1]
+        blocks.append(
+            (xb, scratch[j : j + mb], scratch[mu + j : mu + j + mb], G[plan.first_block + i])
+        )
+        j += mb
+    halves = []
+    w = mp
+    for _ in range(TREE_LEVELS):
+        w >>= 1
+        halves.append((scratch[mu : mu + w], scratch[mu + w : mu + 2 * w]))
+    b = rows if plan.sign > 0 else rows + 1
+    return Group(
+        blocks=blocks,
+        bias=h[b : b + 1].reshape(()),
+        u=scratch[:mu],
+        u_rows=scratch[:mu].reshape(-1, DOT_MAX),
+        T=scratch[mu : mu + mg],
+        t_rows=scratch[mu:].reshape(-1, DOT_MAX),
+        zeros=np.zeros(mu, dtype=dt),
+        halves=halves,
+        logs=scratch[mu : mu + (mp >> TREE_LEVELS)],
+        su=S[plan.su : plan.su + plan.u_rows],
+        st=S[plan.st : plan.st + plan.t_rows],
+        slog=S[plan.slog : plan.slog + 1].reshape(()),
+    )
+
+
+def reverse(groups: Sequence[Group]) -> list[Group]:
+    """The same groups, last block first.
+
+    Every other iteration runs over the blocks in this order: the blocks read last in one
+    iteration are the likeliest to be still in the CPU's last-level cache at the start of the
+    next. The order changes no result: each block and group writes only its own sums.
+    """
+    return [g._replace(blocks=g.blocks[::-1]) for g in reversed(groups)]
+
+
+def group_pass(groups: Sequence[Group], hf: Arr, weights: Arr, ones: Arr) -> None:
+    """Forward, ``tanh`` and backward of each block, then each group's sums, for parameters hf.
+
+    ``hf`` (rows,): the feature half-parameters (the bias comes from each group's ``bias``);
+    ``weights``: -2/m repeated ``DOT_MAX`` times; ``ones``: 1 repeated ``DOT_MAX`` times. Runs
+    with floating point errors ignored by the caller (non-finite values show in the sums).
+    """
+    dot, add, tanh, minimum, absolute, mul, log, vecdot, total = (
+        np.dot, np.add, np.tanh, np.minimum, np.abs, np.multiply, np.log, np.vecdot, np.add.reduce
+    )  # fmt: skip
+    for blocks, bias, u_all, u_rows, T_all, t_rows, zeros, halves, logs, su, st, slog in groups:
+        for xb, u, T, g in blocks:
+            dot(hf, xb, u)
+            add(u, bias, u)
+            tanh(u, T)
+            dot(xb, T, g)
+        # Rows of DOT_MAX keep OpenBLAS from splitting these dot products over threads.
+        vecdot(t_rows, ones, out=st)  # for the bias gradient, before T is overwritten
+        minimum(u_all, zeros, out=u_all)  # |u| - u = -2 min(u, 0): exact, no cancellation
+        # Scaled by -2/m before it is summed, so that huge margins overflow no earlier than in
+        # the small-X engine.
+        vecdot(u_rows, weights, out=su)
+        absolute(T_all, T_all)
+        add(T_all, 1.0, T_all)
+        for lo, hi in halves:
+            mul(lo, hi, lo)
+        log(logs, logs)
+        total(logs, out=slog)

@@ -1,0 +1,234 @@
+"""The fast neuron's second CPU: a helper process (or a thread) runs half of the column blocks.
+
+Whatever runs the blocks, and whatever happens to the helper process, the costs and parameters
+are bit for bit those of one thread, and no process is left behind.
+"""
+
+from __future__ import annotations
+
+import gc
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+from numpy.typing import NDArray
+
+from neuron_core import helper as helper_mod
+from neuron_core.neuron import NeuronStepper
+
+pytestmark = [
+    pytest.mark.filterwarnings("error"),
+    pytest.mark.skipif(not helper_mod.available(), reason="no anonymous shared memory here"),
+]
+
+F64 = NDArray[np.float64]
+ROOT = Path(__file__).resolve().parents[2]
+# Small blocks: a few thousand samples make a dozen groups, so both sides get several.
+BLOCKS = 2048
+
+
+def data(m: int = 6001, n: int = 3, seed: int = 4, ones: float = 0.4) -> tuple[F64, F64]:
+    """m samples of n features, a noisy linear boundary; about ``ones`` of them in class 1."""
+    rng = np.random.default_rng(seed)
+    X = rng.standard_normal((n, m)) * 3.0 + 1.0
+    score = X[0] - 0.5 * X[-1] + rng.standard_normal(m)
+    Y = (score > np.quantile(score, 1.0 - ones)).astype(np.float64)
+    return X, Y.reshape(1, -1)
+
+
+def make(
+    d: tuple[F64, F64], dtype: str = "float64", threads: int = 2, helper: str = "process"
+) -> NeuronStepper:
+    X, Y = d
+    zeros = np.zeros((X.shape[0], 1))
+    return NeuronStepper(X, Y, zeros, 0.0, 0.05, dtype, BLOCKS, threads=threads, helper=helper)
+
+
+def run(s: NeuronStepper, k: int, pieces: tuple[int, ...] = (7, 1, 30)) -> F64:
+    costs = np.full(k, np.nan)
+    done, i = 0, 0
+    while done < k:
+        step = min(pieces[i % len(pieces)], k - done)
+        assert s.run(costs[done:], step) == step
+        done += step
+        i += 1
+    return costs
+
+
+def gone(pid: int, timeout: float = 10.0) -> bool:
+    """True once process ``pid`` has ended (exited and reaped, or a zombie)."""
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        try:
+            state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+        except (FileNotFoundError, ProcessLookupError):
+            return True
+        if state in ("Z", "X"):
+            return True
+        time.sleep(0.05)
+    return False
+
+
+@pytest.mark.parametrize("dtype", ["float64", "float32"])
+@pytest.mark.parametrize(
+    "shape", [(6001, 3, 0.4), (5000, 1, 0.5), (3000, 6, 1.0), (3000, 2, 0.0), (2600, 4, 0.03)]
+)
+def test_process_thread_and_one_cpu_give_the_same_bits(
+    dtype: str, shape: tuple[int, int, float]
+) -> None:
+    # Ragged blocks, one class only (either one), a rare class.
+    m, n, ones = shape
+    d = data(m, n, ones=ones)
+    results = []
+    for threads, helper in ((1, "process"), (2, "thread"), (2, "process")):
+        s = make(d, dtype, threads, helper)
+        assert (s.helper_pid is not None) == (threads == 2 and helper == "process")
+        costs = run(s, 60)
+        results.append((costs, *s.params()))
+        s.close()
+    for costs, w, b in results[1:]:
+        assert np.array_equal(costs, results[0][0])
+        assert np.array_equal(w, results[0][1]) and b == results[0][2]
+    assert np.all(np.isfinite(results[0][0]))
+
+
+def test_the_cost_and_gradient_match_the_reference_neuron() -> None:
+    # The blocked engine with a helper against the plain formulas of SingleNeuron.
+    from neuron_core.neuron import SingleNeuron
+
+    X, Y = data(4000, 3)
+    ref = SingleNeuron(3)
+    s = make((X, Y))
+    costs = run(s, 25)
+    for c in costs:
+        assert c == pytest.approx(ref.cost(X, Y), rel=1e-12, abs=1e-14)
+        dw, db = ref.gradients(X, Y)
+        ref.w = ref.w - 0.05 * dw
+        ref.b = ref.b - 0.05 * db
+    w, b = s.params()
+    np.testing.assert_allclose(w, ref.w, rtol=1e-10, atol=1e-13)
+    assert b == pytest.approx(ref.b, rel=1e-10, abs=1e-13)
+    s.close()
+
+
+def test_a_killed_helper_is_replaced_without_changing_a_bit() -> None:
+    d = data()
+    expected = run(make(d, threads=1), 80)
+    s = make(d)
+    costs = np.full(80, np.nan)
+    assert s.run(costs, 30) == 30
+    pid = s.helper_pid
+    assert pid is not None
+    os.kill(pid, signal.SIGKILL)
+    assert gone(pid)
+    assert s.run(costs[30:], 50) == 50  # the lost iteration is run again by a thread
+    assert s.helper_pid is None
+    assert np.array_equal(costs, expected)
+
+
+def test_a_helper_that_cannot_start_falls_back_to_a_thread(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    d = data()
+    expected = run(make(d, threads=1), 40)
+    monkeypatch.setattr(helper_mod.sys, "executable", "/bin/false")
+    s = make(d)
+    assert np.array_equal(run(s, 40), expected)
+    assert s.helper_pid is None
+
+
+def test_without_shared_memory_a_thread_takes_the_second_half(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    d = data()
+    expected = run(make(d, threads=1), 40)
+    monkeypatch.setattr("neuron_core.neuron.helper_available", lambda: False)
+    s = make(d)
+    assert s.helper_pid is None
+    assert np.array_equal(run(s, 40), expected)
+
+
+def test_close_and_garbage_collection_end_the_helper() -> None:
+    d = data()
+    s = make(d)
+    run(s, 5)
+    pid = s.helper_pid
+    assert pid is not None
+    s.close()
+    assert s.helper_pid is None and gone(pid, 3.0)
+    run(s, 5)  # still usable, on a thread
+    t = make(d)
+    run(t, 3)
+    pid = t.helper_pid
+    assert pid is not None
+    del t
+    gc.collect()
+    assert gone(pid, 3.0)
+
+
+def test_the_helper_runs_in_its_own_session() -> None:
+    # A Ctrl+C or a hangup in the terminal goes to the terminal's process group: the parent
+    # decides what happens (the CLI saves the partial run); the helper must not print a
+    # traceback over the screen nor die first.
+    s = make(data())
+    run(s, 2)
+    pid = s.helper_pid
+    assert pid is not None
+    assert os.getsid(pid) == pid != os.getsid(0)
+    s.close()
+
+
+def test_the_helper_ends_when_its_parent_is_killed() -> None:
+    script = textwrap.dedent(
+        f"""
+        import os, signal, sys
+        import numpy as np
+        sys.path.insert(0, {str(ROOT)!r})
+        from neuron_core.neuron import NeuronStepper
+        rng = np.random.default_rng(0)
+        X = rng.standard_normal((3, 6000))
+        Y = (X[0] > 0).astype(float).reshape(1, -1)
+        s = NeuronStepper(X, Y, np.zeros((3, 1)), 0.0, 0.1, "float64", {BLOCKS}, threads=2)
+        s.run(np.empty(3), 3)
+        print(s.helper_pid, flush=True)
+        os.kill(os.getpid(), signal.SIGKILL)
+        """
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=60, check=False
+    )
+    assert proc.returncode == -signal.SIGKILL, proc.stderr
+    pid = int(proc.stdout.strip())
+    assert gone(pid)
+
+
+@pytest.mark.parametrize("dtype", ["float64", "float32"])
+def test_divergence_with_a_helper_keeps_the_last_finite_params(dtype: str) -> None:
+    d = data()
+    huge = 1e308 if dtype == "float64" else 1e38
+    results = []
+    for threads in (1, 2):
+        s = make(d, dtype, threads)
+        run(s, 10)
+        s.set_lr(huge)
+        costs = np.full(20, np.nan)
+        done = s.run(costs, 20)
+        assert 1 <= done < 20
+        results.append((done, costs[:done].copy(), *s.params()))
+        s.close()
+    (d1, c1, w1, b1), (d2, c2, w2, b2) = results
+    assert d1 == d2 and np.array_equal(c1, c2)
+    assert np.array_equal(w1, w2) and b1 == b2
+    assert np.all(np.isfinite(w1)) and np.isfinite(b1)
+
+
+def test_rejects_an_unknown_helper() -> None:
+    X, Y = data(100)
+    with pytest.raises(ValueError, match="helper"):
+        NeuronStepper(X, Y, np.zeros((3, 1)), 0.0, 0.1, helper="gpu")

@@ -48,16 +48,16 @@ def _ceil(a: int, b: int) -> int:
 class GroupPlan:
     """One group of consecutive column blocks, all of one class, and where its sums go.
 
-    Every group writes into the shared sums array ``S`` (see ``plan_groups``): the row sums of
-    its ``-2/m min(u, 0)`` at ``su``, the row sums of its ``T`` at ``st``, the sum of its logs
-    at ``slog``; and each block's ``Xt_b T_b`` to row ``first_block + i`` of ``G``.
+    Every group writes into the sums array ``S`` (see ``Plan``): from ``sums`` on, the row sums
+    of its ``-2/m min(u, 0)`` (``u_rows`` values) then of its ``-2/m T`` (``t_rows`` values);
+    at ``slog``, the sum of its logs; and each block's ``Xt_b T_b`` to row ``first_block + i``
+    of ``G``.
     """
 
     widths: tuple[int, ...]  # columns of each block
     sign: int  # +1 (class 1) or -1 (class 0)
     first_block: int
-    su: int
-    st: int
+    sums: int
     slog: int
 
     @property
@@ -89,62 +89,60 @@ class GroupPlan:
 class Plan:
     """Every group of an X, and the layout of the sums array ``S``.
 
-    ``S`` is ``[u row sums | T row sums of class 1 | T row sums of class 0 | log sums]``,
-    ``n_u``, ``n_t1``, ``n_t0`` and ``len(groups)`` values long.
+    ``S`` is the groups' row sums one group after the other (``n_rows`` values), then one log
+    sum per group.
     """
 
+    group_blocks: int
     groups: tuple[GroupPlan, ...]
     n_blocks: int
-    n_u: int
-    n_t1: int
-    n_t0: int
-    pad1: int  # padding ones in the T sums of class 1 and of class 0
-    pad0: int
+    n_rows: int
 
     @property
     def n_sums(self) -> int:
-        return self.n_u + self.n_t1 + self.n_t0 + len(self.groups)
+        return self.n_rows + len(self.groups)
+
+    def padding_ones(self, sign: int) -> int:
+        """Padding ones in the T sums of the groups of one class."""
+        return sum(g.padding_ones for g in self.groups if g.sign == sign)
+
+    def combine(self) -> F64:
+        """(3, n_rows) selectors of ``S[:n_rows]``: u sums, T sums of class 1, of class 0."""
+        sel = np.zeros((3, self.n_rows))
+        for g in self.groups:
+            sel[0, g.sums : g.sums + g.u_rows] = 1.0
+            t = g.sums + g.u_rows
+            sel[1 if g.sign > 0 else 2, t : t + g.t_rows] = 1.0
+        return sel
 
 
-def plan_groups(m1: int, m0: int, rows: int, itemsize: int, block_bytes: int) -> Plan:
+def plan_groups(
+    m1: int, m0: int, rows: int, itemsize: int, block_bytes: int, group_blocks: int | None = None
+) -> Plan:
     """Split ``m1`` samples of class 1, then ``m0`` of class 0, into groups of column blocks.
 
     A block holds about ``block_bytes`` of ``rows`` values of ``itemsize`` bytes per sample (at
-    least ``MIN_BLOCK_COLS`` samples) and one class only; a group holds up to ``GROUP_BLOCKS``
-    consecutive blocks.
+    least ``MIN_BLOCK_COLS`` samples) and one class only; a group holds up to ``group_blocks``
+    (default ``GROUP_BLOCKS``) consecutive blocks.
     """
+    per_group = GROUP_BLOCKS if group_blocks is None else group_blocks
     cols = max(MIN_BLOCK_COLS, block_bytes // (rows * itemsize))
     shapes: list[tuple[tuple[int, ...], int]] = []  # (widths, sign) per group
     for count, sign in ((m1, 1), (m0, -1)):
         cut = [min(cols, count - j) for j in range(0, count, cols)]
-        for i in range(0, len(cut), GROUP_BLOCKS):
-            shapes.append((tuple(cut[i : i + GROUP_BLOCKS]), sign))
-    n_u = sum(_ceil(sum(w), DOT_MAX) // DOT_MAX for w, _ in shapes)
+        for i in range(0, len(cut), per_group):
+            shapes.append((tuple(cut[i : i + per_group]), sign))
     groups = []
-    block = u = 0
-    t = n_u
+    block = row = 0
     for widths, sign in shapes:
-        g = GroupPlan(widths, sign, block, u, t, 0)
+        g = GroupPlan(widths, sign, block, row, 0)
         block += len(widths)
-        u += g.u_rows
-        t += g.t_rows
+        row += g.u_rows + g.t_rows
         groups.append(g)
-    n_t1 = sum(g.t_rows for g in groups if g.sign > 0)
-    n_t0 = sum(g.t_rows for g in groups if g.sign < 0)
-    first_log = n_u + n_t1 + n_t0
     groups = [
-        GroupPlan(g.widths, g.sign, g.first_block, g.su, g.st, first_log + i)
-        for i, g in enumerate(groups)
+        GroupPlan(g.widths, g.sign, g.first_block, g.sums, row + i) for i, g in enumerate(groups)
     ]
-    return Plan(
-        groups=tuple(groups),
-        n_blocks=block,
-        n_u=n_u,
-        n_t1=n_t1,
-        n_t0=n_t0,
-        pad1=sum(g.padding_ones for g in groups if g.sign > 0),
-        pad0=sum(g.padding_ones for g in groups if g.sign < 0),
-    )
+    return Plan(group_blocks=per_group, groups=tuple(groups), n_blocks=block, n_rows=row)
 
 
 def signed_features(X: NDArray[np.floating], sign: int, out: Arr) -> Arr:
@@ -167,22 +165,35 @@ class Group(NamedTuple):
     blocks: list[tuple[Arr, Arr, Arr, Arr]]  # (Xt_b (rows, mb), u_b, T_b, Xt_b T_b (rows,))
     bias: Arr  # 0-d view of the parameters: +hb for class 1, -hb for class 0
     u: Arr  # every u of the group and the zero padding, then min(u, 0)
-    u_rows: Arr  # the same, as rows of DOT_MAX
     T: Arr  # every tanh(u), then 1 + |T|
-    t_rows: Arr  # T with its padding, as rows of DOT_MAX
-    zeros: Arr  # as long as u
+    rows: Arr  # [u | T] with their padding, as rows of DOT_MAX
+    zeros: Arr  # as long as u (a view of an array shared by the groups)
     halves: list[tuple[Arr, Arr]]  # pairs multiplied in place, level by level
     logs: Arr  # products of 1 + |T| over groups of 8 samples, then their logs
-    su: Arr  # -2/m sum(min(u, 0)) per row of u_rows: a slice of S
-    st: Arr  # sum(T) per row of t_rows: a slice of S
+    sums: Arr  # -2/m times the sum of each of those rows: a slice of S
     slog: Arr  # sum(logs): a 0-d view into S
 
 
-def make_group(plan: GroupPlan, xbs: Sequence[Arr], G: Arr, S: Arr, h: Arr, rows: int) -> Group:
+def zeros_for(plan: Plan, dtype: np.dtype[np.floating]) -> Arr:
+    """One array of zeros long enough for every group's ``u`` (``make_group``'s ``zeros``).
+
+    ``np.minimum(u, 0.0)`` has no vectorised loop for a scalar operand (5x slower than with an
+    array), so ``min(u, 0)`` reads an array of zeros; one shared array stays in the CPU cache
+    where one per group would not (measured: a third of the cost terms' time).
+    """
+    longest = max((g.u_rows for g in plan.groups), default=1) * DOT_MAX
+    zeros = np.empty(longest, dtype=dtype)
+    zeros.fill(0.0)  # written, so that its pages are real memory, not the shared zero page
+    return zeros
+
+
+def make_group(
+    plan: GroupPlan, xbs: Sequence[Arr], G: Arr, S: Arr, h: Arr, rows: int, zeros: Arr
+) -> Group:
     """The ``Group`` of ``plan`` over its block arrays ``xbs`` ((rows, width) each).
 
     ``G`` (n_blocks, rows), ``S`` (n_sums,) and ``h`` (rows + 2,) = ``[hf | hb | -hb]`` are
-    the caller's arrays (shared memory for a helper process).
+    the caller's arrays (shared memory for a helper process); ``zeros`` from ``zeros_for``.
     """
     dt = xbs[0].dtype
     mg, mp = plan.samples, plan.tree
@@ -207,14 +218,12 @@ def make_group(plan: GroupPlan, xbs: Sequence[Arr], G: Arr, S: Arr, h: Arr, rows
         blocks=blocks,
         bias=h[b : b + 1].reshape(()),
         u=scratch[:mu],
-        u_rows=scratch[:mu].reshape(-1, DOT_MAX),
         T=scratch[mu : mu + mg],
-        t_rows=scratch[mu:].reshape(-1, DOT_MAX),
-        zeros=np.zeros(mu, dtype=dt),
+        rows=scratch.reshape(-1, DOT_MAX),
+        zeros=zeros[:mu],
         halves=halves,
         logs=scratch[mu : mu + (mp >> TREE_LEVELS)],
-        su=S[plan.su : plan.su + plan.u_rows],
-        st=S[plan.st : plan.st + plan.t_rows],
+        sums=S[plan.sums : plan.sums + plan.u_rows + plan.t_rows],
         slog=S[plan.slog : plan.slog + 1].reshape(()),
     )
 
@@ -229,28 +238,28 @@ def reverse(groups: Sequence[Group]) -> list[Group]:
     return [g._replace(blocks=g.blocks[::-1]) for g in reversed(groups)]
 
 
-def group_pass(groups: Sequence[Group], hf: Arr, weights: Arr, ones: Arr) -> None:
+def group_pass(groups: Sequence[Group], hf: Arr, weights: Arr) -> None:
     """Forward, ``tanh`` and backward of each block, then each group's sums, for parameters hf.
 
     ``hf`` (rows,): the feature half-parameters (the bias comes from each group's ``bias``);
-    ``weights``: -2/m repeated ``DOT_MAX`` times; ``ones``: 1 repeated ``DOT_MAX`` times. Runs
-    with floating point errors ignored by the caller (non-finite values show in the sums).
+    ``weights``: -2/m repeated ``DOT_MAX`` times. Runs with floating point errors ignored by
+    the caller (non-finite values show in the sums).
     """
     dot, add, tanh, minimum, absolute, mul, log, vecdot, total = (
         np.dot, np.add, np.tanh, np.minimum, np.abs, np.multiply, np.log, np.vecdot, np.add.reduce
     )  # fmt: skip
-    for blocks, bias, u_all, u_rows, T_all, t_rows, zeros, halves, logs, su, st, slog in groups:
+    for blocks, bias, u_all, T_all, rows, zeros, halves, logs, sums, slog in groups:
         for xb, u, T, g in blocks:
             dot(hf, xb, u)
             add(u, bias, u)
             tanh(u, T)
             dot(xb, T, g)
-        # Rows of DOT_MAX keep OpenBLAS from splitting these dot products over threads.
-        vecdot(t_rows, ones, out=st)  # for the bias gradient, before T is overwritten
         minimum(u_all, zeros, out=u_all)  # |u| - u = -2 min(u, 0): exact, no cancellation
-        # Scaled by -2/m before it is summed, so that huge margins overflow no earlier than in
-        # the small-X engine.
-        vecdot(u_rows, weights, out=su)
+        # The u terms for the cost and the T terms for the bias gradient, before T is
+        # overwritten. Scaled by -2/m before they are summed, so that huge margins overflow no
+        # earlier than in the small-X engine; rows of DOT_MAX keep OpenBLAS from splitting the
+        # dot products over threads.
+        vecdot(rows, weights, out=sums)
         absolute(T_all, T_all)
         add(T_all, 1.0, T_all)
         for lo, hi in halves:

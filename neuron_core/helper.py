@@ -51,6 +51,7 @@ from .blocks import (
     make_group,
     plan_groups,
     reverse,
+    zeros_for,
 )
 
 # Seconds a side polls its pipe before it sleeps on it. Between two passes of a run the other
@@ -90,12 +91,14 @@ class SharedLayout:
     rows: int
     samples: tuple[int, int]  # (class 1, class 0)
     block_bytes: int
+    group_blocks: int
     first_group: int
 
     @property
     def plan(self) -> Plan:
         m1, m0 = self.samples
-        return plan_groups(m1, m0, self.rows, np.dtype(self.dtype).itemsize, self.block_bytes)
+        item = np.dtype(self.dtype).itemsize
+        return plan_groups(m1, m0, self.rows, item, self.block_bytes, self.group_blocks)
 
     def _offsets(self, plan: Plan) -> tuple[list[tuple[int, tuple[int, ...]]], int]:
         item = np.dtype(self.dtype).itemsize
@@ -131,10 +134,10 @@ class SharedLayout:
 
     def groups(self, h: Arr, G: Arr, S: Arr, blocks: list[list[Arr]]) -> list[Group]:
         """The helper's ``Group`` objects over the shared blocks (each with fresh scratch)."""
-        plans = self.plan.groups[self.first_group :]
-        return [
-            make_group(p, xbs, G, S, h, self.rows) for p, xbs in zip(plans, blocks, strict=True)
-        ]
+        plan = self.plan
+        zeros = zeros_for(plan, np.dtype(self.dtype))
+        pairs = zip(plan.groups[self.first_group :], blocks, strict=True)
+        return [make_group(p, xbs, G, S, h, self.rows, zeros) for p, xbs in pairs]
 
     def to_json(self) -> str:
         return json.dumps(
@@ -143,6 +146,7 @@ class SharedLayout:
                 "rows": self.rows,
                 "samples": self.samples,
                 "block_bytes": self.block_bytes,
+                "group_blocks": self.group_blocks,
                 "first_group": self.first_group,
             }
         )
@@ -155,6 +159,7 @@ class SharedLayout:
             rows=int(d["rows"]),
             samples=(int(m1), int(m0)),
             block_bytes=int(d["block_bytes"]),
+            group_blocks=int(d["group_blocks"]),
             first_group=int(d["first_group"]),
         )
 
@@ -326,6 +331,8 @@ def main() -> None:
     config = json.loads(sys.stdin.readline())
     layout = SharedLayout.from_dict(config)
     go, done = int(config["go"]), int(config["done"])
+    if os.fstat(int(config["memory"])).st_size != layout.size:
+        raise RuntimeError("the shared memory does not match the layout sent")
     mem = mmap.mmap(int(config["memory"]), layout.size)
     os.close(int(config["memory"]))
     h, G, S, blocks = layout.views(mem)
@@ -333,7 +340,6 @@ def main() -> None:
     backwards = reverse(groups)
     hf = h[: layout.rows]
     weights = np.full(DOT_MAX, -2.0 / sum(layout.samples)).astype(layout.dtype)
-    ones = np.ones(DOT_MAX, dtype=layout.dtype)
     os.set_blocking(go, False)
     os.write(done, _READY)
     with np.errstate(all="ignore"):  # non-finite values are the parent's to detect
@@ -342,7 +348,7 @@ def main() -> None:
             order = _read_byte(go, None)
             if not order:
                 return
-            group_pass(backwards if order == b"\x01" else groups, hf, weights, ones)
+            group_pass(backwards if order == b"\x01" else groups, hf, weights)
             os.write(done, _DONE)
 
 

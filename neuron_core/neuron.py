@@ -34,6 +34,7 @@ from .blocks import (
     plan_groups,
     reverse,
     signed_features,
+    zeros_for,
 )
 from .helper import HelperLost, HelperProcess, SharedLayout
 from .helper import available as helper_available
@@ -376,7 +377,7 @@ class _Blocked:
         helper: str,
     ):
         n, m = X.shape
-        rows = max(n, _MIN_ROWS)
+        rows = 2 if n <= 2 else max(n, _MIN_ROWS)
         order = np.concatenate([np.flatnonzero(y == 1.0), np.flatnonzero(y == 0.0)])
         m1 = int(np.count_nonzero(y == 1.0))
         plan = plan_groups(m1, m - m1, rows, dt.itemsize, block_bytes)
@@ -388,7 +389,7 @@ class _Blocked:
         half = (n_groups + 1) // 2 if self.threads == 2 else n_groups
         self._remote: HelperProcess | None = None
         if half < n_groups and helper == "process" and helper_available():
-            shared = SharedLayout(dt.name, rows, (m1, m - m1), block_bytes, half)
+            shared = SharedLayout(dt.name, rows, (m1, m - m1), block_bytes, plan.group_blocks, half)
             try:
                 self._remote = HelperProcess(shared)
             except OSError:  # no shared memory here (e.g. a full /dev/shm): use a thread
@@ -401,6 +402,7 @@ class _Blocked:
             self.S = np.zeros(plan.n_sums, dtype=dt)
         self.plan, self.rows, self.n, self.m = plan, rows, n, m
         self.groups: list[Group] = []  # the groups this process runs
+        zeros = zeros_for(plan, dt)
         c = np.zeros(rows + 2)  # Xt 1, for [hf | hb | -hb]
         j = 0
         for gi, gp in enumerate(plan.groups):
@@ -417,7 +419,7 @@ class _Blocked:
                 xbs.append(out)
                 j += width
             if not remote:
-                self.groups.append(make_group(gp, xbs, self.G, self.S, self.hcur, rows))
+                self.groups.append(make_group(gp, xbs, self.G, self.S, self.hcur, rows, zeros))
         c[rows] = 2 * m1 - m  # sum of the label signs
         # Groups of a helper thread: the second half of self.groups (none with a process).
         self._threaded = 0 if self._remote is not None else n_groups - half
@@ -438,7 +440,12 @@ class _Blocked:
         self.k = 0.0
         self.kc = np.empty(rows + 2, dtype=dt)
         self.weights = np.full(DOT_MAX, -2.0 / m).astype(dt)
-        self.ones = np.ones(DOT_MAX, dtype=dt)
+        # The row sums come scaled by the weight -2/m (as stored in dt); the T sums are scaled
+        # back with its exact inverse, so that the padding ones count as exactly 1.
+        self.sel = plan.combine()
+        self.sel[1:] /= float(self.weights[0])
+        self.rows64 = np.empty(plan.n_rows)
+        self.r = np.empty(3)
         self._reversed = False  # the block order of the next iteration
         self._progress = 0  # iterations done by the current _iterate call
 
@@ -486,9 +493,7 @@ class _Blocked:
         if self._threaded == 0:
             return self._iterate(costs, k, self.groups, None)
         split = len(self.groups) - self._threaded
-        helper = _LockstepThread(
-            self.groups[split:], self.hcur[: self.rows], self.weights, self.ones
-        )
+        helper = _LockstepThread(self.groups[split:], self.hcur[: self.rows], self.weights)
         try:
             done = self._iterate(costs, k, self.groups[:split], helper)
         except BaseException:
@@ -502,29 +507,29 @@ class _Blocked:
     ) -> int:
         h, prev, g, G, S, m, c = self.h, self.prev, self.g, self.G, self.S, self.m, self.c_dt
         hcur, rows, plan, step = self.hcur, self.rows, self.plan, self.k
-        neg_k, kc, weights, ones = self.neg_k, self.kc, self.weights, self.ones
+        neg_k, kc, weights, sel, r = self.neg_k, self.kc, self.weights, self.sel, self.r
         dot, add, total, copyto = np.dot, np.add, np.add.reduce, np.copyto
         hf = hcur[:rows]
         orders = (own, reverse(own))
-        t1 = plan.n_u
-        t0 = t1 + plan.n_t1
-        logs = t0 + plan.n_t0
-        pad1, pad0 = float(plan.pad1), float(plan.pad0)
-        f64 = np.float64
+        n_rows = plan.n_rows
+        row_sums, log_sums, rows64 = S[:n_rows], S[n_rows:], self.rows64
+        pad1, pad0 = float(plan.padding_ones(1)), float(plan.padding_ones(-1))
         try:
             for j in range(k):
                 self._progress = j
                 back = self._reversed
                 copyto(hcur, h)
                 if helper is None:
-                    group_pass(orders[back], hf, weights, ones)
+                    group_pass(orders[back], hf, weights)
                 else:
                     helper.start(back)
-                    group_pass(orders[back], hf, weights, ones)
+                    group_pass(orders[back], hf, weights)
                     helper.wait()
                 self._reversed = not back
-                s_u = float(total(S[:t1], dtype=f64))
-                s_log = float(total(S[logs:], dtype=f64))
+                copyto(rows64, row_sums)
+                dot(sel, rows64, r)  # [sum of u terms, of T | class 1, of T | class 0]
+                s_u = float(r[0])
+                s_log = float(total(log_sums, dtype=np.float64))
                 # A mean of positive losses; rounding may dip below 0. 0 * sum(u): see
                 # NeuronStepper.
                 cost = max(LOG2 + s_u - s_log / m, 0.0) + 0.0 * float(dot(h, c))
@@ -534,9 +539,7 @@ class _Blocked:
                     return j
                 costs[j] = cost
                 # Bias: sum over samples of sign * T = sum(T | class 1) - sum(T | class 0).
-                t_sum = (float(total(S[t1:t0], dtype=f64)) - pad1) - (
-                    float(total(S[t0:logs], dtype=f64)) - pad0
-                )
+                t_sum = (float(r[1]) - pad1) - (float(r[2]) - pad0)
                 dot(neg_k, G, g[:rows])  # -k Xt T, summed over blocks in a fixed order
                 g[rows] = -step * t_sum
                 add(g, kc, g)
@@ -556,9 +559,9 @@ class _LockstepThread:
     Lives for one ``_Blocked.run`` call.
     """
 
-    def __init__(self, groups: list[Group], hf: Arr, weights: Arr, ones: Arr) -> None:
+    def __init__(self, groups: list[Group], hf: Arr, weights: Arr) -> None:
         self._orders = (groups, reverse(groups))
-        self._args = (hf, weights, ones)
+        self._args = (hf, weights)
         self._running = True
         self._back = False
         self._go = threading.Barrier(2)

@@ -298,6 +298,18 @@ def terminal_output() -> Iterator[list[int]]:
         setattr(HeadlessDriver, "write", saved[1])  # noqa: B010
 
 
+_STATE_ROOT: list[tempfile.TemporaryDirectory[str]] = []  # removed when the process ends
+
+
+def fresh_state() -> None:
+    """Give the next in-process app an empty state directory of its own: a session saved
+    before (by the user, or by the previous run here) would be offered at start, blocking the
+    run, and the user's would be overwritten at the end."""
+    if not _STATE_ROOT:
+        _STATE_ROOT.append(tempfile.TemporaryDirectory(prefix="bench-app-state-"))
+    os.environ["XDG_STATE_HOME"] = tempfile.mkdtemp(dir=_STATE_ROOT[0].name)
+
+
 async def wait_ready(app: NeuronApp, pilot: Pilot[None], timeout: float = 60.0) -> None:
     """Wait until the app's data is loaded and its trainer is ready to start."""
     deadline = time.perf_counter() + timeout
@@ -355,6 +367,7 @@ def headless(data_cfg: DataConfig, train_cfg: TrainConfig) -> Run:
 
 async def in_app(data_cfg: DataConfig, train_cfg: TrainConfig, timeout: float) -> Run:
     """The app in this process (``run_test`` at 120x40, frames encoded), trained by ``space``."""
+    fresh_state()
     app = NeuronApp(data_cfg, None, train_cfg)
     with terminal_output() as written:
         async with app.run_test(size=SIZE) as pilot:
@@ -554,6 +567,7 @@ def report_speed(cases: list[SpeedCase], verdict: bool) -> bool:
 async def profile_ui(samples: int, iterations: int, timeout: float, top: int = 30) -> None:
     """One in-app run with cProfile on the UI thread: where its time goes while training."""
     data_cfg = DataConfig(samples=samples)
+    fresh_state()
     app = NeuronApp(data_cfg, None, TrainConfig(iterations=iterations))
     prof = cProfile.Profile()
     with terminal_output():
@@ -651,6 +665,7 @@ async def chart_polls(
 async def measure_chart(polls: int) -> list[ChartFigures]:
     """The app's cost chart at 120x40: as laid out (wide layout), then maximized (the chart
     alone on the screen, above the footer)."""
+    fresh_state()
     app = NeuronApp()
     watch = GcWatch()
     watch.start()

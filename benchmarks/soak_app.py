@@ -48,6 +48,7 @@ from bench_app import (
     SIZE,
     Probe,
     app_env,
+    fresh_state,
     percentile,
     rss_bytes,
     serve_argv,
@@ -227,6 +228,7 @@ async def soak(
     ``l``/``w`` every ``keys_every`` seconds; see the module docstring."""
     rss_before = rss_bytes()
     limit = timeout if timeout is not None else 60.0 + iterations / 20_000
+    fresh_state()
     app = NeuronApp(DataConfig(samples=samples), None, TrainConfig(iterations=iterations))
     presses = 0
     key_ms: list[float] = []

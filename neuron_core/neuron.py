@@ -121,23 +121,26 @@ class NeuronStepper:
     * Small X (``_Chunked``, up to ``_CHUNKED_MAX_M`` samples): the Python loop of one
       iteration is three NumPy calls; the costs of a chunk of iterations are computed
       afterwards in one batch of calls.
-    * Large X (``_Blocked``): X is split in column blocks that stay in the CPU cache while the
-      forward and the backward pass both read them, so X is read from memory once per
-      iteration.
+    * Large X (``_Blocked``): the samples are taken class by class, so that a column block
+      holds one class and its label sign is a constant: the blocks store only the signed
+      features (no row of signs, a tenth less to read at 10 features) and the bias is one
+      scalar per block. Each block stays in the CPU cache while the forward and the backward
+      pass both read it, so X is read from memory once per iteration (see ``blocks``).
 
     ``threads`` (large X only): how many CPUs share the blocks, 1 or 2; ``None`` picks 2 when
-    two CPUs are usable and ``Xt`` has at least ``_THREADS_MIN_BYTES``. ``helper``: what runs
-    the second CPU's share, ``"process"`` (a helper process, see ``neuron_core.helper``; a
-    thread where the platform has no anonymous shared memory) or ``"thread"``. ``close()`` ends
-    the helper process; so does garbage collection.
+    two CPUs are usable and X with its labels has at least ``_THREADS_MIN_BYTES`` in ``dtype``.
+    ``helper``: what runs the second CPU's share, ``"process"`` (a helper process, see
+    ``neuron_core.helper``; a thread where the platform has no anonymous shared memory, or if
+    the process cannot start or is lost) or ``"thread"``. ``close()`` ends the helper process;
+    so does garbage collection.
 
     Infinite logits: a logit ``u = +inf`` would add nothing to the cost (the limit of its
     loss), yet the model has overflowed, as the article's loop shows with a NaN cost; so the
     cost is NaN whenever ``sum(u) = h . c`` is not finite, and the run counts as diverged.
 
     Labels must be exactly 0 or 1. The costs and parameters do not depend on how the iterations
-    are split into ``run`` calls nor on ``threads``, and the same inputs give bit-identical
-    results.
+    are split into ``run`` calls nor on ``threads`` or ``helper``, and the same inputs give
+    bit-identical results.
     """
 
     def __init__(
@@ -227,9 +230,12 @@ _CHUNK_BYTES = 4 << 20
 _MAX_CHUNK = 256
 # _Chunked sums a row of m + 1 + m/8 cost terms with one dot product: m up to this.
 _CHUNKED_MAX_M = (DOT_MAX - 1) * 8 // 9
-# _Blocked shares its blocks with a second CPU from this size of Xt on: below it, the start of
-# the helper process (or, without one, handing the GIL over between two threads at every NumPy
-# call) costs more than the second core gives.
+# _Blocked shares its blocks with a second CPU from these sizes of X and its labels on (in the
+# run's dtype): with a helper process from 1 MiB (it halves the time per iteration from there,
+# 1.8x at 2 x 100,000 float32, and its start, about 0.1 s, is paid back within a few thousand
+# iterations); with a thread only from 16 MiB (below it, handing the GIL over between the two
+# threads at every NumPy call costs more than the second core gives).
+_PROCESS_MIN_BYTES = 1 << 20
 _THREADS_MIN_BYTES = 16 << 20
 
 
@@ -377,18 +383,24 @@ class _Blocked:
         helper: str,
     ):
         n, m = X.shape
+        # Feature rows, zero padded: OpenBLAS's kernels take 4 rows faster than 3 (per row), and
+        # 2 rows faster than 4 (per sample); above 4, padding would add bytes to read.
         rows = 2 if n <= 2 else max(n, _MIN_ROWS)
         order = np.concatenate([np.flatnonzero(y == 1.0), np.flatnonzero(y == 0.0)])
         m1 = int(np.count_nonzero(y == 1.0))
         plan = plan_groups(m1, m - m1, rows, dt.itemsize, block_bytes)
         n_groups = len(plan.groups)
+        size = (n + 1) * m * dt.itemsize
+        use_process = helper == "process" and helper_available()
+        # A thread that takes over a lost helper process's blocks only pays off on a large X.
+        self._thread_pays = threads == 2 or size >= _THREADS_MIN_BYTES
         if threads is None:
-            big = (n + 1) * m * dt.itemsize >= _THREADS_MIN_BYTES
+            big = size >= (_PROCESS_MIN_BYTES if use_process else _THREADS_MIN_BYTES)
             threads = 2 if big and _usable_cpus() >= 2 else 1
         self.threads = max(1, min(threads, 2, n_groups))
         half = (n_groups + 1) // 2 if self.threads == 2 else n_groups
         self._remote: HelperProcess | None = None
-        if half < n_groups and helper == "process" and helper_available():
+        if half < n_groups and use_process:
             shared = SharedLayout(dt.name, rows, (m1, m - m1), block_bytes, plan.group_blocks, half)
             try:
                 self._remote = HelperProcess(shared)
@@ -455,16 +467,17 @@ class _Blocked:
         return None if self._remote is None else self._remote.pid
 
     def _adopt(self) -> None:
-        """Take over the lost helper process's groups: from now on a thread runs them."""
+        """Take over the lost helper process's groups: from now on a thread runs them (or, for
+        an X too small for a thread to pay off, this one)."""
         remote, self._remote = self._remote, None
         assert remote is not None
         remote.close()
         adopted = remote.layout.groups(self.hcur, self.G, self.S, remote.blocks)
         self.groups.extend(adopted)
-        self._threaded = len(adopted)
+        self._threaded = len(adopted) if self._thread_pays else 0
 
     def close(self) -> None:
-        """End the helper process, if any; its groups then run on a thread."""
+        """End the helper process, if any; its groups then run here (see ``_adopt``)."""
         if self._remote is not None:
             self._adopt()
 

@@ -232,3 +232,40 @@ def test_rejects_an_unknown_helper() -> None:
     X, Y = data(100)
     with pytest.raises(ValueError, match="helper"):
         NeuronStepper(X, Y, np.zeros((3, 1)), 0.0, 0.1, helper="gpu")
+
+
+def test_a_helper_process_is_used_from_one_mebibyte_when_two_cpus_are_usable(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr("neuron_core.neuron._usable_cpus", lambda: 2)
+    X, Y = data(60_000, 3)  # (3 + 1) x 60,000 float64 = 1.9 MB
+    big = NeuronStepper(X, Y, np.zeros((3, 1)), 0.0, 0.1, "float64")
+    assert big.helper_pid is not None
+    big.close()
+    small = NeuronStepper(X[:, :20_000], Y[:, :20_000], np.zeros((3, 1)), 0.0, 0.1, "float64")
+    assert small.helper_pid is None
+    monkeypatch.setattr("neuron_core.neuron._usable_cpus", lambda: 1)
+    assert NeuronStepper(X, Y, np.zeros((3, 1)), 0.0, 0.1, "float64").helper_pid is None
+
+
+def test_a_lost_helper_of_a_small_x_is_replaced_by_this_thread(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Below 16 MiB a second thread is slower than none: the lost helper's blocks run here.
+    monkeypatch.setattr("neuron_core.neuron._usable_cpus", lambda: 2)
+    X, Y = data(60_000, 3)
+    expected = run(NeuronStepper(X, Y, np.zeros((3, 1)), 0.0, 0.05, threads=1), 20)
+
+    def no_thread(*args: object, **kwargs: object) -> None:
+        raise AssertionError("a helper thread was started")
+
+    monkeypatch.setattr("neuron_core.neuron._LockstepThread", no_thread)
+    s = NeuronStepper(X, Y, np.zeros((3, 1)), 0.0, 0.05)
+    costs = np.full(20, np.nan)
+    assert s.run(costs, 5) == 5
+    pid = s.helper_pid
+    assert pid is not None
+    os.kill(pid, signal.SIGKILL)
+    assert s.run(costs[5:], 15) == 15
+    assert s.helper_pid is None
+    assert np.array_equal(costs, expected)

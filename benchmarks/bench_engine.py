@@ -96,8 +96,10 @@ def model(X, Y, learning_rate=0.1, n_iter=2000, costIter=[[], []]):  # type: ign
 TARGET_RATIO = {((2, 2000), "float64"): 3.0, ((2, 2000), "float32"): 6.0}
 TARGET_BANDWIDTH = {((10, 1_000_000), "float32"): 0.6}
 LR = 0.1
-# Iterations run before the timed ones (see time_ours).
+# Warm-up before the timed iterations (see time_ours): at least this many iterations and
+# seconds.
 WARM_UP = 2
+WARM_UP_SECONDS = 0.15
 
 
 @dataclass(frozen=True)
@@ -169,13 +171,14 @@ def time_ours(
 ) -> tuple[float, float, np.ndarray]:
     """Seconds per iteration of ``NeuronStepper.run``, setup seconds, and its costs.
 
-    Each repeat builds a fresh stepper (the setup, timed apart), runs ``WARM_UP`` iterations
-    (they also wait for a helper process to start and map its memory), then times ``iters``
-    iterations. The costs returned are those of a run from zero init, warm-up included.
-    ``between`` runs before each repeat (untimed).
+    Each repeat builds a fresh stepper (the setup, timed apart), warms it up for at least
+    ``WARM_UP`` iterations and ``WARM_UP_SECONDS`` (the helper process starts and maps its
+    memory; OpenBLAS's threads, busy-waiting for 0.1 s after a threaded product such as the
+    bandwidth probe's, leave the CPUs), then times ``iters`` iterations. The costs returned are
+    those of a run from zero init, warm-up included. ``between`` runs before each repeat.
     """
-    costs = np.empty(iters + WARM_UP)
     best = setup = math.inf
+    costs = np.empty(0)
     for _ in range(repeats):
         if between is not None:
             between()
@@ -184,13 +187,19 @@ def time_ours(
             X, Y, np.zeros((X.shape[0], 1)), 0.0, LR, dtype, threads=threads, helper=helper
         )
         t1 = time.perf_counter()
-        done = stepper.run(costs, WARM_UP)
+        warm: list[np.ndarray] = []
+        while len(warm) < WARM_UP or time.perf_counter() - t1 < WARM_UP_SECONDS:
+            warm.append(np.empty(1))
+            if stepper.run(warm[-1], 1) != 1:
+                raise RuntimeError("the run diverged while warming up")
+        timed = np.empty(iters)
         t2 = time.perf_counter()
-        done += stepper.run(costs[WARM_UP:], iters)
+        done = stepper.run(timed, iters)
         t3 = time.perf_counter()
         stepper.close()
-        if done != iters + WARM_UP:
-            raise RuntimeError(f"the run diverged after {done} iterations")
+        if done != iters:
+            raise RuntimeError(f"the run diverged after {len(warm) + done} iterations")
+        costs = np.concatenate([*warm, timed])
         setup, best = min(setup, t1 - t0), min(best, t3 - t2)
     return best / iters, setup, costs
 

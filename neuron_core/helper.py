@@ -36,6 +36,7 @@ import subprocess
 import sys
 import time
 import weakref
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any, NoReturn
 
@@ -164,13 +165,50 @@ class SharedLayout:
         )
 
 
+def _current_cpu() -> int | None:
+    """The CPU the calling thread last ran on (Linux), or None."""
+    try:
+        with open("/proc/thread-self/stat", "rb") as f:
+            return int(f.read().rsplit(b")", 1)[1].split()[36])
+    except (OSError, ValueError, IndexError):
+        return None
+
+
+def _place_away(pid: int) -> frozenset[int]:
+    """Put the helper on one CPU other than the caller's; returns that CPU set (empty if none).
+
+    A new process starts on its parent's CPU, and the two, taking turns (each waits for the
+    other), may stay there for 50 ms or more (measured: a third of the speed until then); pipe
+    wake-ups also pull a woken process onto its waker's CPU. So the helper gets a CPU of its
+    own, and ``HelperProcess.away()`` keeps the calling thread off it during a run. Where
+    affinities cannot be set, the scheduler decides alone.
+    """
+    here = _current_cpu()
+    try:
+        others = sorted(os.sched_getaffinity(0) - {here})
+        if here is None or not others:
+            return frozenset()
+        cpus = frozenset(others[:1])
+        os.sched_setaffinity(pid, cpus)
+    except OSError:
+        return frozenset()
+    return cpus
+
+
+def _no_yield() -> None:
+    return None
+
+
+_yield_cpu = getattr(os, "sched_yield", _no_yield)
+
+
 def _read_byte(fd: int, deadline: float | None) -> bytes:
     """One byte from the non-blocking pipe ``fd``: poll until ``_SPIN_SECONDS`` have passed,
     then sleep on it until ``deadline`` (``time.monotonic``; None: no limit).
 
     Returns b"" at end of file, and raises TimeoutError after the deadline.
     """
-    read = os.read
+    read, yield_cpu = os.read, _yield_cpu
     spin_end = time.perf_counter() + _SPIN_SECONDS
     polls = 0
     while True:
@@ -178,6 +216,10 @@ def _read_byte(fd: int, deadline: float | None) -> bytes:
             return read(fd, 1)
         except BlockingIOError:
             pass
+        # Hands the CPU over when the other side is waiting to run on this one (as just after
+        # the helper starts, until the scheduler moves it to the other CPU); returns at once
+        # otherwise.
+        yield_cpu()
         polls += 1
         if polls & 63 == 0 and time.perf_counter() > spin_end:
             break
@@ -217,6 +259,7 @@ class HelperProcess:
         self._proc: subprocess.Popen[bytes] | None = None
         self._go = self._done = -1
         self._ready = False
+        self._cpus: frozenset[int] = frozenset()
         self._finalizer: (
             weakref.finalize[[subprocess.Popen[bytes], int, int], HelperProcess] | None
         ) = None
@@ -249,6 +292,7 @@ class HelperProcess:
             self._fd = -1
         os.close(go_r)
         os.close(done_w)
+        self._cpus = _place_away(proc.pid)
         os.set_blocking(done_r, False)
         self._proc, self._go, self._done = proc, go_w, done_r
         self._finalizer = weakref.finalize(self, _shut_down, proc, go_w, done_r)
@@ -258,6 +302,26 @@ class HelperProcess:
             proc.stdin.close()
         except OSError as exc:
             self._lost(f"the helper process did not take its configuration: {exc}")
+
+    @contextlib.contextmanager
+    def away(self) -> Iterator[None]:
+        """Keep the calling thread off the helper's CPU for the duration (see _place_away)."""
+        keep: set[int] | None = None
+        if self._cpus:
+            try:
+                keep = os.sched_getaffinity(0)
+                if keep - self._cpus:
+                    os.sched_setaffinity(0, keep - self._cpus)
+                else:
+                    keep = None
+            except OSError:
+                keep = None
+        try:
+            yield
+        finally:
+            if keep is not None:
+                with contextlib.suppress(OSError):
+                    os.sched_setaffinity(0, keep)
 
     @property
     def pid(self) -> int | None:

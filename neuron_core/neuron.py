@@ -502,7 +502,8 @@ class _Blocked:
 
     def _run(self, costs: F64, k: int) -> int:
         if self._remote is not None:
-            return self._iterate(costs, k, self.groups, self._remote)
+            with self._remote.away():
+                return self._iterate(costs, k, self.groups, self._remote)
         if self._threaded == 0:
             return self._iterate(costs, k, self.groups, None)
         split = len(self.groups) - self._threaded

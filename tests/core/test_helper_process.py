@@ -269,3 +269,17 @@ def test_a_lost_helper_of_a_small_x_is_replaced_by_this_thread(
     assert s.run(costs[5:], 15) == 15
     assert s.helper_pid is None
     assert np.array_equal(costs, expected)
+
+
+@pytest.mark.skipif(len(os.sched_getaffinity(0)) < 2, reason="needs two CPUs")
+def test_the_helper_has_a_cpu_of_its_own_and_the_caller_gets_its_cpus_back() -> None:
+    # A new process starts on its parent's CPU; the two would take turns on it for a while.
+    before = os.sched_getaffinity(0)
+    s = make(data())
+    run(s, 12)
+    pid = s.helper_pid
+    assert pid is not None
+    theirs = os.sched_getaffinity(pid)
+    assert len(theirs) == 1 and theirs < before
+    assert os.sched_getaffinity(0) == before  # kept off the helper's CPU only while running
+    s.close()

@@ -55,6 +55,11 @@ class Stepper(Protocol):
         config; an empty mapping keeps the fresh state. ``ValueError`` if it does not fit."""
         ...
 
+    def close(self) -> None:
+        """Let go of what the stepper holds outside this thread (the fast neuron's helper
+        process) now rather than at garbage collection. Not while ``run`` is running."""
+        ...
+
 
 class Model(Protocol):
     """What the trainer and the UI need from a model; X is (n_features, m), outputs (1, m)."""
@@ -119,6 +124,9 @@ class _NeuronGD:
                 f"full-batch gradient descent of one neuron has no training state; got "
                 f"entries {sorted(state)}"
             )
+
+    def close(self) -> None:
+        self.inner.close()
 
 
 class NeuronModel(SingleNeuron):

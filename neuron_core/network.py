@@ -572,6 +572,9 @@ class NetworkStepper:
             out["shuffle_pos"] = np.array([self._pos if in_epoch else self.m], dtype=np.int64)
         return out
 
+    def close(self) -> None:
+        """Nothing to let go of: the network's stepper lives in this thread."""
+
     def set_state(self, state: Mapping[str, NDArray[Any]]) -> None:
         """Continue from a ``state()`` taken from a stepper with the same model shape, data size
         and config (dtype, optimizer, batch size); an empty mapping keeps the fresh state.

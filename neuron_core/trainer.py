@@ -209,7 +209,7 @@ class Trainer:
         if rebuild:
             self._stepper.sync()
             self.model = self._rebuild_model()
-            self._stepper = self.model.make_stepper(self.X_train, self.data.Y_train, cfg)
+            self._replace_stepper(self.model.make_stepper(self.X_train, self.data.Y_train, cfg))
         else:
             self._stepper.set_config(cfg)
         if self.status in FINISHED and self.status != "diverged":
@@ -217,6 +217,15 @@ class Trainer:
         if self.status == "completed" and self.history.n < cfg.iterations:
             self.status = "paused"
         self._publish()
+
+    def _replace_stepper(self, stepper: Stepper) -> None:
+        old, self._stepper = self._stepper, stepper
+        old.close()
+
+    def close(self) -> None:
+        """Let go of the stepper's helper process now (see ``Stepper.close``); the trainer
+        stays usable. Not while ``run`` is running."""
+        self._stepper.close()
 
     def _rebuild_model(self) -> Model:
         params = self.model.get_params()
@@ -234,7 +243,9 @@ class Trainer:
         """Back to the initial parameters (the same ones as at the start) and an empty history."""
         self.model = build_model(self.model_cfg, self.X_train.shape[0], self.train_cfg)
         self.model.set_params([p.copy() for p in self.initial_params])
-        self._stepper = self.model.make_stepper(self.X_train, self.data.Y_train, self.train_cfg)
+        self._replace_stepper(
+            self.model.make_stepper(self.X_train, self.data.Y_train, self.train_cfg)
+        )
         self.history.truncate(0)
         self.status = "ready"
         self.reason = ""
@@ -340,7 +351,9 @@ class Trainer:
         if stop_at < hist.n:
             self.model.set_params(self._snapshot.params)
             hist.truncate(start)
-            self._stepper = self.model.make_stepper(self.X_train, self.data.Y_train, self.train_cfg)
+            self._replace_stepper(
+                self.model.make_stepper(self.X_train, self.data.Y_train, self.train_cfg)
+            )
             self._stepper.set_state(start_state)
             hist.commit(self._stepper.run(hist.free_slots(), stop_at - start))
             self._stepper.sync()

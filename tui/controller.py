@@ -515,6 +515,7 @@ class RunController:
                 self.train_cfg = record.train_cfg
                 self.dataset = dataset
                 self.dataset_cfg = record.data_cfg
+                self._retire(self.trainer)
                 self.trainer = trainer
                 self.blocker = None
                 self.loading = None
@@ -594,7 +595,9 @@ class RunController:
 
     # -- lifecycle -------------------------------------------------------------------------
     def shutdown(self) -> None:
-        """Stop everything now (quit): the worker returns within one chunk, loads abort."""
+        """Stop everything now (quit): the worker returns within one chunk, loads abort, and
+        the run's helper process ends once the worker is done with it."""
+        first = not self._closed
         self._closed = True
         self._resume = False
         self._idle_queue.clear()
@@ -603,6 +606,8 @@ class RunController:
         if self._restore_abort is not None:
             self._restore_abort.set()
             self._restore_abort = None
+        if first:
+            self._retire(self.trainer)
 
     def on_worker_state(self, worker: Worker[Any]) -> None:
         """Forwarded ``Worker.StateChanged``: finish whatever was waiting for ``worker``."""
@@ -689,6 +694,20 @@ class RunController:
             self._idle_queue.append(fn)
             self._stop.set()
 
+    def _retire(self, old: Trainer | None) -> None:
+        """Let go of a trainer that is being replaced: its helper process ends now, not at
+        some later garbage collection. In a thread, after the training lock: the trainer may
+        still be finishing its last chunk."""
+        if old is None:
+            return
+        lock = self._train_lock
+
+        def close() -> None:
+            with lock:
+                old.close()
+
+        threading.Thread(target=close, name="retire-trainer", daemon=True).start()
+
     def _pause_for_change(self) -> None:
         """A change that starts the run over: stop training and do not resume."""
         self._resume = False
@@ -716,6 +735,8 @@ class RunController:
             return
         # The data decides the kind of problem; the model follows it.
         self.model_cfg = replace(self.model_cfg, problem=dataset.problem)
+        if self.trainer is not prebuilt:
+            self._retire(self.trainer)
         self.trainer = None
         self._evaluation = None
         self._eval_key = None

@@ -17,6 +17,7 @@ from textual.widgets import Input
 from textual.worker import WorkerCancelled
 
 import tui.session
+from neuron_core.trainer import Trainer
 
 
 @pytest.fixture(autouse=True)
@@ -76,6 +77,15 @@ async def settle(pilot: Pilot[None]) -> None:
             await pilot.pause()
             return
     raise AssertionError("workers did not settle")
+
+
+async def train_to_end(pilot: Pilot[None]) -> Trainer:
+    """From a settled app: press space, wait for the run to finish; the completed trainer."""
+    await pilot.press("space")
+    await settle(pilot)
+    trainer = pilot.app.controller.trainer  # type: ignore[attr-defined]
+    assert trainer is not None and trainer.status == "completed", trainer
+    return trainer  # type: ignore[no-any-return]
 
 
 def notifications(app: App[None]) -> list[str]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
-from conftest import notifications, settle
+from conftest import notifications, settle, train_to_end
 from textual.pilot import Pilot
 from textual.widgets import Input, Select, Static
 
@@ -33,10 +33,7 @@ async def test_save_then_open_shows_the_same_run(tmp_path: Path) -> None:
     app = NeuronApp(data_cfg=SMALL, train_cfg=TrainConfig(lr=0.3, iterations=700))
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
-        await pilot.press("space")
-        await settle(pilot)
-        trainer = app.controller.trainer
-        assert trainer is not None and trainer.status == "completed"
+        trainer = await train_to_end(pilot)
         costs = trainer.history.train().copy()
         acc = app.controller.evaluate().test_score  # type: ignore[union-attr]
         await pilot.press("ctrl+s")

@@ -8,7 +8,7 @@ import time
 
 import numpy as np
 import pytest
-from conftest import notifications, settle
+from conftest import notifications, settle, train_to_end
 from rich.console import Console
 from textual.widgets import Input, Static, Tabs
 
@@ -482,10 +482,7 @@ async def test_more_iterations_continue_a_finished_run() -> None:
     app = NeuronApp(data_cfg=SMALL, train_cfg=TrainConfig(iterations=500))
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
-        await pilot.press("space")
-        await settle(pilot)
-        trainer = app.controller.trainer
-        assert trainer is not None and trainer.status == "completed"
+        trainer = await train_to_end(pilot)
         await pilot.press("space")  # finished: refused with the way out
         await pilot.pause()
         assert any("press r to reset" in n for n in notifications(app))

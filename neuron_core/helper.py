@@ -174,6 +174,20 @@ def _current_cpu() -> int | None:
         return None
 
 
+def _siblings(cpu: int) -> set[int]:
+    """The CPUs that share a core with ``cpu`` (itself included), as Linux lists them."""
+    path = f"/sys/devices/system/cpu/cpu{cpu}/topology/thread_siblings_list"
+    out: set[int] = set()
+    try:
+        with open(path) as f:
+            for part in f.read().strip().split(","):
+                lo, _, hi = part.partition("-")
+                out.update(range(int(lo), int(hi or lo) + 1))
+    except (OSError, ValueError):
+        return {cpu}
+    return out
+
+
 def _place_away(pid: int) -> frozenset[int]:
     """Put the helper on one CPU other than the caller's; returns that CPU set (empty if none).
 
@@ -188,7 +202,9 @@ def _place_away(pid: int) -> frozenset[int]:
         others = sorted(os.sched_getaffinity(0) - {here})
         if here is None or not others:
             return frozenset()
-        cpus = frozenset(others[:1])
+        # Another core rather than the caller's hyper-thread sibling, where there is one.
+        apart = [c for c in others if c not in _siblings(here)]
+        cpus = frozenset((apart or others)[:1])
         os.sched_setaffinity(pid, cpus)
     except OSError:
         return frozenset()

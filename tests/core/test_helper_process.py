@@ -283,3 +283,16 @@ def test_the_helper_has_a_cpu_of_its_own_and_the_caller_gets_its_cpus_back() -> 
     assert len(theirs) == 1 and theirs < before
     assert os.sched_getaffinity(0) == before  # kept off the helper's CPU only while running
     s.close()
+
+
+@pytest.mark.parametrize(
+    ("listed", "expected"), [("0-1\n", {0, 1}), ("2,6\n", {2, 6}), ("3\n", {3}), ("junk", {5})]
+)
+def test_hyper_thread_siblings_are_read_from_the_kernel_list(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, listed: str, expected: set[int]
+) -> None:
+    # The helper goes to another core rather than to the caller's hyper-thread sibling.
+    listing = tmp_path / "siblings"
+    listing.write_text(listed)
+    monkeypatch.setattr(helper_mod, "open", lambda *_a, **_k: listing.open(), raising=False)
+    assert helper_mod._siblings(5 if listed == "junk" else 0) == expected

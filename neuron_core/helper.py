@@ -266,6 +266,11 @@ class HelperProcess:
         fd = os.memfd_create("neuron-tui-blocks", os.MFD_CLOEXEC)
         try:
             os.ftruncate(fd, layout.size)
+            # Reserve the memory now: a shared page that cannot be had when it is first written
+            # would kill the process (SIGBUS), where this raises OSError and the caller uses a
+            # thread instead.
+            if hasattr(os, "posix_fallocate"):
+                os.posix_fallocate(fd, 0, layout.size)
             self._mem = mmap.mmap(fd, layout.size)
         except BaseException:
             os.close(fd)

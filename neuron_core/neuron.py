@@ -404,8 +404,10 @@ class _Blocked:
             shared = SharedLayout(dt.name, rows, (m1, m - m1), block_bytes, plan.group_blocks, half)
             try:
                 self._remote = HelperProcess(shared)
-            except OSError:  # no shared memory here (e.g. a full /dev/shm): use a thread
+            except OSError:  # no memory to share: a thread, where one pays off
                 self._remote = None
+                if not self._thread_pays:
+                    self.threads, half = 1, n_groups
         if self._remote is not None:
             self.hcur, self.G, self.S = self._remote.h, self._remote.G, self._remote.S
         else:

@@ -296,3 +296,25 @@ def test_hyper_thread_siblings_are_read_from_the_kernel_list(
     listing.write_text(listed)
     monkeypatch.setattr(helper_mod, "open", lambda *_a, **_k: listing.open(), raising=False)
     assert helper_mod._siblings(5 if listed == "junk" else 0) == expected
+
+
+def test_no_memory_to_share_falls_back_without_a_slower_thread(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The shared memory is reserved up front (posix_fallocate): when it cannot be had, the
+    # stepper runs on one CPU (a second thread would be slower than none below 16 MiB)...
+    monkeypatch.setattr("neuron_core.neuron._usable_cpus", lambda: 2)
+
+    def no_space(*_args: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(helper_mod.os, "posix_fallocate", no_space)
+    X, Y = data(60_000, 3)
+    expected = run(NeuronStepper(X, Y, np.zeros((3, 1)), 0.0, 0.05, threads=1), 20)
+    s = NeuronStepper(X, Y, np.zeros((3, 1)), 0.0, 0.05)
+    assert s.helper_pid is None and s._engine.threads == 1  # type: ignore[union-attr]
+    assert np.array_equal(run(s, 20), expected)
+    # ... and on two threads when two were asked for.
+    t = NeuronStepper(X, Y, np.zeros((3, 1)), 0.0, 0.05, threads=2)
+    assert t.helper_pid is None and t._engine.threads == 2  # type: ignore[union-attr]
+    assert np.array_equal(run(t, 20), expected)

@@ -318,3 +318,25 @@ def test_no_memory_to_share_falls_back_without_a_slower_thread(
     t = NeuronStepper(X, Y, np.zeros((3, 1)), 0.0, 0.05, threads=2)
     assert t.helper_pid is None and t._engine.threads == 2  # type: ignore[union-attr]
     assert np.array_equal(run(t, 20), expected)
+
+
+def test_the_helper_imports_the_same_engine_as_its_parent(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # A script may put a source tree on sys.path by hand (as the benchmarks do); the helper,
+    # a new interpreter, gets that tree first on its PYTHONPATH, whatever is installed.
+    seen: dict[str, str] = {}
+    real = helper_mod.subprocess.Popen
+
+    def spy(*args: object, **kwargs: object) -> object:
+        seen.update(kwargs["env"])  # type: ignore[arg-type]
+        return real(*args, **kwargs)  # type: ignore[call-overload]
+
+    monkeypatch.setattr(helper_mod.subprocess, "Popen", spy)
+    monkeypatch.setenv("PYTHONPATH", "/elsewhere")
+    s = make(data())
+    run(s, 3)
+    assert s.helper_pid is not None
+    package_home = str(Path(helper_mod.__file__).resolve().parents[1])
+    assert seen["PYTHONPATH"].split(os.pathsep) == [package_home, "/elsewhere"]
+    s.close()

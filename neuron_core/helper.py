@@ -292,9 +292,11 @@ class HelperProcess:
         env = dict(os.environ)
         # The helper's products are small: OpenBLAS's thread pool would only cost start time.
         env.update(OPENBLAS_NUM_THREADS="1", OMP_NUM_THREADS="1", MKL_NUM_THREADS="1")
-        # The same neuron_core as this process's, even when it was put on sys.path by hand.
+        # The same neuron_core as this process's, even when it was put on sys.path by hand (an
+        # installed one is found the same way by both; site-packages must not come first).
         home = os.path.dirname(os.path.dirname(os.path.realpath(__file__)))
-        env["PYTHONPATH"] = os.pathsep.join(p for p in (home, env.get("PYTHONPATH")) if p)
+        if os.path.basename(home) not in ("site-packages", "dist-packages"):
+            env["PYTHONPATH"] = os.pathsep.join(p for p in (home, env.get("PYTHONPATH")) if p)
         config = json.loads(self.layout.to_json())
         config.update(memory=self._fd, go=go_r, done=done_w)
         try:

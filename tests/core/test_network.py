@@ -12,7 +12,8 @@ from neuron_core.config import DataConfig, ModelConfig, TrainConfig
 from neuron_core.datasets import Dataset, load
 from neuron_core.init import init_params, symmetric_init_warning
 from neuron_core.models import NeuronModel, build_model, uses_fast_neuron
-from neuron_core.network import Network, NetworkStepper
+from neuron_core.network import Network
+from neuron_core.network_stepper import NetworkStepper
 from neuron_core.neuron import NeuronStepper
 from neuron_core.optim import Adam, GradientDescent, Momentum, make_optimizer
 from neuron_core.trainer import Trainer

@@ -15,6 +15,7 @@ bias needs no row of its own in memory: per block it is one scalar, ``s hb``.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import NamedTuple
@@ -97,6 +98,7 @@ class Plan:
     groups: tuple[GroupPlan, ...]
     n_blocks: int
     n_rows: int
+    second_half: int  # the first group of the second half of the samples
 
     @property
     def n_sums(self) -> int:
@@ -123,12 +125,22 @@ def plan_groups(
 
     A block holds about ``block_bytes`` of ``rows`` values of ``itemsize`` bytes per sample (at
     least ``MIN_BLOCK_COLS`` samples) and one class only; a group holds up to ``group_blocks``
-    (default ``GROUP_BLOCKS``) consecutive blocks.
+    (default ``GROUP_BLOCKS``) consecutive blocks. No block or group crosses the middle sample
+    either: the groups before it (``Plan.second_half`` of them) hold exactly half of the samples,
+    so that two CPUs get equal shares. The plan is the same however many CPUs run it, and so
+    are the results, to the bit.
     """
     per_group = GROUP_BLOCKS if group_blocks is None else group_blocks
     cols = max(MIN_BLOCK_COLS, block_bytes // (rows * itemsize))
+    m = m1 + m0
+    middle = m // 2
+    cuts = sorted({0, m1, middle, m})
     shapes: list[tuple[tuple[int, ...], int]] = []  # (widths, sign) per group
-    for count, sign in ((m1, 1), (m0, -1)):
+    second_half = 0
+    for a, b in itertools.pairwise(cuts):
+        if a == middle:
+            second_half = len(shapes)
+        count, sign = b - a, (1 if a < m1 else -1)
         cut = [min(cols, count - j) for j in range(0, count, cols)]
         for i in range(0, len(cut), per_group):
             shapes.append((tuple(cut[i : i + per_group]), sign))
@@ -142,7 +154,13 @@ def plan_groups(
     groups = [
         GroupPlan(g.widths, g.sign, g.first_block, g.sums, row + i) for i, g in enumerate(groups)
     ]
-    return Plan(group_blocks=per_group, groups=tuple(groups), n_blocks=block, n_rows=row)
+    return Plan(
+        group_blocks=per_group,
+        groups=tuple(groups),
+        n_blocks=block,
+        n_rows=row,
+        second_half=second_half,
+    )
 
 
 def signed_features(X: NDArray[np.floating], sign: int, out: Arr) -> Arr:

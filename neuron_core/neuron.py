@@ -361,7 +361,7 @@ class _Blocked:
     blocks at a time (``blocks.Group``). Blocks are small enough that OpenBLAS keeps each
     product on the calling thread, and every other iteration visits them in reverse order.
 
-    With two CPUs the second half of the groups goes to a helper: a process
+    With two CPUs the groups of the second half of the samples go to a helper: a process
     (``neuron_core.helper``) where the platform allows, else a thread (``_LockstepThread``),
     which shares the GIL and gains less. If the helper process is lost, its blocks (still in
     shared memory) are taken over by a thread from the iteration it failed in. Per-group sums
@@ -397,8 +397,10 @@ class _Blocked:
         if threads is None:
             big = size >= (_PROCESS_MIN_BYTES if use_process else _THREADS_MIN_BYTES)
             threads = 2 if big and _usable_cpus() >= 2 else 1
-        self.threads = max(1, min(threads, 2, n_groups))
-        half = (n_groups + 1) // 2 if self.threads == 2 else n_groups
+        self.threads = max(1, min(threads, 2))
+        if not 0 < plan.second_half < n_groups:  # too few samples to share
+            self.threads = 1
+        half = plan.second_half if self.threads == 2 else n_groups
         self._remote: HelperProcess | None = None
         if half < n_groups and use_process:
             shared = SharedLayout(dt.name, rows, (m1, m - m1), block_bytes, plan.group_blocks, half)

@@ -342,3 +342,23 @@ def test_the_helper_imports_the_same_engine_as_its_parent(
     expected = ["/elsewhere"] if installed else [str(home), "/elsewhere"]
     assert seen["PYTHONPATH"].split(os.pathsep) == expected
     s.close()
+
+
+@pytest.mark.parametrize(
+    ("m1", "m0"), [(192_000, 208_000), (0, 5000), (5000, 0), (3, 400_001), (1, 1), (7, 2)]
+)
+def test_the_two_cpus_get_half_of_the_samples_each(m1: int, m0: int) -> None:
+    # Groups follow whole blocks of one class; no group crosses the middle sample, so the two
+    # sides get equal shares whatever the class balance (a split by group count once gave one
+    # side 8 of 9 blocks).
+    from neuron_core.blocks import plan_groups
+
+    plan = plan_groups(m1, m0, 2, 8, 768 << 10)
+    first = sum(g.samples for g in plan.groups[: plan.second_half])
+    assert first == (m1 + m0) // 2
+    assert sum(g.samples for g in plan.groups) == m1 + m0
+    seen = 0
+    for g in plan.groups:  # each group holds one class: class 1 first
+        assert g.sign == (1 if seen < m1 else -1)
+        assert seen >= m1 or seen + g.samples <= m1
+        seen += g.samples

@@ -37,7 +37,8 @@ import sys
 import time
 import weakref
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass, fields
+from functools import cached_property
 from typing import Any, NoReturn
 
 import numpy as np
@@ -95,7 +96,7 @@ class SharedLayout:
     group_blocks: int
     first_group: int
 
-    @property
+    @cached_property
     def plan(self) -> Plan:
         m1, m0 = self.samples
         item = np.dtype(self.dtype).itemsize
@@ -140,29 +141,11 @@ class SharedLayout:
         pairs = zip(plan.groups[self.first_group :], blocks, strict=True)
         return [make_group(p, xbs, G, S, h, self.rows, zeros) for p, xbs in pairs]
 
-    def to_json(self) -> str:
-        return json.dumps(
-            {
-                "dtype": self.dtype,
-                "rows": self.rows,
-                "samples": self.samples,
-                "block_bytes": self.block_bytes,
-                "group_blocks": self.group_blocks,
-                "first_group": self.first_group,
-            }
-        )
-
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> SharedLayout:
-        m1, m0 = d["samples"]
-        return cls(
-            dtype=str(d["dtype"]),
-            rows=int(d["rows"]),
-            samples=(int(m1), int(m0)),
-            block_bytes=int(d["block_bytes"]),
-            group_blocks=int(d["group_blocks"]),
-            first_group=int(d["first_group"]),
-        )
+        """The layout ``dataclasses.asdict`` gave, back from its JSON form."""
+        kwargs = {f.name: d[f.name] for f in fields(cls)}
+        return cls(**{**kwargs, "samples": tuple(kwargs["samples"])})
 
 
 def _current_cpu() -> int | None:
@@ -211,20 +194,13 @@ def _place_away(pid: int) -> frozenset[int]:
     return cpus
 
 
-def _no_yield() -> None:
-    return None
-
-
-_yield_cpu = getattr(os, "sched_yield", _no_yield)
-
-
 def _read_byte(fd: int, deadline: float | None) -> bytes:
     """One byte from the non-blocking pipe ``fd``: poll until ``_SPIN_SECONDS`` have passed,
     then sleep on it until ``deadline`` (``time.monotonic``; None: no limit).
 
     Returns b"" at end of file, and raises TimeoutError after the deadline.
     """
-    read, yield_cpu = os.read, _yield_cpu
+    read, yield_cpu = os.read, os.sched_yield
     spin_end = time.perf_counter() + _SPIN_SECONDS
     polls = 0
     while True:
@@ -297,7 +273,7 @@ class HelperProcess:
         home = os.path.dirname(os.path.dirname(os.path.realpath(__file__)))
         if os.path.basename(home) not in ("site-packages", "dist-packages"):
             env["PYTHONPATH"] = os.pathsep.join(p for p in (home, env.get("PYTHONPATH")) if p)
-        config = json.loads(self.layout.to_json())
+        config: dict[str, Any] = asdict(self.layout)
         config.update(memory=self._fd, go=go_r, done=done_w)
         try:
             proc = subprocess.Popen(

@@ -68,10 +68,10 @@ from textual.drivers.headless_driver import HeadlessDriver
 from textual.pilot import Pilot
 
 from neuron_core.config import DataConfig, ModelConfig, TrainConfig
-from neuron_core.datasets import load
-from neuron_core.trainer import FINISHED, Trainer
+from neuron_core.data.datasets import load
+from neuron_core.training.trainer import FINISHED, Trainer
 from tui.app import NeuronApp
-from tui.widgets.cost_chart import CostChart
+from tui.charts.cost_chart import CostChart
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "tests" / "e2e"))

@@ -29,9 +29,10 @@ from textual.containers import Horizontal, Vertical
 from textual.drivers.headless_driver import HeadlessDriver
 from textual.widgets import Static
 
-from tui.decimate import StreamingExtrema, minmax_decimate
-from tui.widgets.cost_chart import CostChart
-from tui.widgets.predictions import PredictionsPlot, PredictionView
+from tui.charts.cost_chart import CostChart
+from tui.charts.decimate import StreamingExtrema, minmax_decimate
+from tui.charts.predictions import PredictionsPlot
+from tui.views.predictions import PredictionView
 
 QUICK = "--quick" in sys.argv
 REPEAT = 5 if QUICK else 20

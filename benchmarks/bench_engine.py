@@ -38,8 +38,8 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from neuron_core.datasets import generate
-from neuron_core.neuron import NeuronStepper
+from neuron_core.data.datasets import generate
+from neuron_core.training.fast_neuron import NeuronStepper
 
 # --------------------------------------------------------------------------------------------
 # The baseline: the reference article's code, verbatim but for the `forwardpropagation` typo in

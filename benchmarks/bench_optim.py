@@ -34,8 +34,8 @@ import sys
 import time
 
 from neuron_core.config import DataConfig, ModelConfig, TrainConfig
-from neuron_core.datasets import Dataset, load
-from neuron_core.trainer import Trainer
+from neuron_core.data.datasets import Dataset, load
+from neuron_core.training.trainer import Trainer
 
 GD_LR = 0.1
 GD_ITERATIONS = 2000

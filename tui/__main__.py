@@ -1,7 +1,7 @@
 """Entry point of the ``neuron-tui`` command and of ``python -m tui``.
 
 ``neuron-tui`` alone starts the Textual app; ``neuron-tui train ...`` runs headless (see
-``tui.cli``). The app is imported only when it is started, so ``neuron-tui train`` and
+``tui.cli.main``). The app is imported only when it is started, so ``neuron-tui train`` and
 ``--help`` never pay for importing Textual.
 """
 
@@ -11,7 +11,7 @@ import contextlib
 import sys
 from collections.abc import Sequence
 
-from tui.cli import main as cli_main
+from tui.cli.main import main as cli_main
 
 
 def launch_app() -> int:

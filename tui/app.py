@@ -26,10 +26,8 @@ from textual.widgets import Footer, Tab, Tabs
 from textual.worker import Worker
 
 from neuron_core.config import DataConfig, ModelConfig, TrainConfig
-
-from .commands import BindingCommands
-from .controller import RunController
-from .messages import (
+from tui.commands import BindingCommands
+from tui.messages import (
     DataConfigChanged,
     ModelConfigChanged,
     RunChanged,
@@ -37,14 +35,15 @@ from .messages import (
     RunOpened,
     TrainConfigChanged,
 )
-from .panes.dataset import DatasetPane
-from .panes.hyper import HyperPane
-from .panes.network import NetworkPane
-from .panes.predictions import PredictionsPane
-from .panes.status import StatusLine
-from .panes.training import TrainingPane
-from .session import TerminationSignals
-from .widgets.network_view import NetworkView
+from tui.panes.dataset import DatasetPane
+from tui.panes.hyper import HyperPane
+from tui.panes.network import NetworkPane
+from tui.panes.predictions import PredictionsPane
+from tui.panes.status import StatusLine
+from tui.panes.training import TrainingPane
+from tui.run.controller import RunController
+from tui.run.session import TerminationSignals
+from tui.widgets.network_view import NetworkView
 
 # The panes, in tab order: (DOM id, tab label).
 PANES: tuple[tuple[str, str], ...] = (
@@ -469,13 +468,13 @@ class NeuronApp(App[None], inherit_bindings=False):
 
     def action_help(self) -> None:
         """? or F1: the key table."""
-        from .screens.help import HelpScreen
+        from tui.screens.help import HelpScreen
 
         self.push_screen(HelpScreen())
 
     def action_save(self) -> None:
         """ctrl+s: ask for a path, then save the run there."""
-        from .screens.path_prompt import PathPrompt
+        from tui.screens.path_prompt import PathPrompt
 
         def chosen(path: str | None) -> None:
             if path:
@@ -486,7 +485,7 @@ class NeuronApp(App[None], inherit_bindings=False):
 
     def action_open(self) -> None:
         """ctrl+o: ask for a path, then open the saved run (the current one stays on error)."""
-        from .screens.path_prompt import PathPrompt
+        from tui.screens.path_prompt import PathPrompt
 
         def chosen(path: str | None) -> None:
             if path:
@@ -511,9 +510,9 @@ class NeuronApp(App[None], inherit_bindings=False):
 
     # -- the session and the terminal ----------------------------------------------------------
     def _offer_resume(self) -> None:
-        """At start: offer the saved session, if there is one (see ``tui.session``)."""
-        from .screens.resume import ResumeScreen
-        from .session import load_session
+        """At start: offer the saved session, if there is one (see ``tui.run.session``)."""
+        from tui.run.session import load_session
+        from tui.screens.resume import ResumeScreen
 
         self._session_offered = True
         record, problem = load_session()
@@ -534,8 +533,7 @@ class NeuronApp(App[None], inherit_bindings=False):
     def _start_fresh(self) -> None:
         """The user chose a fresh start: forget the saved session; this run becomes it."""
         from neuron_core.errors import StoreError
-
-        from .session import discard_session
+        from tui.run.session import discard_session
 
         try:
             discard_session()
@@ -546,7 +544,7 @@ class NeuronApp(App[None], inherit_bindings=False):
     def _resume_failed(self, reason: str) -> None:
         """The saved session cannot be brought back (e.g. its CSV file changed): keep the file
         under another name, so nothing is lost and the next start is not asked again."""
-        from .session import set_aside
+        from tui.run.session import set_aside
 
         aside = set_aside("unrestorable")
         self.controller.session_owned = True
@@ -562,7 +560,7 @@ class NeuronApp(App[None], inherit_bindings=False):
 
     def _on_terminate(self, signum: int) -> None:
         """SIGHUP, SIGTERM, SIGINT: keep the session and exit with 128 + the signal number."""
-        from .session import arm_exit_watchdog
+        from tui.run.session import arm_exit_watchdog
 
         if not self._quitting:
             self._quitting = True
@@ -576,7 +574,7 @@ class NeuronApp(App[None], inherit_bindings=False):
     def _check_size(self, size: Size) -> None:
         """Below the minimum size a notice covers the app; it goes once the terminal is big
         enough again (or, if another screen went over it, when it is shown again)."""
-        from .screens.too_small import TooSmallScreen, too_small
+        from tui.screens.too_small import TooSmallScreen, too_small
 
         if not self._session_offered:
             return  # on_mount checks once the resume prompt is up, so the notice covers it

@@ -16,7 +16,7 @@ from textual.binding import Binding, BindingType
 from textual.screen import Screen
 from textual.widgets import Input
 
-from .panes.fields import FormPane
+from tui.panes.fields import FormPane
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from neuron_core.config import GENERATORS, REGRESSION_GENERATORS, DataConfig
-from neuron_core.datasets import (
+from neuron_core.data.datasets import (
     LINE_INTERCEPT,
     LINE_SLOPE,
     NOISE_SCALE,

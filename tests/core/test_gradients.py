@@ -15,9 +15,9 @@ import numpy as np
 import pytest
 from numpy.typing import NDArray
 
-from neuron_core.activations import ACTIVATIONS, get_activation
 from neuron_core.config import TrainConfig
-from neuron_core.network import Network
+from neuron_core.model.activations import ACTIVATIONS, get_activation
+from neuron_core.model.network import Network
 
 F64 = NDArray[np.float64]
 FloatArray = NDArray[np.floating]

@@ -19,8 +19,8 @@ import numpy as np
 import pytest
 from numpy.typing import NDArray
 
-from neuron_core import helper as helper_mod
-from neuron_core.neuron import NeuronStepper
+from neuron_core.training import helper as helper_mod
+from neuron_core.training.fast_neuron import NeuronStepper
 
 pytestmark = [
     pytest.mark.filterwarnings("error"),
@@ -100,7 +100,7 @@ def test_process_thread_and_one_cpu_give_the_same_bits(
 
 def test_the_cost_and_gradient_match_the_reference_neuron() -> None:
     # The blocked engine with a helper against the plain formulas of SingleNeuron.
-    from neuron_core.neuron import SingleNeuron
+    from neuron_core.training.fast_neuron import SingleNeuron
 
     X, Y = data(4000, 3)
     ref = SingleNeuron(3)
@@ -148,7 +148,7 @@ def test_without_shared_memory_a_thread_takes_the_second_half(
 ) -> None:
     d = data()
     expected = run(make(d, threads=1), 40)
-    monkeypatch.setattr("neuron_core.neuron.helper_available", lambda: False)
+    monkeypatch.setattr("neuron_core.training.fast_neuron.helper_available", lambda: False)
     s = make(d)
     assert s.helper_pid is None
     assert np.array_equal(run(s, 40), expected)
@@ -190,7 +190,7 @@ def test_the_helper_ends_when_its_parent_is_killed() -> None:
         import os, signal, sys
         import numpy as np
         sys.path.insert(0, {str(ROOT)!r})
-        from neuron_core.neuron import NeuronStepper
+        from neuron_core.training.fast_neuron import NeuronStepper
         rng = np.random.default_rng(0)
         X = rng.standard_normal((3, 6000))
         Y = (X[0] > 0).astype(float).reshape(1, -1)
@@ -237,14 +237,14 @@ def test_rejects_an_unknown_helper() -> None:
 def test_a_helper_process_is_used_from_one_mebibyte_when_two_cpus_are_usable(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr("neuron_core.neuron._usable_cpus", lambda: 2)
+    monkeypatch.setattr("neuron_core.training.fast_neuron._usable_cpus", lambda: 2)
     X, Y = data(60_000, 3)  # (3 + 1) x 60,000 float64 = 1.9 MB
     big = NeuronStepper(X, Y, np.zeros((3, 1)), 0.0, 0.1, "float64")
     assert big.helper_pid is not None
     big.close()
     small = NeuronStepper(X[:, :20_000], Y[:, :20_000], np.zeros((3, 1)), 0.0, 0.1, "float64")
     assert small.helper_pid is None
-    monkeypatch.setattr("neuron_core.neuron._usable_cpus", lambda: 1)
+    monkeypatch.setattr("neuron_core.training.fast_neuron._usable_cpus", lambda: 1)
     assert NeuronStepper(X, Y, np.zeros((3, 1)), 0.0, 0.1, "float64").helper_pid is None
 
 
@@ -252,14 +252,14 @@ def test_a_lost_helper_of_a_small_x_is_replaced_by_this_thread(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     # Below 16 MiB a second thread is slower than none: the lost helper's blocks run here.
-    monkeypatch.setattr("neuron_core.neuron._usable_cpus", lambda: 2)
+    monkeypatch.setattr("neuron_core.training.fast_neuron._usable_cpus", lambda: 2)
     X, Y = data(60_000, 3)
     expected = run(NeuronStepper(X, Y, np.zeros((3, 1)), 0.0, 0.05, threads=1), 20)
 
     def no_thread(*args: object, **kwargs: object) -> None:
         raise AssertionError("a helper thread was started")
 
-    monkeypatch.setattr("neuron_core.neuron._LockstepThread", no_thread)
+    monkeypatch.setattr("neuron_core.training.fast_neuron._LockstepThread", no_thread)
     s = NeuronStepper(X, Y, np.zeros((3, 1)), 0.0, 0.05)
     costs = np.full(20, np.nan)
     assert s.run(costs, 5) == 5
@@ -303,7 +303,7 @@ def test_no_memory_to_share_falls_back_without_a_slower_thread(
 ) -> None:
     # The shared memory is reserved up front (posix_fallocate): when it cannot be had, the
     # stepper runs on one CPU (a second thread would be slower than none below 16 MiB)...
-    monkeypatch.setattr("neuron_core.neuron._usable_cpus", lambda: 2)
+    monkeypatch.setattr("neuron_core.training.fast_neuron._usable_cpus", lambda: 2)
 
     def no_space(*_args: object) -> None:
         raise OSError(28, "No space left on device")
@@ -351,7 +351,7 @@ def test_the_two_cpus_get_half_of_the_samples_each(m1: int, m0: int) -> None:
     # Groups follow whole blocks of one class; no group crosses the middle sample, so the two
     # sides get equal shares whatever the class balance (a split by group count once gave one
     # side 8 of 9 blocks).
-    from neuron_core.blocks import plan_groups
+    from neuron_core.training.blocks import plan_groups
 
     plan = plan_groups(m1, m0, 2, 8, 768 << 10)
     first = sum(g.samples for g in plan.groups[: plan.second_half])

@@ -9,7 +9,7 @@ import pytest
 from numpy.typing import NDArray
 
 from neuron_core.config import DataConfig, ModelConfig, TrainConfig
-from neuron_core.datasets import load
+from neuron_core.data.datasets import load
 from neuron_core.metrics import (
     ClassificationReport,
     RegressionReport,
@@ -21,7 +21,7 @@ from neuron_core.metrics import (
     r2,
     recall,
 )
-from neuron_core.trainer import Trainer
+from neuron_core.training.trainer import Trainer
 
 F64 = NDArray[np.float64]
 

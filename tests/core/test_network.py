@@ -9,14 +9,14 @@ import pytest
 from numpy.typing import NDArray
 
 from neuron_core.config import DataConfig, ModelConfig, TrainConfig
-from neuron_core.datasets import Dataset, load
-from neuron_core.init import init_params, symmetric_init_warning
-from neuron_core.models import NeuronModel, build_model, uses_fast_neuron
-from neuron_core.network import Network
-from neuron_core.network_stepper import NetworkStepper
-from neuron_core.neuron import NeuronStepper
-from neuron_core.optim import Adam, GradientDescent, Momentum, make_optimizer
-from neuron_core.trainer import Trainer
+from neuron_core.data.datasets import Dataset, load
+from neuron_core.model.init import init_params, symmetric_init_warning
+from neuron_core.model.network import Network
+from neuron_core.training.fast_neuron import NeuronStepper
+from neuron_core.training.network_stepper import NetworkStepper
+from neuron_core.training.optim import Adam, GradientDescent, Momentum, make_optimizer
+from neuron_core.training.stepper import NeuronModel, build_model, uses_fast_neuron
+from neuron_core.training.trainer import Trainer
 
 F64 = NDArray[np.float64]
 

@@ -9,10 +9,10 @@ import numpy as np
 import pytest
 
 from neuron_core.config import DataConfig, ModelConfig, TrainConfig
-from neuron_core.datasets import Dataset, load
-from neuron_core.neuron import SingleNeuron
+from neuron_core.data.datasets import Dataset, load
 from neuron_core.numerics import log_loss_from_logits, sigmoid
-from neuron_core.trainer import Trainer
+from neuron_core.training.fast_neuron import SingleNeuron
+from neuron_core.training.trainer import Trainer
 
 
 def _article_model(X: np.ndarray, Y: np.ndarray, lr: float, n_iter: int) -> tuple:

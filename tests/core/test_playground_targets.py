@@ -14,10 +14,10 @@ import numpy as np
 import pytest
 
 from neuron_core.config import DataConfig, ModelConfig, TrainConfig
-from neuron_core.datasets import load
-from neuron_core.models import NeuronModel
-from neuron_core.network import Network
-from neuron_core.trainer import Trainer
+from neuron_core.data.datasets import load
+from neuron_core.model.network import Network
+from neuron_core.training.stepper import NeuronModel
+from neuron_core.training.trainer import Trainer
 
 
 def accuracy(trainer: Trainer) -> float:

@@ -14,8 +14,8 @@ import numpy as np
 import pytest
 from numpy.typing import NDArray
 
-from neuron_core.datasets import generate
-from neuron_core.neuron import NeuronStepper
+from neuron_core.data.datasets import generate
+from neuron_core.training.fast_neuron import NeuronStepper
 
 pytestmark = pytest.mark.filterwarnings("error")
 

@@ -1,4 +1,5 @@
-"""Tests of saving and loading runs (``neuron_core.store``) and of atomic writes (``atomic``).
+"""Tests of saving and loading runs (``neuron_core.store.runfile``) and of atomic writes
+(``atomic``).
 
 Loading must turn every kind of bad file into one ``StoreError`` line; saving must never damage
 the previous file; a loaded run must continue exactly like the original.
@@ -20,12 +21,11 @@ import numpy as np
 import pytest
 from numpy.typing import NDArray
 
-from neuron_core.atomic import atomic_write_bytes, atomic_write_text
 from neuron_core.config import DataConfig, ModelConfig, TrainConfig
-from neuron_core.datasets import load
+from neuron_core.data.datasets import load
 from neuron_core.errors import StoreError
-from neuron_core.history import History
-from neuron_core.store import (
+from neuron_core.store.atomic import atomic_write_bytes, atomic_write_text
+from neuron_core.store.runfile import (
     FORMAT_VERSION,
     MAGIC,
     load_run,
@@ -34,7 +34,8 @@ from neuron_core.store import (
     save_run,
     trainer_from_record,
 )
-from neuron_core.trainer import Trainer
+from neuron_core.training.history import History
+from neuron_core.training.trainer import Trainer
 
 LINE = DataConfig(name="line", samples=400, test_samples=300, seed=5)
 Arrays = dict[str, NDArray[Any]]

@@ -10,9 +10,9 @@ import numpy as np
 import pytest
 
 from neuron_core.config import DataConfig, ModelConfig, TrainConfig
-from neuron_core.datasets import Dataset, load
-from neuron_core.history import History
-from neuron_core.trainer import Trainer
+from neuron_core.data.datasets import Dataset, load
+from neuron_core.training.history import History
+from neuron_core.training.trainer import Trainer
 
 
 @pytest.fixture(scope="module")
@@ -116,7 +116,7 @@ def test_divergence_stops_and_keeps_last_finite_parameters() -> None:
 def test_switching_optimizer_mid_run_keeps_parameters_and_stays_saveable(
     data: Dataset, tmp_path: pytest.TempPathFactory
 ) -> None:
-    from neuron_core.store import load_run, record_from_trainer, save_run
+    from neuron_core.store.runfile import load_run, record_from_trainer, save_run
 
     trainer = Trainer(data, ModelConfig(), TrainConfig(iterations=400))
     trainer.step(200)

@@ -19,7 +19,7 @@ import pytest
 from sshd import MARK_VAR, marked_pids
 from tmux import NeuronPane, screen_iteration
 
-from neuron_core.store import load_run
+from neuron_core.store.runfile import load_run
 
 pytestmark = pytest.mark.e2e
 

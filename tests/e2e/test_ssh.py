@@ -22,7 +22,7 @@ import pytest
 from sshd import MARK_VAR, SshServer, ancestors, marked_pids, remote_command
 from tmux import NeuronPane, screen_iteration
 
-from tui.widgets.predictions import MARK_0, MARK_1
+from tui.charts.predictions import MARK_0, MARK_1
 
 pytestmark = pytest.mark.e2e
 
@@ -165,7 +165,7 @@ def test_over_ssh_train_resize_pause_quit(
 
 def _session_saving_wired() -> bool:
     """True once the app saves its session when the terminal goes away (the reliability work):
-    some module of the app besides ``tui.session`` itself calls ``save_session``."""
+    some module of the app besides ``tui.run.session`` itself calls ``save_session``."""
     tui_dir = REPO / "tui"
     return any(
         "save_session" in p.read_text() for p in tui_dir.rglob("*.py") if p.name != "session.py"

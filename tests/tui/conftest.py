@@ -16,8 +16,8 @@ from textual.pilot import Pilot
 from textual.widgets import Input
 from textual.worker import WorkerCancelled
 
-import tui.session
-from neuron_core.trainer import Trainer
+import tui.run.session
+from neuron_core.training.trainer import Trainer
 
 
 @pytest.fixture(autouse=True)
@@ -53,7 +53,7 @@ def state_home(
     home = tmp_path_factory.mktemp("state")
     monkeypatch.setenv("XDG_STATE_HOME", str(home))
     if "sessions" not in request.fixturenames:
-        monkeypatch.setattr(tui.session, "load_session", lambda: (None, None))
+        monkeypatch.setattr(tui.run.session, "load_session", lambda: (None, None))
     return home
 
 

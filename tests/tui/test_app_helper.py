@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 from conftest import settle, train_to_end
 
-from neuron_core import helper as helper_mod
 from neuron_core.config import DataConfig, TrainConfig
+from neuron_core.training import helper as helper_mod
 from tui.app import NeuronApp
 
 pytestmark = pytest.mark.skipif(
@@ -35,7 +35,7 @@ def helpers() -> set[int]:
             cmdline = (entry / "cmdline").read_bytes()
         except OSError:
             continue
-        if stat[1] == me and stat[0] != "Z" and b"neuron_core.helper" in cmdline:
+        if stat[1] == me and stat[0] != "Z" and b"neuron_core.training.helper" in cmdline:
             found.add(int(entry.name))
     return found
 

@@ -6,9 +6,9 @@ import numpy as np
 import pytest
 
 from neuron_core.config import DataConfig, ModelConfig, TrainConfig
-from neuron_core.datasets import LINE_INTERCEPT, LINE_SLOPE, load
-from neuron_core.trainer import Trainer
-from tui.predict import (
+from neuron_core.data.datasets import LINE_INTERCEPT, LINE_SLOPE, load
+from neuron_core.training.trainer import Trainer
+from tui.run.evaluation import (
     _linear_boundary,
     _plotted_columns,
     _true_line,

@@ -24,18 +24,18 @@ from rich.console import Console
 from textual.pilot import Pilot
 from textual.widgets import Input, Static
 
-import neuron_core.datasets
-import neuron_core.store
+import neuron_core.data.datasets
+import neuron_core.store.runfile
 from neuron_core.config import DataConfig, ModelConfig, TrainConfig
-from neuron_core.datasets import Dataset
-from neuron_core.datasets import load as load_dataset
-from neuron_core.store import load_run
-from neuron_core.trainer import Trainer
+from neuron_core.data.datasets import Dataset
+from neuron_core.data.datasets import load as load_dataset
+from neuron_core.store.runfile import load_run
+from neuron_core.training.trainer import Trainer
 from tui.app import PANES, NeuronApp
 from tui.panes.dataset import DatasetPane
+from tui.run.session import TERMINATING_SIGNALS, session_path
 from tui.screens.resume import ResumeScreen
 from tui.screens.too_small import TooSmallScreen
-from tui.session import TERMINATING_SIGNALS, session_path
 
 # Saved sessions are offered at start, as in real use (see conftest).
 pytestmark = pytest.mark.usefixtures("sessions")
@@ -348,7 +348,7 @@ async def test_quitting_while_the_session_is_being_restored_leaves_it_alone(
         return load_dataset(cfg, progress)
 
     # What the store rebuilds a saved run's data with.
-    monkeypatch.setattr(neuron_core.store, "load_dataset", slow_disk)
+    monkeypatch.setattr(neuron_core.store.runfile, "load_dataset", slow_disk)
     again = NeuronApp(data_cfg=SMALL)
     async with again.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
@@ -533,7 +533,7 @@ async def test_a_200k_row_csv_loads_with_progress_and_a_live_interface(
 ) -> None:
     csv = tmp_path / "big.csv"
     big_csv(csv, 200_000)
-    real_load = neuron_core.datasets.load
+    real_load = neuron_core.data.datasets.load
 
     def slow_disk(cfg: DataConfig, progress: Callable[[float], None] | None = None) -> Dataset:
         # As from a slow disk: each progress step takes a little longer, so the test sees the
@@ -545,7 +545,7 @@ async def test_a_200k_row_csv_loads_with_progress_and_a_live_interface(
 
         return real_load(cfg, slowed)
 
-    monkeypatch.setattr(neuron_core.datasets, "load", slow_disk)
+    monkeypatch.setattr(neuron_core.data.datasets, "load", slow_disk)
     app = NeuronApp(data_cfg=SMALL)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)

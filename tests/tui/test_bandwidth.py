@@ -20,11 +20,11 @@ from textual.pilot import Pilot
 
 from neuron_core.config import DataConfig, TrainConfig
 from tui.app import NeuronApp
-from tui.controller import Progress
+from tui.charts.cost_chart import CostChart
+from tui.charts.predictions import PredictionsPlot
 from tui.panes.status import StatusLine, status_markup
 from tui.panes.training import Sampled, TrainingPane, sig_rate
-from tui.widgets.cost_chart import CostChart
-from tui.widgets.predictions import PredictionsPlot
+from tui.run.controller import Progress
 
 SMALL = DataConfig(samples=200, test_samples=200)
 LONG = TrainConfig(iterations=50_000_000)

@@ -1,5 +1,5 @@
 """Every parser of user input, fed anything: the form parsers (``tui.forms``) and the CLI's
-converters (``tui.cli_options``) either return a value or raise ``ConfigError`` naming the field,
+converters (``tui.cli.options``) either return a value or raise ``ConfigError`` naming the field,
 with a one-line reason; valid numbers come back exactly as written. Then the app's fields the
 per-field table of ``test_app_fields`` does not cover (the CSV file, its test ratio), and a set
 of hostile texts typed into every text field of the app: each is marked or accepted, never a
@@ -29,7 +29,7 @@ from neuron_core.config import (
 )
 from neuron_core.errors import ConfigError
 from tui.app import NeuronApp
-from tui.cli_options import OPTIONS, convert, to_float, to_int, to_names, to_widths
+from tui.cli.options import OPTIONS, convert, to_float, to_int, to_names, to_widths
 from tui.forms import build_config, parse_float, parse_hidden, parse_int, parse_names
 from tui.panes.dataset import DatasetPane
 from tui.panes.fields import Field, FormPane
@@ -238,7 +238,7 @@ def test_any_model_form_builds_a_valid_config_or_names_the_bad_field(
 
 
 # --------------------------------------------------------------------------------------------
-# tui.cli_options (the converters of `neuron-tui train`)
+# tui.cli.options (the converters of `neuron-tui train`)
 # --------------------------------------------------------------------------------------------
 
 

@@ -16,12 +16,9 @@ from textual.widget import Widget
 
 from neuron_core.metrics import ClassificationReport, RegressionReport
 from tui.app import NeuronApp
-from tui.panes.predictions import PredictionsPane
-from tui.predict import evaluate
-from tui.widgets import CellPlot, canvas_origin
-from tui.widgets.confusion import ConfusionView
-from tui.widgets.cost_chart import TEST_MARK, CostChart, full_range, recent_range
-from tui.widgets.predictions import (
+from tui.charts.base import CellPlot, canvas_origin
+from tui.charts.cost_chart import TEST_MARK, CostChart, full_range, recent_range
+from tui.charts.predictions import (
     MARK_0,
     MARK_1,
     MARK_WRONG,
@@ -29,6 +26,9 @@ from tui.widgets.predictions import (
     PredictionsPlot,
     PredictionView,
 )
+from tui.panes.predictions import PredictionsPane
+from tui.run.evaluation import evaluate
+from tui.widgets.confusion import ConfusionView
 
 BRAILLE = {chr(c) for c in range(0x2801, 0x2900)}
 

@@ -1,4 +1,4 @@
-"""Decimation, streaming extrema, axis helpers and rasterisation of ``tui.decimate``."""
+"""Decimation, streaming extrema, axis helpers and rasterisation of ``tui.charts.decimate``."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
-from tui.decimate import (
+from tui.charts.decimate import (
     BRAILLE_CHARS,
     StreamingExtrema,
     bin_extrema,

@@ -9,22 +9,11 @@ from textual.app import App, ComposeResult
 from textual.color import Color
 from textual.geometry import Region
 
-from neuron_core.features import expand
-from neuron_core.models import NeuronModel
-from neuron_core.network import Network
-from tui.widgets.network_view import (
-    MAGNITUDES,
-    NEGATIVE,
-    POSITIVE,
-    NetworkParams,
-    NetworkView,
-    NeuronSelected,
-    draw_network,
-    magnitude_level,
-    network_text,
-    weight_glyph,
-)
-from tui.widgets.neuron_output import (
+from neuron_core.data.features import expand
+from neuron_core.model.network import Network
+from neuron_core.training.stepper import NeuronModel
+from tui.views.network import NetworkParams
+from tui.views.neuron_output import (
     grid_points,
     model_inputs,
     neuron_surface,
@@ -32,6 +21,15 @@ from tui.widgets.neuron_output import (
     points_extent,
     shade,
 )
+from tui.widgets.network_drawing import (
+    MAGNITUDES,
+    NEGATIVE,
+    POSITIVE,
+    draw_network,
+    magnitude_level,
+    weight_glyph,
+)
+from tui.widgets.network_view import NetworkView, NeuronSelected, network_text
 
 FEATURES7 = ("x1", "x2", "x1^2", "x2^2", "x1*x2", "sin(x1)", "sin(x2)")
 

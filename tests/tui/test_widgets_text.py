@@ -13,13 +13,14 @@ from textual.geometry import Region
 from textual.widget import Widget
 
 from neuron_core.metrics import RegressionReport
-from tui.decimate import BRAILLE_CHARS, polyline_braille, to_pixels
-from tui.widgets import BLANK
+from tui.charts.base import BLANK
+from tui.charts.cost_chart import TRAIN_SAMPLE_ASCII, CostChart
+from tui.charts.decimate import BRAILLE_CHARS, polyline_braille, to_pixels
+from tui.charts.glyphs import ASCII_LINE_CHARS, ascii_for_dots, unicode_lines
+from tui.charts.predictions import BOUNDARY_ASCII, PredictionsPlot
+from tui.views.predictions import PredictionView
 from tui.widgets.confusion import ConfusionView
-from tui.widgets.cost_chart import TRAIN_SAMPLE_ASCII, CostChart
-from tui.widgets.glyphs import ASCII_LINE_CHARS, ascii_for_dots, unicode_lines
 from tui.widgets.live_text import LiveText, changed_span
-from tui.widgets.predictions import BOUNDARY_ASCII, PredictionsPlot, PredictionView
 
 BRAILLE = {chr(c) for c in range(0x2800, 0x2900)}
 

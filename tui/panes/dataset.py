@@ -22,12 +22,11 @@ from textual.widgets._toggle_button import ToggleButton
 from textual.widgets.option_list import OptionDoesNotExist
 
 from neuron_core.config import GENERATORS, MAX_SEED, REGRESSION_GENERATORS, DataConfig
-from neuron_core.datasets import Dataset
+from neuron_core.data.datasets import Dataset
 from neuron_core.errors import ConfigError, DataError
-
-from ..forms import build_config, parse_float, parse_int
-from ..messages import DataConfigChanged
-from .fields import Field, FormPane, YesNo
+from tui.forms import build_config, parse_float, parse_int
+from tui.messages import DataConfigChanged
+from tui.panes.fields import Field, FormPane, YesNo
 
 SOURCES: list[tuple[str, str]] = [("generator", "generator"), ("CSV file", "csv")]
 # Fields that only matter for one source: hidden (and not checked) for the other.
@@ -218,7 +217,7 @@ class DatasetPane(FormPane):
     # -- CSV columns ------------------------------------------------------------------------
     def _read_columns(self, path: str, *, quiet: bool = False) -> None:
         """Read the header of ``path`` and offer its columns (the last one as the target)."""
-        from neuron_core.csvdata import read_header
+        from neuron_core.data.csvfile import read_header
 
         try:
             columns = read_header(path)

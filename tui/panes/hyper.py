@@ -24,10 +24,9 @@ from neuron_core.config import (
     TrainConfig,
 )
 from neuron_core.errors import ConfigError
-
-from ..forms import build_config, parse_float, parse_hidden, parse_int, parse_names
-from ..messages import ModelConfigChanged, TrainConfigChanged
-from .fields import Field, FormPane
+from tui.forms import build_config, parse_float, parse_hidden, parse_int, parse_names
+from tui.messages import ModelConfigChanged, TrainConfigChanged
+from tui.panes.fields import Field, FormPane
 
 LR_PRESETS: tuple[float, ...] = (0.001, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0)
 # ModelConfig and TrainConfig both have a seed; one field sets both (init and shuffling).
@@ -235,7 +234,7 @@ class HyperPane(FormPane):
         self._show_note()
 
     def _show_note(self) -> None:
-        from neuron_core.init import symmetric_init_warning
+        from neuron_core.model.init import symmetric_init_warning
 
         note = symmetric_init_warning(self.model)
         self.query_one("#model-note", Static).update(f"⚠ {note}" if note else "")

@@ -12,13 +12,13 @@ from dataclasses import replace
 from textual.app import ComposeResult
 from textual.containers import Vertical
 
-from neuron_core.features import input_names
-from neuron_core.trainer import Trainer
-
-from ..predict import Evaluation, prediction_view
-from ..widgets.network_view import NetworkView, NeuronSelected
-from ..widgets.neuron_output import model_inputs, neuron_surface, points_extent
-from ..widgets.predictions import PredictionsPlot, PredictionView
+from neuron_core.data.features import input_names
+from neuron_core.training.trainer import Trainer
+from tui.charts.predictions import PredictionsPlot
+from tui.run.evaluation import Evaluation, prediction_view
+from tui.views.neuron_output import model_inputs, neuron_surface, points_extent
+from tui.views.predictions import PredictionView
+from tui.widgets.network_view import NetworkView, NeuronSelected
 
 
 class NetworkPane(Vertical):

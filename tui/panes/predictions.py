@@ -10,11 +10,10 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 
-from neuron_core.trainer import Trainer
-
-from ..predict import Evaluation, prediction_view
-from ..widgets.confusion import ConfusionView
-from ..widgets.predictions import PredictionsPlot
+from neuron_core.training.trainer import Trainer
+from tui.charts.predictions import PredictionsPlot
+from tui.run.evaluation import Evaluation, prediction_view
+from tui.widgets.confusion import ConfusionView
 
 
 class PredictionsPane(Horizontal):

@@ -7,9 +7,9 @@ import math
 
 from textual.markup import escape
 
-from ..controller import Progress
-from ..widgets.live_text import LiveText
-from .training import STATE_STYLES, Sampled, iteration_text, short_count, short_rate
+from tui.panes.training import STATE_STYLES, Sampled, iteration_text, short_count, short_rate
+from tui.run.controller import Progress
+from tui.widgets.live_text import LiveText
 
 
 def status_markup(p: Progress, width: int | None = None, rate: str | None = None) -> str:

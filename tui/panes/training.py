@@ -17,11 +17,10 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.markup import escape
 
-from neuron_core.trainer import Trainer
-
-from ..controller import Progress, format_duration
-from ..widgets.cost_chart import CostChart
-from ..widgets.live_text import LiveText
+from neuron_core.training.trainer import Trainer
+from tui.charts.cost_chart import CostChart
+from tui.run.controller import Progress, format_duration
+from tui.widgets.live_text import LiveText
 
 # Theme colours of the state word (the word itself carries the meaning without colour).
 STATE_STYLES: dict[str, str] = {

@@ -12,7 +12,7 @@ from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-from ..keys import key_rows
+from tui.keys import key_rows
 
 INTRO = (
     "Set up the data and the hyperparameters, press space and watch the neuron learn. "

@@ -10,12 +10,10 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 import numpy as np
 
-if TYPE_CHECKING:  # the parameters' class lives with the widget, which imports this module
-    from .network_view import NetworkParams
+from tui.views.network import NetworkParams
 
 MAGNITUDES = ("·", "▂", "▄", "▆", "█")
 """Size of a weight relative to the largest |w| of the network: about 0, 1/4, 1/2, 3/4, 1."""

@@ -1,0 +1,334 @@
+"""The results of ``neuron-tui train``: one JSON-safe report, shown as JSON, lines or a table.
+
+``Outcome.report()`` gathers everything about a finished (or stopped) run into a dict with no
+NaN or infinity (``None`` instead); ``summary_rows`` turns it into (label, text) rows shared by
+the plain summary (pipes, logs) and the rich table (a terminal).
+
+The model's parameters in the report: for the single neuron (no hidden layer) ``weights`` is a
+flat list, one weight per input, and ``bias`` a float (``biases`` is ``None``); with hidden
+layers ``weights`` is the list of per-layer matrices ``W_l`` as lists of rows, shape
+(n_l, n_{l-1}), ``biases`` the list of per-layer bias vectors ``b_l`` (n_l values each), and
+``bias`` is ``None``. ``layer_sizes`` is ``[n_0, ..., 1]`` either way.
+
+NumPy, the engine and rich are imported when a report is made or drawn, not at import time.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Literal
+
+from neuron_core.config import DataConfig
+
+if TYPE_CHECKING:
+    from neuron_core.data.datasets import Dataset
+    from neuron_core.training.trainer import Trainer
+
+# How a run ended, as the report's `stopped` says it.
+Stopped = Literal["completed", "diverged", "interrupted", "target_reached", "early_stopped"]
+# Trainer statuses that end a run by themselves (anything else means it was interrupted).
+ENDINGS: frozenset[str] = frozenset({"completed", "diverged", "target_reached", "early_stopped"})
+
+
+def finite_or_none(value: Any) -> Any:
+    """``value`` with every NaN/inf float (at any depth of lists/dicts) replaced by ``None``:
+    JSON has no NaN, and a consumer must never see one."""
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, dict):
+        return {k: finite_or_none(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [finite_or_none(v) for v in value]
+    return value
+
+
+def _float(x: object) -> float | None:
+    try:
+        v = float(x)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return None
+    return v if math.isfinite(v) else None
+
+
+@dataclass
+class Outcome:
+    """Everything the summary and the JSON report need about a finished (or stopped) run.
+
+    ``signal`` names the signal that interrupted the run (``"SIGTERM"``), if one did.
+    """
+
+    trainer: Trainer
+    data: Dataset
+    data_cfg: DataConfig
+    start_iteration: int
+    start_seconds: float
+    stopped: Stopped
+    saved: str | None
+    loaded: str | None
+    warnings: list[str] = field(default_factory=list)
+    signal: str | None = None
+
+    def report(self) -> dict[str, Any]:
+        """The results as a JSON-safe dict (no NaN/inf: ``None`` instead)."""
+        import numpy as np
+
+        # The parameters of a diverged run can overflow the metrics (an error of 1e200 squared):
+        # those values become None below, NumPy need not warn about them on stderr.
+        with np.errstate(all="ignore"):
+            out = {**self._run(), **self._model(), **self._scores()}
+        result: dict[str, Any] = finite_or_none(out)
+        return result
+
+    def _run(self) -> dict[str, Any]:
+        """The data, the course of the run and the training settings."""
+        from neuron_core.data.features import input_names
+
+        tr, data = self.trainer, self.data
+        csv_path = self.data_cfg.csv_path if self.data_cfg.source == "csv" else None
+        costs = tr.history.train()
+        ran = tr.iteration - self.start_iteration
+        seconds = tr.seconds - self.start_seconds
+        cfg = tr.train_cfg
+        return {
+            "dataset": self.data_cfg.name if csv_path is None else csv_path,
+            "source": self.data_cfg.source,
+            "problem": data.problem,
+            "features": list(data.feature_names),
+            # The model's inputs (what the weights apply to): the features, or a feature map.
+            "inputs": list(input_names(tr.model_cfg.feature_map, data.feature_names)),
+            "class_names": list(data.class_names) if data.class_names else None,
+            "train_samples": data.m_train,
+            "test_samples": data.m_test,
+            "iterations": tr.iteration,
+            "iterations_run": ran,
+            "first_cost": _float(costs[0]) if costs.size else None,
+            "final_cost": _float(costs[-1]) if costs.size else None,
+            "final_test_cost": _float(tr.test_cost()),
+            "seconds": seconds,
+            "iterations_per_second": ran / seconds if seconds > 0 else None,
+            "stopped": self.stopped,
+            "signal": self.signal,
+            "status": tr.status,
+            "reason": tr.reason,
+            "warnings": [*data.warnings, *self.warnings],
+            "seed": self.data_cfg.seed,
+            "optimizer": cfg.optimizer,
+            "lr": cfg.lr,
+            "batch_size": cfg.batch_size,
+            "l1": cfg.l1,
+            "l2": cfg.l2,
+            "target_cost": cfg.target_cost,
+            "early_stop": cfg.early_stop,
+            "test_every": tr.test_every,
+            "dtype": cfg.dtype,
+            "saved": self.saved,
+            "loaded": self.loaded,
+        }
+
+    def _model(self) -> dict[str, Any]:
+        """The model's shape, settings and parameters (see the module docstring)."""
+        tr = self.trainer
+        mcfg = tr.model_cfg
+        params = tr.model.get_params()
+        weights, biases = params[0::2], params[1::2]
+        sizes = [int(tr.X_train.shape[0]), *mcfg.hidden, 1]  # X_train: (n_inputs, m)
+        out: dict[str, Any] = {
+            "hidden": list(mcfg.hidden),
+            "layer_sizes": sizes,
+            # The activation only acts inside hidden layers.
+            "activation": mcfg.activation if mcfg.hidden else None,
+            "init": mcfg.init,
+            "init_seed": mcfg.init_seed,
+        }
+        if mcfg.hidden:
+            out["weights"] = [W.tolist() for W in weights]
+            out["biases"] = [b.reshape(-1).tolist() for b in biases]
+            out["bias"] = None
+        else:
+            # The fast single neuron stores w as (n, 1), a network without hidden layers W1 as
+            # (1, n): flattened, both are one weight per input.
+            out["weights"] = weights[0].reshape(-1).tolist()
+            out["biases"] = None
+            out["bias"] = float(biases[0].reshape(-1)[0])
+        return out
+
+    def _scores(self) -> dict[str, Any]:
+        """Classification metrics or regression fit on the train and test sets (the other
+        kind's keys are ``None``)."""
+        from neuron_core.metrics import ClassificationReport, RegressionReport
+
+        tr, data = self.trainer, self.data
+        out: dict[str, Any] = dict.fromkeys(
+            (
+                "train_accuracy", "test_accuracy", "confusion", "precision", "recall", "f1",
+                "train_r2", "test_r2", "test_rmse",
+            )
+        )  # fmt: skip
+        if data.problem == "regression":
+            train_fit = RegressionReport.from_model(tr.model, tr.X_train, data.Y_train)
+            test_fit = RegressionReport.from_model(tr.model, tr.X_test, data.Y_test)
+            out["train_r2"] = train_fit.r2
+            out["test_r2"] = test_fit.r2
+            out["test_rmse"] = test_fit.rmse
+        else:
+            train_rep = ClassificationReport.from_model(tr.model, tr.X_train, data.Y_train)
+            test_rep = ClassificationReport.from_model(tr.model, tr.X_test, data.Y_test)
+            out["train_accuracy"] = train_rep.accuracy
+            out["test_accuracy"] = test_rep.accuracy
+            out["confusion"] = test_rep.confusion.tolist()  # [[TN, FP], [FN, TP]]
+            out["precision"] = test_rep.precision
+            out["recall"] = test_rep.recall
+            out["f1"] = test_rep.f1
+        return out
+
+
+# --------------------------------------------------------------------------------------------
+# Summary for people
+# --------------------------------------------------------------------------------------------
+
+
+def _num(x: float | None, digits: int = 6) -> str:
+    return "-" if x is None else f"{x:.{digits}g}"
+
+
+def _pct(x: float | None) -> str:
+    return "-" if x is None else f"{100.0 * x:.2f}%"
+
+
+def _model_text(rep: dict[str, Any]) -> str:
+    """``single neuron (sigmoid output, log loss), zeros init`` or
+    ``network 2-4-2-1, tanh hidden, sigmoid output (log loss), xavier init (seed 0)``."""
+    if rep["problem"] == "regression":
+        output = "linear output, squared error"
+    else:
+        output = "sigmoid output, log loss"
+    init = f"{rep['init']} init" + ("" if rep["init"] == "zeros" else f" (seed {rep['init_seed']})")
+    if not rep["hidden"]:
+        return f"single neuron ({output}), {init}"
+    sizes = "-".join(str(n) for n in rep["layer_sizes"])
+    return f"network {sizes}, {rep['activation']} hidden, {output}, {init}"
+
+
+def _settings_text(rep: dict[str, Any]) -> str:
+    """``gd, lr 0.1, full batch, float64`` plus whatever else is switched on."""
+    batch = "full batch" if rep["batch_size"] is None else f"batches of {rep['batch_size']:,}"
+    parts = [rep["optimizer"], f"lr {rep['lr']:g}", batch, rep["dtype"]]
+    if rep["l1"]:
+        parts.append(f"l1 {rep['l1']:g}")
+    if rep["l2"]:
+        parts.append(f"l2 {rep['l2']:g}")
+    if rep["target_cost"] is not None:
+        parts.append(f"target cost {rep['target_cost']:g}")
+    if rep["early_stop"] is not None:
+        parts.append(f"early stop after {rep['early_stop']} test costs without improvement")
+    parts.append(f"test cost every {rep['test_every']:,}")
+    return ", ".join(parts)
+
+
+def _weights_text(rep: dict[str, Any]) -> str:
+    if rep["bias"] is not None:
+        pairs = ", ".join(
+            f"{name} {_num(w)}" for name, w in zip(rep["inputs"], rep["weights"], strict=True)
+        )
+        return f"{pairs}; bias {_num(rep['bias'])}"
+    shapes = ", ".join(f"{len(W)}x{len(W[0])}" for W in rep["weights"])
+    count = sum(len(W) * len(W[0]) + len(W) for W in rep["weights"])
+    return f"{count:,} parameters, weight matrices {shapes} (--json lists them)"
+
+
+def summary_rows(rep: dict[str, Any]) -> list[tuple[str, str]]:
+    """The report as (label, text) rows, shared by the plain and the table summary."""
+    if rep["source"] == "csv":
+        source = f"{rep['dataset']} (CSV, split seed {rep['seed']})"
+    else:
+        source = f"{rep['dataset']} (generated, seed {rep['seed']})"
+    rows = [
+        ("dataset", source),
+        ("features", ", ".join(rep["features"])),
+    ]
+    if rep["inputs"] != rep["features"]:
+        rows.append(("inputs", ", ".join(rep["inputs"])))
+    rows.append(("samples", f"{rep['train_samples']:,} train, {rep['test_samples']:,} test"))
+    rows.append(("model", _model_text(rep)))
+    stopped = rep["stopped"].replace("_", " ")
+    if rep["signal"]:
+        stopped += f" ({rep['signal']})"
+    rows.append(("stopped", f"{stopped} at iteration {rep['iterations']:,}"))
+    if rep["reason"]:
+        rows.append(("reason", rep["reason"]))
+    speed = rep["iterations_per_second"]
+    rows.append(
+        (
+            "time",
+            f"{rep['seconds']:.3f} s for {rep['iterations_run']:,} iterations"
+            + (f", {speed:,.0f} it/s" if speed else ""),
+        )
+    )
+    rows.append(("settings", _settings_text(rep)))
+    rows.append(
+        (
+            "cost",
+            f"{_num(rep['first_cost'])} -> {_num(rep['final_cost'])} "
+            f"(test {_num(rep['final_test_cost'])})",
+        )
+    )
+    if rep["train_accuracy"] is not None:
+        rows.append(
+            (
+                "accuracy",
+                f"train {_pct(rep['train_accuracy'])}, test {_pct(rep['test_accuracy'])}",
+            )
+        )
+        rows.append(
+            (
+                "test scores",
+                f"precision {_num(rep['precision'], 4)}, recall {_num(rep['recall'], 4)}, "
+                f"f1 {_num(rep['f1'], 4)}",
+            )
+        )
+        if rep["confusion"] is not None:
+            rows.append(("test confusion", _confusion_text(rep["confusion"], rep["class_names"])))
+    if rep["test_r2"] is not None:
+        rows.append(
+            (
+                "fit",
+                f"r2 train {_num(rep['train_r2'], 4)}, test {_num(rep['test_r2'], 4)}; "
+                f"test rmse {_num(rep['test_rmse'], 4)}",
+            )
+        )
+    rows.append(("weights", _weights_text(rep)))
+    rows.extend(("warning", w) for w in rep["warnings"])
+    if rep["loaded"]:
+        rows.append(("loaded", rep["loaded"]))
+    if rep["saved"]:
+        rows.append(("saved", rep["saved"]))
+    return rows
+
+
+def _confusion_text(confusion: list[list[int]], class_names: list[str] | None) -> str:
+    """``[[tn, fp], [fn, tp]]`` (rows: true class, columns: predicted) as one line."""
+    (tn, fp), (fn, tp) = confusion
+    text = f"TN {tn:,}, FP {fp:,}, FN {fn:,}, TP {tp:,}"
+    if class_names and class_names != ["0", "1"]:
+        text += f" (positive class {class_names[1]!r})"
+    return text
+
+
+def print_plain_summary(rep: dict[str, Any], write: Callable[[str], object]) -> None:
+    """``label: text`` lines, for pipes and logs."""
+    write("".join(f"{label}: {text}\n" for label, text in summary_rows(rep)))
+
+
+def print_table_summary(rep: dict[str, Any]) -> None:
+    """A rich table, for a terminal."""
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title="neuron-tui train", show_header=False, title_justify="left")
+    table.add_column(style="bold")
+    table.add_column(overflow="fold")
+    for label, text in summary_rows(rep):
+        table.add_row(label, text)
+    Console().print(table)

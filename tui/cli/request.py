@@ -1,0 +1,300 @@
+"""The ``neuron-tui`` command line turned into a checked ``Request`` (or one-line errors).
+
+``build_parser`` makes the argument parser from the options table (``tui.cli.options``);
+``build_request`` converts the values, rejects options that do not go together and validates
+the resulting configs, so the run itself only meets problems of the data or the files. The exit
+codes the command documents in ``--help`` live here too.
+
+Imports only the standard library and ``neuron_core.config``/``errors`` (pure Python).
+"""
+
+from __future__ import annotations
+
+import argparse
+import signal
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, Literal, NoReturn
+
+from neuron_core.config import REGRESSION_GENERATORS, DataConfig, ModelConfig, TrainConfig
+from neuron_core.errors import ConfigError
+from tui.cli.options import (
+    DATA_SECTIONS,
+    FLAG_OF_FIELD,
+    NUMERIC_FLAGS,
+    OPTION_BY_DEST,
+    OPTIONS,
+    RUN_DEFINED_SECTIONS,
+    SECTION_TITLES,
+    Option,
+    convert,
+    to_names,
+)
+
+PROG = "neuron-tui"
+
+EXIT_OK = 0
+EXIT_USAGE = 2
+EXIT_DIVERGED = 3
+# A run stopped by a signal exits with 128 + the signal's number, as a shell reports a process
+# killed by it: 130 Ctrl+C (SIGINT), 143 SIGTERM (`kill`, a batch system's time limit), 129
+# SIGHUP (the terminal or the SSH connection went away).
+EXIT_INTERRUPTED = 128 + signal.SIGINT
+EXIT_TERMINATED = 128 + signal.SIGTERM
+EXIT_HANGUP = 128 + 1  # SIGHUP is 1 wherever it exists (not on Windows)
+# 128 + SIGPIPE: what a shell reports when the reader of a pipe went away (`... | head`).
+EXIT_BROKEN_PIPE = 128 + 13
+
+TRAIN_EPILOG = (
+    f"exit codes: {EXIT_OK} completed (or stopped by --target-cost/--early-stop), {EXIT_USAGE} "
+    f"bad input, {EXIT_DIVERGED} diverged, {EXIT_INTERRUPTED} interrupted (Ctrl+C), "
+    f"{EXIT_TERMINATED} terminated (SIGTERM), {EXIT_HANGUP} hung up (SIGHUP). An interrupted run "
+    "is kept: summarised, and saved with --save. --features has two uses: input features "
+    "(x1,x2,x1^2,...) for generated data, CSV columns with --csv."
+)
+
+
+class UsageError(Exception):
+    """Bad command line: printed as one ``neuron-tui: error: ...`` line, exit code 2."""
+
+
+class _Parser(argparse.ArgumentParser):
+    """An ``ArgumentParser`` whose errors become ``UsageError`` (one line, exit 2) instead of a
+    usage block printed on stderr and ``sys.exit``, so ``main`` can return the exit code."""
+
+    def error(self, message: str) -> NoReturn:
+        raise UsageError(" ".join(message.split()))
+
+
+class _VersionAction(argparse.Action):
+    """``--version``: looks the version up only when asked (importlib.metadata is slow-ish)."""
+
+    def __init__(self, option_strings: list[str], dest: str, help: str | None = None) -> None:
+        super().__init__(option_strings, dest, nargs=0, default=argparse.SUPPRESS, help=help)
+
+    def __call__(self, parser: argparse.ArgumentParser, *args: object) -> None:
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            text = version("neuron-tui")
+        except PackageNotFoundError:
+            text = "unknown (not installed)"
+        sys.stdout.write(f"{PROG} {text}\n")
+        parser.exit()
+
+
+def _add_option(group: argparse._ArgumentGroup, opt: Option) -> None:
+    help_text = opt.help.replace("%", "%%")  # argparse %-formats help texts
+    default = opt.default_text()
+    if opt.kind != "flag" and default != "-":
+        help_text += f" (default: {default})"
+    if opt.kind == "flag":
+        group.add_argument(opt.flag, action="store_true", default=None, help=help_text)
+    elif opt.kind == "bool":
+        group.add_argument(
+            opt.flag, action=argparse.BooleanOptionalAction, default=None, help=help_text
+        )
+    else:
+        group.add_argument(opt.flag, metavar=opt.metavar, default=None, help=help_text)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The ``neuron-tui`` parser: no command starts the app, ``train`` runs headless."""
+    top = _Parser(
+        prog=PROG,
+        description="Watch a neuron learn, live, in your terminal. "
+        "Without a command, start the app.",
+        allow_abbrev=False,
+    )
+    top.add_argument(
+        "--version", action=_VersionAction, help="print the version of neuron-tui and exit"
+    )
+    commands = top.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    train = commands.add_parser(
+        "train",
+        help="train without the interface and print the results (add --help for its options)",
+        description="Train a model without the interface and print the results.",
+        epilog=TRAIN_EPILOG,
+        allow_abbrev=False,
+    )
+    for section, title in SECTION_TITLES.items():
+        members = [opt for opt in OPTIONS if opt.section == section]
+        if members:
+            group = train.add_argument_group(title)
+            for opt in members:
+                _add_option(group, opt)
+    return top
+
+
+def join_numeric_values(argv: Sequence[str]) -> list[str]:
+    """Write ``--lr -1e5`` as ``--lr=-1e5``: argparse would take ``-1e5`` (or ``-inf``, or
+    ``--hidden -1,2``) for an option; glued, any value reaches the number check and gets a
+    proper message."""
+    out: list[str] = []
+    i = 0
+    while i < len(argv):
+        token = argv[i]
+        if token in NUMERIC_FLAGS and i + 1 < len(argv):
+            out.append(f"{token}={argv[i + 1]}")
+            i += 2
+            continue
+        if token == "--":
+            out.extend(argv[i:])
+            break
+        out.append(token)
+        i += 1
+    return out
+
+
+def parse_args(argv: Sequence[str]) -> argparse.Namespace:
+    """Parse ``neuron-tui`` arguments; raises ``UsageError`` (``--help``: ``SystemExit(0)``)."""
+    return build_parser().parse_args(join_numeric_values(argv))
+
+
+# --------------------------------------------------------------------------------------------
+# The request
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Request:
+    """What ``neuron-tui train`` was asked to do, converted and checked.
+
+    ``model_options`` are the ``ModelConfig`` fields given (``problem`` only if given; the
+    data's problem is used otherwise, and a given one was checked to agree with it).
+    """
+
+    data_cfg: DataConfig | None  # None with --load: the saved run defines the data
+    model_options: dict[str, Any]
+    train_cfg: TrainConfig
+    train_overrides: dict[str, Any]  # the TrainConfig fields given (they override --load)
+    print_every: int | None
+    save: str | None
+    load: str | None
+    json: bool
+
+
+def _given(ns: argparse.Namespace) -> dict[str, Option]:
+    return {dest: opt for dest, opt in OPTION_BY_DEST.items() if getattr(ns, dest) is not None}
+
+
+def _check_combinations(given: dict[str, Option]) -> None:
+    """Reject options that do not apply together, naming both."""
+
+    def clash(a: Option, b: Option, why: str) -> NoReturn:
+        raise UsageError(f"{a.flag} cannot be used with {b.flag}{why}")
+
+    csv = given.get("csv")
+    dataset = given.get("dataset")
+    load = given.get("load")
+    if csv and dataset:
+        clash(dataset, csv, " (choose one data source)")
+    for opt in given.values():
+        if load and opt.section in RUN_DEFINED_SECTIONS:
+            clash(opt, load, " (the saved run defines the data and the model)")
+        if csv and opt.section == "generated":
+            clash(opt, csv, f" ({opt.flag} is for generated data)")
+        if not csv and opt.section == "csv":
+            raise UsageError(f"{opt.flag} needs --csv PATH")
+    if csv and "target" not in given:
+        raise UsageError("--csv needs --target COLUMN (the label column)")
+    if "json" in given and "print_every" in given:
+        raise UsageError(
+            "--print-every cannot be used with --json (stdout holds only the JSON object)"
+        )
+
+
+def _values(ns: argparse.Namespace, given: dict[str, Option], sections: set[str]) -> dict[str, Any]:
+    """``{config field: converted value}`` of the given options of ``sections``."""
+    return {
+        opt.field: convert(opt, getattr(ns, dest))
+        for dest, opt in given.items()
+        if opt.section in sections
+    }
+
+
+def _path(ns: argparse.Namespace, dest: str) -> str | None:
+    value = getattr(ns, dest)
+    if value is None:
+        return None
+    if not str(value).strip():
+        raise ConfigError(OPTION_BY_DEST[dest].field, "give a file path")
+    return str(value)
+
+
+def problem_of(data_cfg: DataConfig) -> Literal["classification", "regression"]:
+    """The kind of problem the data poses: the ``reg-*`` generators are regression; the other
+    generators and CSV files (a label column with two values) are classification."""
+    if data_cfg.source == "generator" and data_cfg.name in REGRESSION_GENERATORS:
+        return "regression"
+    return "classification"
+
+
+def _check_problem(data_cfg: DataConfig, model_options: dict[str, Any]) -> None:
+    """A given ``--problem`` must be the one the data poses (a classifier cannot learn real
+    targets, nor a regression two labels meaningfully)."""
+    given = model_options.get("problem")
+    expected = problem_of(data_cfg)
+    if given is None or given == expected:
+        return
+    what = "CSV data" if data_cfg.source == "csv" else f"the {data_cfg.name} dataset"
+    raise ConfigError(
+        "problem",
+        f"{what} is a {expected} problem, not {given}; use --problem {expected} or leave it out",
+    )
+
+
+def build_request(ns: argparse.Namespace) -> Request:
+    """Turn parsed ``train`` arguments into validated configs.
+
+    Options not given keep the config classes' defaults. ``--features`` goes to
+    ``DataConfig.features`` with ``--csv`` and to ``ModelConfig.feature_map`` otherwise. Raises
+    ``UsageError`` for options that do not go together and ``ConfigError`` (naming the config
+    field; see ``FLAG_OF_FIELD``) for a bad value.
+    """
+    given = _given(ns)
+    _check_combinations(given)
+    csv = "csv" in given
+    data_values = _values(ns, given, set(DATA_SECTIONS))
+    model_options = _values(ns, given, {"model"})
+    if "features" in given:
+        opt = given["features"]
+        if csv:
+            data_values[opt.field] = to_names(ns.features, opt.field, "column name")
+        else:
+            assert opt.model_field is not None
+            model_options[opt.model_field] = to_names(ns.features, opt.model_field, "feature name")
+    data_cfg: DataConfig | None = None
+    if "load" not in given:
+        data_cfg = DataConfig(source="csv" if csv else "generator", **data_values)
+        data_cfg.validate()
+    ModelConfig(**model_options).validate()
+    if data_cfg is not None:
+        _check_problem(data_cfg, model_options)
+    overrides = _values(ns, given, {"train"})
+    # The data seed also orders the mini-batches: one knob for everything random about the data.
+    seed = data_cfg.seed if data_cfg is not None else 0
+    train_cfg = TrainConfig(**{"seed": seed, **overrides})
+    train_cfg.validate()
+    print_every = convert(OPTION_BY_DEST["print_every"], ns.print_every)
+    if isinstance(print_every, int) and print_every < 1:
+        raise ConfigError("print_every", f"must be at least 1, got {print_every:,}")
+    return Request(
+        data_cfg=data_cfg,
+        model_options=model_options,
+        train_cfg=train_cfg,
+        train_overrides=overrides,
+        print_every=print_every if isinstance(print_every, int) else None,
+        save=_path(ns, "save"),
+        load=_path(ns, "load"),
+        json=bool(ns.json),
+    )
+
+
+def describe_error(exc: BaseException) -> str:
+    """One line for the user: ``ConfigError``s name the option (``--lr: ...``)."""
+    if isinstance(exc, ConfigError):
+        name = FLAG_OF_FIELD.get(exc.field, exc.field)
+        return f"{name}: {exc.message}"
+    return " ".join(str(exc).split()) or type(exc).__name__

@@ -1,0 +1,163 @@
+"""The user's session, kept across quits, hang-ups and crashes.
+
+The whole run (data spec, configs, parameters, history) is written with the engine's store format
+to ``$XDG_STATE_HOME/neuron-tui/session.npz`` (default ``~/.local/state/neuron-tui``): on quit
+(q, ctrl+q, ctrl+c), when the terminal goes away (SIGHUP), when the process is told to end
+(SIGTERM, SIGINT; the exit code is then 128 + the signal's number) and when the app crashes. The
+next start offers to resume it (``tui.screens.resume``). Writes are atomic (the store writes
+aside, then renames), so a crash during a save leaves the previous session intact. A session file
+that cannot be read, or whose data cannot be rebuilt (its CSV file changed), is moved aside
+(``session.npz.unreadable`` / ``.unrestorable``), never deleted, and never stops the app from
+starting. A save that fails (full disk, read-only folder) never stops the app from quitting:
+``neuron-tui`` says why in one line on stderr.
+
+What is kept is decided by the run controller (``RunController.keep_session``): a run with at least
+one iteration, or settings that differ from the ones the app started with, is saved; a fresh,
+untouched run removes the saved session (it is what "Start fresh" gives anyway); a state with
+nothing to save (no data, or settings the engine refused) leaves the file as it is.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+import signal
+import threading
+from collections.abc import Callable
+from pathlib import Path
+from types import FrameType
+
+from neuron_core.errors import StoreError
+from neuron_core.store.runfile import RunRecord, load_run, save_run
+
+SESSION_NAME = "session.npz"
+# The signals that end the app the way quitting does (session saved): the terminal went away
+# (SIGHUP), the system or a user asks the process to end (SIGTERM), or an interrupt sent from
+# outside (SIGINT; Ctrl+C typed in the app is a key, not a signal, because Textual turns the
+# terminal's signal keys off).
+TERMINATING_SIGNALS: tuple[signal.Signals, ...] = (signal.SIGHUP, signal.SIGTERM, signal.SIGINT)
+# After a terminating signal the app exits normally; if that hangs (the terminal it would restore
+# is gone and a write blocks), the process is ended this many seconds later anyway.
+EXIT_GRACE_SECONDS = 3.0
+
+_Handler = Callable[[int, FrameType | None], object] | int | None
+
+
+def state_dir() -> Path:
+    """``$XDG_STATE_HOME/neuron-tui`` when that variable is an absolute path (as the XDG spec
+    requires), else ``~/.local/state/neuron-tui``."""
+    base = os.environ.get("XDG_STATE_HOME", "")
+    root = Path(base) if base and os.path.isabs(base) else Path.home() / ".local" / "state"
+    return root / "neuron-tui"
+
+
+def session_path() -> Path:
+    """Where the session file lives."""
+    return state_dir() / SESSION_NAME
+
+
+def save_session(record: RunRecord) -> Path:
+    """Write ``record`` as the session (atomically); raises ``StoreError`` with the reason."""
+    path = session_path()
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise StoreError(f"cannot create {path.parent}: {exc.strerror or exc}") from exc
+    save_run(path, record)
+    return path
+
+
+def load_session() -> tuple[RunRecord | None, str | None]:
+    """The saved session, if any: ``(record, None)``, or ``(None, message)`` when a session file
+    exists but cannot be read (it is then renamed to ``session.npz.unreadable`` so the next
+    start is clean, and the message says where it went), or ``(None, None)`` when there is none."""
+    path = session_path()
+    if not path.exists():
+        return None, None
+    try:
+        return load_run(path), None
+    except StoreError as exc:
+        aside = path.with_name(SESSION_NAME + ".unreadable")
+        try:
+            os.replace(path, aside)
+        except OSError:
+            return None, f"the saved session could not be read ({exc})"
+        return None, f"the saved session could not be read ({exc}); it was moved to {aside}"
+
+
+def set_aside(suffix: str) -> Path | None:
+    """Keep the session file under another name (``session.npz.<suffix>``) so it is no longer
+    offered but not lost (e.g. a run whose CSV file has changed); returns where it went, or
+    ``None`` when there was no file or it could not be moved."""
+    path = session_path()
+    aside = path.with_name(f"{SESSION_NAME}.{suffix}")
+    try:
+        os.replace(path, aside)
+    except OSError:
+        return None
+    return aside
+
+
+def discard_session() -> None:
+    """Forget the saved session (the user chose a fresh start)."""
+    try:
+        session_path().unlink()
+    except FileNotFoundError:
+        pass
+    except OSError as exc:
+        raise StoreError(f"cannot remove {session_path()}: {exc.strerror or exc}") from exc
+
+
+class TerminationSignals:
+    """Routes ``TERMINATING_SIGNALS`` to a callback on the asyncio loop, and back.
+
+    ``install(loop, handler)`` makes each signal call ``handler(signum)`` on ``loop`` (so the
+    handler may touch the app, unlike a plain ``signal.signal`` handler that interrupts whatever
+    the main thread was doing); ``uninstall()`` restores the handlers there were before, so an
+    app started inside another program (a test run) leaves its signals as it found them.
+    Installing outside the main thread, or on a loop that cannot handle signals, does nothing.
+    """
+
+    def __init__(self) -> None:
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._previous: dict[signal.Signals, _Handler] = {}
+
+    def install(self, loop: asyncio.AbstractEventLoop, handler: Callable[[int], None]) -> None:
+        """Call ``handler(signum)`` on ``loop`` for each terminating signal."""
+        if threading.current_thread() is not threading.main_thread():
+            return
+        self._loop = loop
+        for sig in TERMINATING_SIGNALS:
+            previous = signal.getsignal(sig)
+            try:
+                loop.add_signal_handler(sig, handler, int(sig))
+            except (NotImplementedError, RuntimeError, ValueError):
+                continue
+            self._previous[sig] = previous
+
+    def uninstall(self) -> None:
+        """Give the signals back to the handlers they had before ``install``."""
+        loop, previous = self._loop, self._previous
+        self._loop, self._previous = None, {}
+        if loop is None:
+            return
+        for sig, handler in previous.items():
+            with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
+                loop.remove_signal_handler(sig)
+            if handler is not None:
+                with contextlib.suppress(TypeError, ValueError, OSError):
+                    signal.signal(sig, handler)
+
+
+def arm_exit_watchdog(code: int, seconds: float = EXIT_GRACE_SECONDS) -> threading.Timer:
+    """End the process with ``code`` in ``seconds`` unless it has ended by then.
+
+    Only for a real terminal session that is ending anyway (the session is saved first): when the
+    terminal has gone away, restoring it can block forever on a write, and a process left behind
+    on a server is worse than a terminal left unrestored (there is none).
+    """
+    timer = threading.Timer(seconds, os._exit, args=(code,))
+    timer.daemon = True
+    timer.start()
+    return timer

@@ -673,7 +673,7 @@ async def measure_chart(polls: int) -> list[ChartFigures]:
         with terminal_output():
             async with app.run_test(size=SIZE) as pilot:
                 await wait_ready(app, pilot)
-                chart = app.training_pane.chart
+                chart = app.workspace.training_pane.chart
                 results = await chart_polls(chart, pilot, polls, watch)
                 # The chart does not ask to be maximizable; an instance attribute lets it.
                 setattr(chart, "ALLOW_MAXIMIZE", True)  # noqa: B010

@@ -197,7 +197,7 @@ def _result(
 
 
 def _view(app: NeuronApp) -> tuple[bool, bool]:
-    chart = app.training_pane.chart
+    chart = app.workspace.training_pane.chart
     return chart.log_y, chart.recent
 
 

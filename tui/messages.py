@@ -4,6 +4,10 @@ Forms post ``*ConfigChanged`` when a person applies a valid value; the run contr
 ``RunChanged`` when the run's state or data changed (start, pause, finish, reset, new data), and
 ``RunNotice`` for anything a person must be told (a file that cannot be read, a save that
 succeeded). Progress during training is not a message: the app polls the controller.
+
+The controller's thread workers hand their results back as messages too (``DataLoaded``,
+``RunRestored``, ``TrainingStopped``, ``EvaluationReady``): posted to the controller from the
+worker thread, handled by it on the UI thread, so only the UI thread changes the run.
 """
 
 from __future__ import annotations
@@ -14,6 +18,10 @@ from typing import Literal
 from textual.message import Message
 
 from neuron_core.config import DataConfig, ModelConfig, TrainConfig
+from neuron_core.data.datasets import Dataset
+from neuron_core.store.runfile import RunRecord
+from neuron_core.training.trainer import Trainer
+from tui.run.scoring import Evaluation
 
 Severity = Literal["information", "warning", "error"]
 
@@ -74,3 +82,48 @@ class RunOpened(Message):
     data_config: DataConfig
     model_config: ModelConfig
     train_config: TrainConfig
+
+
+# -- results of the run controller's thread workers (posted to the controller itself) ----------
+
+
+@dataclass
+class DataLoaded(Message, bubble=False):
+    """A data worker finished request ``token``: the ``dataset`` read or drawn for ``config``
+    with a ``trainer`` already built for it (``None`` when the settings changed meanwhile or
+    the engine refused them), or the ``error`` that stopped it."""
+
+    token: int
+    config: DataConfig
+    dataset: Dataset | None
+    trainer: Trainer | None
+    error: BaseException | None = None
+
+
+@dataclass
+class RunRestored(Message, bubble=False):
+    """A restore worker finished request ``token`` (``kind``: "open" a file or "resume" the
+    session): the ``record`` with its data rebuilt and its trainer, or the ``error``."""
+
+    token: int
+    kind: Literal["open", "resume"]
+    label: str
+    record: RunRecord | None
+    dataset: Dataset | None
+    trainer: Trainer | None
+    error: BaseException | None = None
+
+
+@dataclass
+class TrainingStopped(Message, bubble=False):
+    """The training worker left the trainer (finished, paused, or failed with ``error``)."""
+
+    error: BaseException | None = None
+
+
+@dataclass
+class EvaluationReady(Message, bubble=False):
+    """A worker scored the parameters published under ``key`` (trainer, iteration, status)."""
+
+    key: tuple[Trainer, int, str]
+    evaluation: Evaluation | None

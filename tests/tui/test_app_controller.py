@@ -6,7 +6,7 @@ import math
 
 import pytest
 
-from tui.run.controller import RateMeter, format_duration
+from tui.run.progress import RateMeter, format_duration
 
 
 def test_rate_meter_measures_over_its_window() -> None:
@@ -37,7 +37,7 @@ def test_format_duration(seconds: float | None, text: str) -> None:
 
 def test_iteration_text_is_exact_when_it_fits_and_short_otherwise() -> None:
     from tui.panes.training import iteration_text, short_count
-    from tui.run.controller import Progress
+    from tui.run.progress import Progress
 
     p = Progress("running", "", 1234, 2000, None, None, None, None, "accuracy", None, None, None)
     assert iteration_text(p) == "Iteration 1,234 / 2,000"

@@ -11,8 +11,9 @@ from textual.widgets import Input, Select, Static
 
 from neuron_core.config import DataConfig, TrainConfig
 from tui.app import NeuronApp
-from tui.panes.dataset import DatasetPane, FeatureList
+from tui.panes.dataset import DatasetPane
 from tui.screens.path_prompt import PathPrompt
+from tui.widgets.feature_list import FeatureList
 
 SMALL = DataConfig(samples=300, test_samples=300, noise=0.05, seed=3)
 

@@ -31,11 +31,13 @@ async def test_network_pane_shows_layers_and_follows_the_selected_neuron() -> No
         assert app.controller.trainer is not None
         assert app.controller.trainer.status == "completed"
         pane = app.query_one(NetworkPane)
-        assert not pane.display or not app.pane_visible("network")
+        assert not pane.display or not app.workspace.pane_visible("network")
 
         await pilot.press("5")
         await settle(pilot)
-        assert app.pane_visible("network") and not app.pane_visible("predictions")
+        assert app.workspace.pane_visible("network") and not app.workspace.pane_visible(
+            "predictions"
+        )
         view = app.query_one(NetworkView)
         assert app.focused is view
         text = str(view.render())
@@ -58,7 +60,9 @@ async def test_network_pane_shows_layers_and_follows_the_selected_neuron() -> No
 
         await pilot.press("4")
         await settle(pilot)
-        assert app.pane_visible("predictions") and not app.pane_visible("network")
+        assert app.workspace.pane_visible("predictions") and not app.workspace.pane_visible(
+            "network"
+        )
 
 
 async def test_network_is_a_tab_in_the_compact_layout() -> None:
@@ -67,7 +71,7 @@ async def test_network_is_a_tab_in_the_compact_layout() -> None:
         await settle(pilot)
         await pilot.press("5")
         await settle(pilot)
-        assert app.active_pane == "network" and app.pane_visible("network")
+        assert app.workspace.active_pane == "network" and app.workspace.pane_visible("network")
         assert "h1" in str(app.query_one(NetworkView).render())
 
 

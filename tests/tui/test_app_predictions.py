@@ -8,13 +8,19 @@ import pytest
 from neuron_core.config import DataConfig, ModelConfig, TrainConfig
 from neuron_core.data.datasets import LINE_INTERCEPT, LINE_SLOPE, load
 from neuron_core.training.trainer import Trainer
-from tui.run.evaluation import (
+from tui.run.scoring import Evaluation, evaluate
+from tui.views.predictions import (
+    PredictionView,
     _linear_boundary,
     _plotted_columns,
     _true_line,
-    evaluate,
     prediction_view,
 )
+
+
+def view_of(trainer: Trainer, ev: Evaluation, grid: tuple[int, int]) -> PredictionView:
+    """The predictions view of ``ev`` as the app builds it."""
+    return prediction_view(trainer.data, trainer.model_cfg, ev.model, ev.pred_test, grid)
 
 
 def test_true_line_is_given_back_in_original_units() -> None:
@@ -63,7 +69,7 @@ def test_view_of_a_trained_line_run() -> None:
     trainer.run()
     snap = trainer.snapshot()
     ev = evaluate(trainer, snap.params, snap.iteration)
-    view = prediction_view(trainer, ev, (10, 20))
+    view = view_of(trainer, ev, (10, 20))
     assert view.X.shape == (2, 400)
     np.testing.assert_array_equal(view.X, data.X_test)
     assert view.boundary is not None and view.surface is None
@@ -76,7 +82,7 @@ def test_view_of_a_network_has_a_surface_and_regression_plots_the_target() -> No
     trainer = Trainer(data, ModelConfig(hidden=(3,), init="xavier"), TrainConfig(iterations=20))
     trainer.run()
     snap = trainer.snapshot()
-    view = prediction_view(trainer, evaluate(trainer, snap.params, snap.iteration), (8, 16))
+    view = view_of(trainer, evaluate(trainer, snap.params, snap.iteration), (8, 16))
     assert view.boundary is None
     assert view.surface is not None and view.surface.shape == (8, 16)
     assert view.surface_extent is not None
@@ -85,6 +91,6 @@ def test_view_of_a_network_has_a_surface_and_regression_plots_the_target() -> No
     trainer = Trainer(reg, ModelConfig(problem="regression"), TrainConfig(lr=0.001, iterations=50))
     trainer.run()
     snap = trainer.snapshot()
-    view = prediction_view(trainer, evaluate(trainer, snap.params, snap.iteration), (8, 16))
+    view = view_of(trainer, evaluate(trainer, snap.params, snap.iteration), (8, 16))
     np.testing.assert_array_equal(view.X[1], view.Y[0])
     assert view.problem == "regression"

@@ -26,13 +26,15 @@ from textual.widgets import Input, Static
 
 import neuron_core.data.datasets
 import neuron_core.store.runfile
+import tui.run.loading
 from neuron_core.config import DataConfig, ModelConfig, TrainConfig
 from neuron_core.data.datasets import Dataset
 from neuron_core.data.datasets import load as load_dataset
 from neuron_core.store.runfile import load_run
 from neuron_core.training.trainer import Trainer
-from tui.app import PANES, NeuronApp
+from tui.app import NeuronApp
 from tui.panes.dataset import DatasetPane
+from tui.panes.workspace import PANES
 from tui.run.session import TERMINATING_SIGNALS, session_path
 from tui.screens.resume import ResumeScreen
 from tui.screens.too_small import TooSmallScreen
@@ -545,7 +547,8 @@ async def test_a_200k_row_csv_loads_with_progress_and_a_live_interface(
 
         return real_load(cfg, slowed)
 
-    monkeypatch.setattr(neuron_core.data.datasets, "load", slow_disk)
+    # Where the app looks it up.
+    monkeypatch.setattr(tui.run.loading, "load", slow_disk)
     app = NeuronApp(data_cfg=SMALL)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
@@ -555,7 +558,7 @@ async def test_a_200k_row_csv_loads_with_progress_and_a_live_interface(
         lags: list[float] = []
         switched = False
         last = time.perf_counter()
-        while app.controller.loading is not None:
+        while app.controller.load_progress is not None:
             await asyncio.sleep(0.01)
             now = time.perf_counter()
             lags.append(now - last)
@@ -567,7 +570,7 @@ async def test_a_200k_row_csv_loads_with_progress_and_a_live_interface(
             if "loading" in text and not switched:
                 # Keys work while the file is read: switch to the dataset pane.
                 await pilot.press("1")
-                switched = app.active_pane == "dataset"
+                switched = app.workspace.active_pane == "dataset"
         await settle(pilot)
         assert switched
         percents = sorted(int(p) for p in seen)

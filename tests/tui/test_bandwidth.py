@@ -24,7 +24,7 @@ from tui.charts.cost_chart import CostChart
 from tui.charts.predictions import PredictionsPlot
 from tui.panes.status import StatusLine, status_markup
 from tui.panes.training import Sampled, TrainingPane, sig_rate
-from tui.run.controller import Progress
+from tui.run.progress import Progress
 
 SMALL = DataConfig(samples=200, test_samples=200)
 LONG = TrainConfig(iterations=50_000_000)
@@ -74,7 +74,7 @@ async def assert_idle(pilot: Pilot[None], app: NeuronApp, out: Output) -> None:
     await pilot.pause(0.3)
     before, frames, size = counters(app), out.frames, out.bytes
     for _ in range(3):
-        app._poll()
+        app.workspace.poll()
     await pilot.pause(0.5)
     assert counters(app) == before
     assert (out.frames, out.bytes) == (frames, size)
@@ -117,7 +117,7 @@ async def test_training_repaints_values_not_labels(monkeypatch: pytest.MonkeyPat
             rows: dict[int, str] = {}
             for _ in range(12):
                 repaints = stats.repaints
-                app._poll()
+                app.workspace.poll()
                 if stats.repaints > repaints:
                     assert stats.last_regions, "a full repaint of the stats while training"
                     seen += [(r.x, r.y) for r in stats.last_regions]

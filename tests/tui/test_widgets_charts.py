@@ -27,7 +27,6 @@ from tui.charts.predictions import (
     PredictionView,
 )
 from tui.panes.predictions import PredictionsPane
-from tui.run.evaluation import evaluate
 from tui.widgets.confusion import ConfusionView
 
 BRAILLE = {chr(c) for c in range(0x2801, 0x2900)}
@@ -462,6 +461,16 @@ async def test_confusion_view() -> None:
         assert view.report is None
 
 
+class NoViews:
+    """The views of an app with no run (no data yet, or new data loading)."""
+
+    def prediction_view(self, grid: object) -> None:
+        return None
+
+    def latest(self) -> None:
+        return None
+
+
 async def test_predictions_pane_clears_and_redraws() -> None:
     app = NeuronApp()
     async with app.run_test(size=(120, 40)) as pilot:
@@ -476,22 +485,23 @@ async def test_predictions_pane_clears_and_redraws() -> None:
         confusion = pane.query_one(ConfusionView)
         assert plot._view is not None and confusion.report is ev.test
         # No run (new data loading, say): the old scatter and scores go.
-        pane.show(None, None)
+        views = app.controller.evaluator
+        pane.show(NoViews())  # type: ignore[arg-type]
         await pilot.pause()
         assert plot._view is None and confusion.report is None
         assert "no predictions yet" in "\n".join(lines(plot))
-        pane.show(trainer, ev)
+        pane.show(views)
         await pilot.pause()
         assert plot._view is not None and confusion.report is ev.test
         # Another evaluation of the same iteration (e.g. of new data) is drawn, not skipped.
         shown = plot._view
-        again = evaluate(trainer, trainer.snapshot().params, ev.iteration)
-        pane.show(trainer, again)
+        views.clear()
+        pane.show(views)
         assert plot._view is not shown
         # The same evaluation again costs nothing.
         redraws = plot.redraws
         shown = plot._view
-        pane.show(trainer, again)
+        pane.show(views)
         assert plot._view is shown and plot.redraws == redraws
         # Reset: the scatter shows the untrained model (iteration 0), no longer the trained one.
         await pilot.press("r")

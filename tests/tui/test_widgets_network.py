@@ -21,15 +21,15 @@ from tui.views.neuron_output import (
     points_extent,
     shade,
 )
-from tui.widgets.network_drawing import (
+from tui.widgets.network_drawing import draw_network, network_text
+from tui.widgets.network_labels import (
     MAGNITUDES,
     NEGATIVE,
     POSITIVE,
-    draw_network,
     magnitude_level,
     weight_glyph,
 )
-from tui.widgets.network_view import NetworkView, NeuronSelected, network_text
+from tui.widgets.network_view import NetworkView, NeuronSelected
 
 FEATURES7 = ("x1", "x2", "x1^2", "x2^2", "x1*x2", "sin(x1)", "sin(x2)")
 

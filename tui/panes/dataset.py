@@ -8,18 +8,13 @@ Under the form, a summary shows the split, the class balance and the dataset's w
 
 from __future__ import annotations
 
-import math
 import os
 from dataclasses import fields, replace
 from typing import Any
 
-from rich.segment import Segment
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.strip import Strip
 from textual.widgets import Input, Select, SelectionList, Static
-from textual.widgets._toggle_button import ToggleButton
-from textual.widgets.option_list import OptionDoesNotExist
 
 from neuron_core.config import GENERATORS, MAX_SEED, REGRESSION_GENERATORS, DataConfig
 from neuron_core.data.datasets import Dataset
@@ -27,30 +22,13 @@ from neuron_core.errors import ConfigError, DataError
 from tui.forms import build_config, parse_float, parse_int
 from tui.messages import DataConfigChanged
 from tui.panes.fields import Field, FormPane, YesNo
+from tui.views.dataset import dataset_summary
+from tui.widgets.feature_list import FeatureList
 
 SOURCES: list[tuple[str, str]] = [("generator", "generator"), ("CSV file", "csv")]
 # Fields that only matter for one source: hidden (and not checked) for the other.
 _GENERATOR_ONLY = ("name", "samples", "test_samples", "noise")
 _CSV_ONLY = ("csv_path", "target", "features", "test_ratio")
-
-
-class FeatureList(SelectionList[str]):
-    """A checklist whose unchecked boxes are blank: the stock list tells checked from unchecked
-    by colour alone."""
-
-    def render_line(self, y: int) -> Strip:
-        strip = super().render_line(y)
-        try:
-            option = self.get_option_at_index(self.scroll_offset.y + y)
-        except OptionDoesNotExist:
-            return strip
-        if option.value in self.selected:
-            return strip
-        segments = list(strip)
-        if len(segments) > 1 and segments[1].text == ToggleButton.BUTTON_INNER:
-            segments[1] = Segment(" " * len(ToggleButton.BUTTON_INNER), segments[1].style)
-            return Strip(segments, strip.cell_length)
-        return strip
 
 
 def _number(value: float | int) -> str:
@@ -314,24 +292,8 @@ class DatasetPane(FormPane):
         if dataset is None:
             summary.update("")
             return
-        text = Text()
-        text.append(f"{dataset.m_train:,} train · {dataset.m_test:,} test · ")
-        n = dataset.n_features
-        text.append(f"{n} feature{'s' if n != 1 else ''}\n")
-        if dataset.problem == "classification":
-            ones = dataset.class_balance()
-            names = dataset.class_names or ("0", "1")
-            # CSV labels have names ("yes"/"no"); generated ones are just 0 and 1.
-            named = names != ("0", "1")
-            one = f"class 1 ({names[1]})" if named else "class 1"
-            zero = f"class 0 ({names[0]})" if named else "class 0"
-            text.append(f"{one}: {100.0 * ones:.1f}% · {zero}: {100.0 * (1.0 - ones):.1f}%")
-        else:
-            y = dataset.Y_train
-            std = float(y.std())
-            text.append(f"regression · target mean {float(y.mean()):.3g}, std {std:.3g}")
-            if not math.isfinite(std):
-                text.append(" (not finite)")
-        for warning in dataset.warnings:
+        lines, warnings = dataset_summary(dataset)
+        text = Text("\n".join(lines))
+        for warning in warnings:
             text.append(f"\n⚠ {warning}", style="bold")
         summary.update(text)

@@ -2,21 +2,16 @@
 the selected neuron's own output shaded over the test points.
 
 Refreshed with the predictions (1-2 Hz while training, at once on pause or a change), from the
-same scored ``Evaluation``; a refresh for the same parameters, size and neuron is skipped.
+run's views (``tui.run.evaluation``); a view already drawn is not drawn again.
 """
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from textual.app import ComposeResult
 from textual.containers import Vertical
 
-from neuron_core.data.features import input_names
-from neuron_core.training.trainer import Trainer
 from tui.charts.predictions import PredictionsPlot
-from tui.run.evaluation import Evaluation, prediction_view
-from tui.views.neuron_output import model_inputs, neuron_surface, points_extent
+from tui.run.evaluation import Evaluator
 from tui.views.predictions import PredictionView
 from tui.widgets.network_view import NetworkView, NeuronSelected
 
@@ -29,75 +24,40 @@ class NetworkPane(Vertical):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.border_title = "5 Network"
-        self._trainer: Trainer | None = None
-        self._ev: Evaluation | None = None
-        # What the plot shows: (evaluation, plot size, neuron); the object, not its id().
-        self._shown: tuple[Evaluation, tuple[int, int], tuple[int, int]] | None = None
-        # The view drawn last under the diagram (the selected neuron's surface), for tests.
+        self._views: Evaluator | None = None
+        # The view drawn last under the diagram (the selected neuron's surface).
         self.neuron_view: PredictionView | None = None
 
     def compose(self) -> ComposeResult:
         yield NetworkView(id="network-view", hint="no model yet: load data first")
         yield PredictionsPlot(id="neuron-plot")
 
-    def show(self, trainer: Trainer | None, ev: Evaluation | None) -> None:
-        """Draw the network of the evaluated parameters and its selected neuron's output."""
-        view = self.query_one(NetworkView)
-        plot = self.query_one("#neuron-plot", PredictionsPlot)
-        self._trainer, self._ev = trainer, ev
-        if trainer is None or ev is None:
-            self._shown = None
+    def show(self, views: Evaluator) -> None:
+        """Draw the network of the latest evaluation and its selected neuron's output."""
+        self._views = views
+        net = views.network_params()
+        if net is None:
             self.neuron_view = None
-            view.clear()
-            plot.clear()
+            self.query_one(NetworkView).clear()
+            self.query_one("#neuron-plot", PredictionsPlot).clear()
             return
-        cfg = trainer.model_cfg
-        view.show(
-            ev.params,
-            input_names(cfg.feature_map, trainer.data.feature_names),
-            cfg.activation if cfg.hidden else None,
-            cfg.problem,
-        )
+        self.query_one(NetworkView).show_network(net)
         self._draw_neuron()
 
     def _draw_neuron(self) -> None:
-        trainer, ev = self._trainer, self._ev
-        if trainer is None or ev is None:
+        views, diagram = self._views, self.query_one(NetworkView)
+        net = diagram.network
+        if views is None or net is None:
             return
         plot = self.query_one("#neuron-plot", PredictionsPlot)
-        selected = self.query_one(NetworkView).selected
         size = (plot.size.width, plot.size.height)
-        if self._shown is not None and self._shown == (ev, size, selected):
-            return
-        self._shown = (ev, size, selected)
         grid = PredictionsPlot.grid_shape_for(*size) if min(size) > 0 else None
-        view = prediction_view(trainer, ev, grid)
-        data = trainer.data
-        if data.n_features == 2 and grid is not None and min(grid) > 1:
-            # The neuron's output replaces the model's: same points, same axes (original units).
-            extent = view.surface_extent or points_extent(view.X)
-            layer, unit = selected
-            surface = neuron_surface(
-                ev.model,
-                layer,
-                unit,
-                extent,
-                grid,
-                model_inputs(data.standardization, trainer.model_cfg.feature_map),
-            )
-            view = replace(
-                view,
-                boundary=None,
-                surface=surface,
-                surface_extent=extent,
-                surface_label=self._label(layer, unit),
-            )
+        layer, unit = diagram.selected
+        view = views.neuron_view((layer, unit), grid, f"{net.unit_label(layer, unit)} output")
+        if view is None or view is self.neuron_view:
+            return
         self.neuron_view = view
         plot.show(view)
-
-    def _label(self, layer: int, unit: int) -> str:
-        net = self.query_one(NetworkView).network
-        return f"{net.unit_label(layer, unit)} output" if net is not None else "neuron output"
 
     def on_resize(self) -> None:
         # Shown for the first time (or resized): the plot has its size only after this layout.

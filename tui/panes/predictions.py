@@ -1,8 +1,9 @@
 """The predictions pane: the test points by predicted class, with the learned decision boundary,
 and the confusion matrix with precision and recall beside it.
 
-Refreshed by the app at 1-2 Hz while training and at once when the run changes (pause, finish,
-reset, new data); a refresh for the same parameters is skipped.
+Refreshed by the workspace at 1-2 Hz while training and at once when the run changes (pause,
+finish, reset, new data), from the run's views (``tui.run.evaluation``); a view already drawn is
+not drawn again.
 """
 
 from __future__ import annotations
@@ -10,9 +11,9 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 
-from neuron_core.training.trainer import Trainer
 from tui.charts.predictions import PredictionsPlot
-from tui.run.evaluation import Evaluation, prediction_view
+from tui.run.evaluation import Evaluator
+from tui.views.predictions import PredictionView
 from tui.widgets.confusion import ConfusionView
 
 
@@ -24,29 +25,29 @@ class PredictionsPane(Horizontal):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.border_title = "4 Predictions"
-        # The evaluation drawn and the plot size it was drawn for. The object itself, not its
-        # id(): a freed evaluation's id can come back for the next one (after new data, both
-        # at iteration 0), which would leave the old scatter on screen.
-        self._shown: tuple[Evaluation, tuple[int, int]] | None = None
+        # The view drawn (the object itself: the evaluator hands out the same object until the
+        # parameters or the plot size change).
+        self._shown: PredictionView | None = None
 
     def compose(self) -> ComposeResult:
         yield PredictionsPlot(id="scatter")
         yield ConfusionView(id="confusion")
 
-    def show(self, trainer: Trainer | None, ev: Evaluation | None) -> None:
-        """Draw the evaluated parameters (nothing to do when the same ones are shown); with no
-        trainer or no evaluation, the empty plot and the "no results" hint."""
+    def show(self, views: Evaluator) -> None:
+        """Draw the latest evaluation for the plot's size (nothing to do when it is drawn
+        already); before there is one, the empty plot and the "no results" hint."""
         plot = self.query_one(PredictionsPlot)
-        if trainer is None or ev is None:
+        size = (plot.size.width, plot.size.height)
+        grid = PredictionsPlot.grid_shape_for(*size) if min(size) > 0 else None
+        view = views.prediction_view(grid)
+        ev = views.latest()
+        if view is None or ev is None:
             self._shown = None
             plot.clear()
             self.query_one(ConfusionView).show(None)
             return
-        size = (plot.size.width, plot.size.height)
-        shown = self._shown
-        if shown is not None and shown[0] is ev and shown[1] == size:
+        if view is self._shown:
             return
-        self._shown = (ev, size)
-        grid = PredictionsPlot.grid_shape_for(*size) if min(size) > 0 else None
-        plot.show(prediction_view(trainer, ev, grid))
+        self._shown = view
+        plot.show(view)
         self.query_one(ConfusionView).show(ev.test)

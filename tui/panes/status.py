@@ -8,7 +8,7 @@ import math
 from textual.markup import escape
 
 from tui.panes.training import STATE_STYLES, Sampled, iteration_text, short_count, short_rate
-from tui.run.controller import Progress
+from tui.run.progress import Progress
 from tui.widgets.live_text import LiveText
 
 

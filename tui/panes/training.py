@@ -17,9 +17,9 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.markup import escape
 
-from neuron_core.training.trainer import Trainer
 from tui.charts.cost_chart import CostChart
-from tui.run.controller import Progress, format_duration
+from tui.run.progress import Progress, format_duration
+from tui.views.cost import CostView
 from tui.widgets.live_text import LiveText
 
 # Theme colours of the state word (the word itself carries the meaning without colour).
@@ -191,18 +191,16 @@ class TrainingPane(Horizontal):
         # costs the training thread several percent of its speed (the GIL).
         self.stats.set_lines(stats_lines(p, self.chart_mode(), rate, eta))
 
-    def feed_chart(self, trainer: Trainer | None, *, fresh: bool = False) -> None:
-        """Hand the chart the live history views when they grew (or ``fresh``: start over)."""
+    def feed_chart(self, view: CostView | None, *, fresh: bool = False) -> None:
+        """Hand the chart the cost history when it grew (``fresh``: the history was replaced,
+        start over; ``None``: there is no run)."""
         chart = self.chart
-        if fresh or trainer is None:
+        if fresh or view is None:
             chart.clear()
             self._fed = None
-            if trainer is None:
+            if view is None:
                 return
-        hist = trainer.history
-        key = (id(trainer), hist.n, hist.n_test, trainer.train_cfg.iterations)
-        if key == self._fed:
+        if view.key == self._fed:
             return
-        self._fed = key
-        iters, costs = hist.test()
-        chart.set_data(hist.train(), iters, costs, trainer.train_cfg.iterations)
+        self._fed = view.key
+        chart.set_data(view.train, view.test_iters, view.test_costs, view.planned)

@@ -1,226 +1,177 @@
-"""What the predictions pane shows, computed from a copy of the trainer's parameters.
+"""Evaluation and the views the panes read, cached per model state.
 
-``evaluate`` scores the latest published parameters on the training and test sets with a private
-model (the trainer's own model belongs to the worker thread). ``prediction_view`` turns that into
-the ``PredictionView`` the scatter widget draws: the test points in the data's original units (the
-model may see standardized inputs), the predicted class of each, the learned boundary of a linear
-model, the ``line`` dataset's true line, or a probability surface for non-linear models.
+``Evaluator`` keeps the latest ``Evaluation`` (``tui.run.scoring``) of the trainer's published
+parameters and the views built from it (``tui.views``), keyed by the model state (trainer,
+iteration, status) and, for views, by the grid size. So a pane switch, a resize back to a known
+size or a second redraw of the same parameters costs nothing; new parameters or a new size are
+computed once. The panes read only these views, never the trainer itself.
+
+Where it runs: on the UI thread for small data (a forward pass over a few thousand points takes
+well under a millisecond). On large data while training, the pass runs in a thread worker that
+posts ``EvaluationReady`` to the controller (NumPy releases the GIL, so the UI stays smooth), and
+the previous evaluation is shown until the new one arrives.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import replace
+from typing import Any
 
-import numpy as np
-from numpy.typing import NDArray
+from textual.widget import Widget
 
-from neuron_core.data.datasets import Dataset
-from neuron_core.data.features import expand
-from neuron_core.metrics import ClassificationReport, RegressionReport
-from neuron_core.training.stepper import Model, build_model
+from neuron_core.data.features import input_names
 from neuron_core.training.trainer import Trainer
-from tui.views.neuron_output import points_extent
-from tui.views.predictions import PredictionView
+from tui.messages import EvaluationReady
+from tui.run.scoring import Evaluation, evaluate
+from tui.views.cost import CostView, cost_view
+from tui.views.network import NetworkParams
+from tui.views.neuron_output import model_inputs, neuron_surface, points_extent
+from tui.views.predictions import PredictionView, prediction_view
 
-F64 = NDArray[np.float64]
+# Above this many points (train + test), scoring during training runs in a worker thread.
+ASYNC_EVAL_SAMPLES = 300_000
+# Views kept per evaluation (a few plot sizes and neurons); older ones are dropped.
+MAX_VIEWS = 8
 
-# At most this many test points are drawn: a chart of ~60x20 cells cannot show more, and plotext
-# costs ~7 µs per point. Misclassified points are kept first, they are the interesting ones.
-MAX_PLOTTED = 1200
-
-
-@dataclass(frozen=True, eq=False)
-class Evaluation:
-    """The model at one published iteration, scored.
-
-    ``model`` is a private copy (safe on the UI thread) holding ``params``; ``pred_test``
-    (1, m_test) its predicted classes (or values) on the test set; ``train``/``test`` the
-    reports on both sets.
-    """
-
-    model: Model
-    params: list[F64]
-    iteration: int
-    pred_test: F64
-    train: ClassificationReport | RegressionReport
-    test: ClassificationReport | RegressionReport
-
-    @property
-    def score_name(self) -> str:
-        """ "accuracy" for classification, "R²" for regression."""
-        return "accuracy" if isinstance(self.test, ClassificationReport) else "R²"
-
-    @property
-    def train_score(self) -> float:
-        """Training accuracy (or R²)."""
-        return _score(self.train)
-
-    @property
-    def test_score(self) -> float:
-        """Test accuracy (or R²)."""
-        return _score(self.test)
+Key = tuple[Trainer, int, str]
 
 
-def _score(report: ClassificationReport | RegressionReport) -> float:
-    return report.accuracy if isinstance(report, ClassificationReport) else report.r2
+def _key(trainer: Trainer) -> Key:
+    snap = trainer.snapshot()
+    return trainer, snap.iteration, snap.status
 
 
-def evaluate(trainer: Trainer, params: list[F64], iteration: int) -> Evaluation:
-    """Score ``params`` (a snapshot taken at ``iteration``, in ``model.get_params()`` order) on
-    both sets of ``trainer``.
+class Evaluator:
+    """Scores and views of the run's published parameters. ``node`` (the run controller) runs
+    the scoring worker and receives its ``EvaluationReady``, which it hands to ``accept``;
+    ``run()`` gives the current trainer (or None) and whether it is training."""
 
-    Uses ``trainer.X_train``/``X_test`` (n_inputs, m) as the model sees them (standardized and
-    feature-mapped) and the labels (1, m) of its dataset.
-    """
-    model = build_model(trainer.model_cfg, trainer.X_train.shape[0], trainer.train_cfg)
-    model.set_params(params)
-    data = trainer.data
-    pred_train = model.predict(trainer.X_train)
-    pred_test = model.predict(trainer.X_test)
-    report: type[ClassificationReport] | type[RegressionReport]
-    report = ClassificationReport if data.problem == "classification" else RegressionReport
-    return Evaluation(
-        model=model,
-        params=params,
-        iteration=iteration,
-        pred_test=pred_test,
-        train=report.from_predictions(pred_train, data.Y_train),
-        test=report.from_predictions(pred_test, data.Y_test),
-    )
+    def __init__(self, node: Widget, run: Callable[[], tuple[Trainer | None, bool]]) -> None:
+        self._node = node
+        self._run = run
+        self._latest: Evaluation | None = None
+        self._key: Key | None = None
+        self._pending = False
+        self._views: dict[tuple[Any, ...], PredictionView] = {}
 
+    def clear(self) -> None:
+        """Forget every result (new data, new model, reset): nothing stale is shown."""
+        self._latest = None
+        self._key = None
+        self._views.clear()
 
-def _original_units(data: Dataset, X: F64) -> F64:
-    """Undo the standardization of X (n, m) so the axes read in the data's own units."""
-    if data.standardization is None:
-        return X
-    mean, std = data.standardization
-    return X * std + mean
-
-
-def _plotted_columns(pred: F64, Y: F64, problem: str, cap: int = MAX_PLOTTED) -> NDArray[np.intp]:
-    """Indices of at most ``cap`` test points to draw: every misclassified point first (up to
-    half the budget), then evenly spaced others. Deterministic, sorted."""
-    m = Y.shape[1]
-    if m <= cap:
-        return np.arange(m)
-    if problem == "classification":
-        wrong = np.flatnonzero(pred.reshape(-1) != Y.reshape(-1))[: cap // 2]
-    else:
-        wrong = np.empty(0, dtype=np.intp)
-    rest = np.linspace(0, m - 1, cap - wrong.size).astype(np.intp)
-    return np.unique(np.concatenate([wrong, rest]))
-
-
-def _linear_boundary(
-    data: Dataset, params: list[F64], n_inputs: int
-) -> tuple[float, float, float] | None:
-    """``(w1, w2, b)`` of ``w1 x1 + w2 x2 + b = 0`` in original units for a one-layer model on
-    two raw features, else ``None``.
-
-    The model sees ``x' = (x - mean) / std``, so ``w . x' + b = 0`` becomes
-    ``(w / std) . x + (b - sum(w * mean / std)) = 0``.
-    """
-    if n_inputs != 2 or len(params) != 2 or params[0].size != 2 or params[1].size != 1:
+    def latest(self) -> Evaluation | None:
+        """The evaluation of the trainer's latest published parameters (cached until they
+        change). On large data while training, the previous one until a worker is done."""
+        trainer, running = self._run()
+        if trainer is None:
+            self.clear()
+            return None
+        key = _key(trainer)
+        if key == self._key and self._latest is not None:
+            return self._latest
+        large = trainer.data.m_train + trainer.data.m_test > ASYNC_EVAL_SAMPLES
+        if not (large and running):
+            snap = trainer.snapshot()
+            self._set(key, evaluate(trainer, snap.params, snap.iteration))
+            return self._latest
+        if not self._pending:
+            self._pending = True
+            self._node.run_worker(
+                lambda: self._score(trainer),
+                name="eval",
+                group="eval",
+                thread=True,
+                exclusive=True,
+                exit_on_error=False,
+            )
+        if self._latest is not None and self._key is not None and self._key[0] is trainer:
+            return self._latest
         return None
-    w = params[0].reshape(-1).astype(np.float64)
-    b = float(params[1].reshape(-1)[0])
-    if data.standardization is not None:
-        mean, std = (a.reshape(-1) for a in data.standardization)
-        w = w / std
-        b = b - float(np.dot(w, mean))
-    if not (np.all(np.isfinite(w)) and np.isfinite(b)) or not np.any(w):
-        return None
-    return float(w[0]), float(w[1]), b
 
+    def _score(self, trainer: Trainer) -> None:
+        """Worker: score the published parameters and post the result to the controller."""
+        snap = trainer.snapshot()
+        try:
+            ev: Evaluation | None = evaluate(trainer, snap.params, snap.iteration)
+        except (ValueError, MemoryError, FloatingPointError):
+            ev = None
+        key: Key = (trainer, snap.iteration, snap.status)
+        self._node.post_message(EvaluationReady(key, ev))
 
-def _true_line(data: Dataset) -> tuple[float, float] | None:
-    """The ``line`` dataset's true line ``x2 = a x1 + c`` in original units.
+    def accept(self, message: EvaluationReady) -> bool:
+        """Take a worker's result if it still belongs to the current trainer; True when a new
+        evaluation was taken (the views then redraw)."""
+        self._pending = False
+        if message.evaluation is None or message.key[0] is not self._run()[0]:
+            return False
+        self._set(message.key, message.evaluation)
+        return True
 
-    ``Dataset.true_line`` is given in the coordinates of X (standardized when asked); with
-    ``x' = (x - m) / s``: ``x2 = (a s2 / s1) x1 + (c s2 + m2 - a s2 m1 / s1)``.
-    """
-    if data.true_line is None:
-        return None
-    a, c = data.true_line
-    if data.standardization is None:
-        return a, c
-    mean, std = (arr.reshape(-1) for arr in data.standardization)
-    slope = a * std[1] / std[0]
-    return float(slope), float(c * std[1] + mean[1] - slope * mean[0])
+    def _set(self, key: Key, ev: Evaluation) -> None:
+        self._latest, self._key = ev, key
+        self._views.clear()
 
+    # -- the views -------------------------------------------------------------------------------
+    def cost_view(self) -> CostView | None:
+        """The cost history (views of the live arrays), or None without a trainer."""
+        trainer = self._run()[0]
+        return None if trainer is None else cost_view(trainer)
 
-def _surface(
-    trainer: Trainer,
-    model: Model,
-    extent: tuple[float, float, float, float],
-    shape: tuple[int, int],
-) -> F64:
-    """Predicted probability (or value) on a ``shape`` = (gy, gx) grid over ``extent`` in
-    original units, row 0 at the top (largest x2)."""
-    gy, gx = shape
-    xmin, xmax, ymin, ymax = extent
-    xs = np.linspace(xmin, xmax, gx)
-    ys = np.linspace(ymax, ymin, gy)
-    grid_x, grid_y = np.meshgrid(xs, ys)
-    pts = np.stack([grid_x.reshape(-1), grid_y.reshape(-1)])
-    data = trainer.data
-    if data.standardization is not None:
-        mean, std = data.standardization
-        pts = (pts - mean) / std
-    proba = model.predict_proba(expand(pts, trainer.model_cfg.feature_map))
-    return np.asarray(proba, dtype=np.float64).reshape(gy, gx)
+    def prediction_view(self, grid: tuple[int, int] | None) -> PredictionView | None:
+        """The predictions plot's view of the latest evaluation, for a surface grid of ``grid``
+        = (gy, gx) cells; None before there is one."""
+        ev, trainer = self.latest(), self._run()[0]
+        if ev is None or trainer is None:
+            return None
+        key = ("predictions", grid)
+        view = self._views.get(key)
+        if view is None:
+            view = prediction_view(trainer.data, trainer.model_cfg, ev.model, ev.pred_test, grid)
+            self._remember(key, view)
+        return view
 
+    def neuron_view(
+        self, selected: tuple[int, int], grid: tuple[int, int] | None, label: str
+    ) -> PredictionView | None:
+        """The view of one neuron's output (``selected`` = (layer, unit), an index of
+        ``model.layer_outputs``) shaded over the test points, named ``label``."""
+        ev, trainer = self.latest(), self._run()[0]
+        if ev is None or trainer is None:
+            return None
+        key = ("neuron", selected, grid, label)
+        view = self._views.get(key)
+        if view is not None:
+            return view
+        view = self.prediction_view(grid)
+        data = trainer.data
+        if view is not None and data.n_features == 2 and grid is not None and min(grid) > 1:
+            # The neuron's output replaces the model's: same points, same axes (original units).
+            extent = view.surface_extent or points_extent(view.X)
+            expand = model_inputs(data.standardization, trainer.model_cfg.feature_map)
+            surface = neuron_surface(ev.model, selected[0], selected[1], extent, grid, expand)
+            view = replace(
+                view, boundary=None, surface=surface, surface_extent=extent, surface_label=label
+            )
+        if view is not None:
+            self._remember(key, view)
+        return view
 
-def prediction_view(
-    trainer: Trainer, ev: Evaluation, grid_shape: tuple[int, int] | None
-) -> PredictionView:
-    """The scatter's content for the evaluated parameters.
-
-    Two-feature data: the first two features of the test points; a linear model gets its
-    boundary line, a non-linear one (hidden layers or mapped inputs) a probability surface on a
-    ``grid_shape`` grid. One-feature data (``reg-line``): x1 against the target. More features:
-    the first two, without boundary (it lives in more dimensions than the plot).
-    """
-    data = trainer.data
-    cols = _plotted_columns(ev.pred_test, data.Y_test, data.problem)
-    X_all = _original_units(data, data.X_test)
-    Y = np.ascontiguousarray(data.Y_test[:, cols])
-    pred = np.ascontiguousarray(ev.pred_test[:, cols])
-    names = data.feature_names
-    if data.n_features == 1:
-        # One input: plot it against the target; the "boundary" is the fitted curve drawn by the
-        # widget from pred.
-        X = np.vstack([X_all[0, cols], data.Y_test[0, cols]])
-        return PredictionView(
-            X=X,
-            Y=Y,
-            pred=pred,
-            problem=data.problem,
-            feature_names=(names[0], "y"),
-            boundary=None,
-            true_line=_true_line(data),
-            surface=None,
-            surface_extent=None,
+    def network_params(self) -> NetworkParams | None:
+        """The latest parameters arranged by layer, for the network diagram."""
+        ev, trainer = self.latest(), self._run()[0]
+        if ev is None or trainer is None:
+            return None
+        cfg = trainer.model_cfg
+        return NetworkParams.from_params(
+            ev.params,
+            input_names(cfg.feature_map, trainer.data.feature_names),
+            cfg.activation if cfg.hidden else None,
+            cfg.problem,
         )
-    X = np.ascontiguousarray(X_all[:2, cols])
-    boundary = None
-    surface = None
-    extent = None
-    linear = trainer.model_cfg.hidden == () and trainer.model_cfg.feature_map is None
-    if data.n_features == 2:
-        if linear and data.problem == "classification":
-            boundary = _linear_boundary(data, ev.params, trainer.X_train.shape[0])
-        elif grid_shape is not None and min(grid_shape) > 1:
-            extent = points_extent(X_all[:2])
-            surface = _surface(trainer, ev.model, extent, grid_shape)
-    return PredictionView(
-        X=X,
-        Y=Y,
-        pred=pred,
-        problem=data.problem,
-        feature_names=(names[0], names[1]),
-        boundary=boundary,
-        true_line=_true_line(data),
-        surface=surface,
-        surface_extent=extent,
-    )
+
+    def _remember(self, key: tuple[Any, ...], view: PredictionView) -> None:
+        if len(self._views) >= MAX_VIEWS:
+            self._views.pop(next(iter(self._views)))
+        self._views[key] = view

@@ -47,33 +47,10 @@ from textual.message import Message
 from textual.widget import Widget
 
 from tui.views.network import NetworkParams
-from tui.widgets.network_drawing import (
-    CURSOR,
-    MUTED,
-    NEG,
-    PLAIN,
-    POS,
-    TITLE,
-    Drawing,
-    draw_network,
-)
+from tui.widgets.network_drawing import Drawing, draw_network
+from tui.widgets.network_labels import CURSOR, MUTED, NEG, PLAIN, POS, TITLE
 
 F64 = NDArray[np.float64]
-
-
-def network_text(
-    params: Sequence[NDArray[np.floating]],
-    input_names: tuple[str, ...],
-    activation: str | None,
-    problem: str,
-    selected: tuple[int, int] = (-1, 0),
-    width: int = 76,
-    height: int | None = None,
-) -> str:
-    """The view as plain text (layer -1: the output), e.g. for a report or a headless check."""
-    net = NetworkParams.from_params(params, input_names, activation, problem)
-    layer = selected[0] % net.n_layers
-    return draw_network(net, (layer, selected[1]), width, height).plain
 
 
 @dataclass
@@ -190,7 +167,10 @@ class NetworkView(Widget, can_focus=True):
     ) -> None:
         """Draw ``params`` (``model.get_params()`` order); returns at once when they are the ones
         shown, and repaints only the rows that changed otherwise."""
-        net = NetworkParams.from_params(params, input_names, activation, problem)
+        self.show_network(NetworkParams.from_params(params, input_names, activation, problem))
+
+    def show_network(self, net: NetworkParams) -> None:
+        """Draw ``net`` (see ``show``)."""
         old = self._net
         if old is not None and net.same_as(old):
             return

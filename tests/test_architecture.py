@@ -1,0 +1,156 @@
+"""The shape of the code: module sizes, no import cycles, no private names of other packages.
+
+Read from the source files with ``ast`` (nothing is imported), so a failure names the file and
+the line. What is checked is the shipped code (``neuron_core/``, ``tui/``) and ``benchmarks/``.
+"""
+
+from __future__ import annotations
+
+import ast
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+PACKAGES = ("neuron_core", "tui")
+MAX_LINES = 300
+# Names with a leading underscore that are public by documentation: namedtuple's methods and
+# os._exit (the documented way to end a process without cleanup).
+DOCUMENTED_UNDERSCORE = frozenset({"_replace", "_asdict", "_fields", "_make", "_exit"})
+
+
+def _files(*folders: str) -> list[Path]:
+    return sorted(p for folder in folders for p in (ROOT / folder).rglob("*.py"))
+
+
+def _module_name(path: Path, root: Path = ROOT) -> str:
+    parts = list(path.relative_to(root).with_suffix("").parts)
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def _imported_modules(
+    path: Path, tree: ast.AST, root: Path = ROOT
+) -> Iterator[tuple[str, list[str], int]]:
+    """(module, names imported from it, line) for every import statement anywhere in the file
+    (inside functions and ``if TYPE_CHECKING`` blocks too), relative imports resolved."""
+    name = _module_name(path, root)
+    package = name if path.name == "__init__.py" else name.rpartition(".")[0]
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                yield alias.name, [], node.lineno
+        elif isinstance(node, ast.ImportFrom):
+            module = node.module or ""
+            if node.level:
+                base = package.split(".")[: len(package.split(".")) - node.level + 1]
+                module = ".".join([*base, module] if module else base)
+            yield module, [a.name for a in node.names], node.lineno
+
+
+@pytest.mark.parametrize("path", _files(*PACKAGES), ids=lambda p: str(p.relative_to(ROOT)))
+def test_no_module_is_over_300_lines(path: Path) -> None:
+    lines = len(path.read_text(encoding="utf-8").splitlines())
+    assert lines <= MAX_LINES, f"{path.relative_to(ROOT)} has {lines} lines (at most {MAX_LINES})"
+
+
+def test_no_import_cycles() -> None:
+    paths = {_module_name(p): p for p in _files(*PACKAGES)}
+    graph: dict[str, set[str]] = {m: set() for m in paths}
+    for mod, path in paths.items():
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for target, names, _ in _imported_modules(path, tree):
+            for candidate in [target, *(f"{target}.{n}" for n in names)]:
+                if candidate in paths and candidate != mod:
+                    graph[mod].add(candidate)
+    # Tarjan's strongly connected components: any component of two or more is a cycle.
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    cycles: list[list[str]] = []
+
+    def visit(v: str) -> None:
+        index[v] = low[v] = len(index)
+        stack.append(v)
+        for w in sorted(graph[v]):
+            if w not in index:
+                visit(w)
+                low[v] = min(low[v], low[w])
+            elif w in stack:
+                low[v] = min(low[v], index[w])
+        if low[v] == index[v]:
+            component = []
+            while True:
+                w = stack.pop()
+                component.append(w)
+                if w == v:
+                    break
+            if len(component) > 1:
+                cycles.append(sorted(component))
+
+    for v in sorted(graph):
+        if v not in index:
+            visit(v)
+    assert not cycles, f"import cycles: {cycles}"
+
+
+def _third_party(module: str) -> bool:
+    top = module.split(".")[0]
+    return bool(top) and top not in PACKAGES and top not in sys.stdlib_module_names
+
+
+def _private(name: str) -> bool:
+    return name.startswith("_") and not (name.startswith("__") and name.endswith("__"))
+
+
+def _private_uses(path: Path, root: Path = ROOT) -> Iterator[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    where = path.relative_to(root)
+    for module, names, line in _imported_modules(path, tree, root):
+        if not _third_party(module):
+            continue
+        if any(_private(part) for part in module.split(".")):
+            yield f"{where}:{line}: imports {module}"
+        for name in names:
+            if _private(name):
+                yield f"{where}:{line}: imports {name} from {module}"
+    # An attribute with a leading underscore is reached only on the object's own class
+    # (``self``/``cls``): anything else would be another object's internals, such as those of
+    # a third-party plot or widget.
+    for node in ast.walk(tree):
+        if (
+            isinstance(node, ast.Attribute)
+            and _private(node.attr)
+            and node.attr not in DOCUMENTED_UNDERSCORE
+            and not (isinstance(node.value, ast.Name) and node.value.id in ("self", "cls"))
+        ):
+            yield f"{where}:{node.lineno}: uses .{node.attr}"
+
+
+def test_no_private_names_of_other_packages() -> None:
+    found = [use for path in _files(*PACKAGES, "benchmarks") for use in _private_uses(path)]
+    assert not found, "private names used:\n" + "\n".join(found)
+
+
+def test_the_private_name_check_catches_what_it_looks_for(tmp_path: Path) -> None:
+    """A private module, a private name imported from a public one, and a private method of
+    another object are each reported; the object's own privates and stdlib modules are not."""
+    probe = tmp_path / "tui" / "probe.py"
+    probe.parent.mkdir()
+    probe.write_text(
+        "import os\n"
+        "from plotext._utility import to_rgb\n"
+        "from textual.widgets import _toggle_button\n"
+        "class C:\n"
+        "    def f(self, plt):\n"
+        "        self._mine = os._exit\n"
+        "        plt._build_matrix()\n"
+    )
+    uses = list(_private_uses(probe, tmp_path))
+    assert len(uses) == 3, uses
+    assert [u.split(": ", 1)[1] for u in uses] == [
+        "imports plotext._utility",
+        "imports _toggle_button from textual.widgets",
+        "uses ._build_matrix",
+    ]

@@ -1,0 +1,210 @@
+"""The workspace: the five panes, how they are laid out, and the poll that keeps them current.
+
+Layout: from ``WIDE_SIZE`` (120x36) the panes are on screen at once (forms on the left, the
+chart and the scatter on the right, predictions and network sharing the bottom-right slot);
+below that one pane at a time behind a tab bar (keys 1-5), with a status line that keeps the
+run's progress in view on every tab. The switch happens on resize. Below 80x24 a notice covers
+everything (``TooSmallScreen``).
+
+The poll (10 Hz) reads the run controller's progress and views and hands them to the visible
+panes; the scatter and the network are redrawn at most every ``SCATTER_SECONDS`` while training
+(more slowly when scoring the data takes long), and at once when the run changes.
+"""
+
+from __future__ import annotations
+
+import time
+
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.geometry import Size
+from textual.widget import Widget
+from textual.widgets import Tab, Tabs
+
+from tui.messages import RunNotice, RunOpened
+from tui.panes.dataset import DatasetPane
+from tui.panes.hyper import HyperPane
+from tui.panes.network import NetworkPane
+from tui.panes.predictions import PredictionsPane
+from tui.panes.status import StatusLine
+from tui.panes.training import TrainingPane
+from tui.run.controller import RunController
+from tui.screens.too_small import TooSmallScreen, too_small
+from tui.widgets.network_view import NetworkView
+
+# The panes, in tab order: (DOM id, tab label).
+PANES: tuple[tuple[str, str], ...] = (
+    ("dataset", "1 Dataset"),
+    ("hyper", "2 Hyperparameters"),
+    ("training", "3 Training"),
+    ("predictions", "4 Predictions"),
+    ("network", "5 Network"),
+)
+# In the wide layout these two share the bottom-right slot; `4` and `5` pick which one shows.
+SHARED_SLOT = ("predictions", "network")
+# All the panes at once from this terminal size (columns, rows).
+WIDE_SIZE = (120, 36)
+POLL_SECONDS = 0.1
+# The scatter is redrawn at most this often while training, and at least 10x less often than
+# scoring the data takes (a forward pass over millions of points must not hog the UI thread).
+SCATTER_SECONDS = 0.5
+
+
+class Workspace(Vertical):
+    """Tabs, the panes and the status line, drawn from ``controller``; see the module docstring."""
+
+    def __init__(self, controller: RunController) -> None:
+        super().__init__(id="body")
+        self.controller = controller
+        self.wide = False
+        self.active_pane = "training"
+        self.slot_pane = "predictions"
+        self._next_scatter = 0.0
+        c = controller
+        self.dataset_pane = DatasetPane(c.data_cfg, id="dataset")
+        self.hyper_pane = HyperPane(c.model_cfg, c.train_cfg, id="hyper")
+        self.training_pane = TrainingPane(id="training")
+        self.predictions_pane = PredictionsPane(id="predictions")
+        self.network_pane = NetworkPane(id="network")
+        self.status_line = StatusLine(id="status-line")
+
+    def compose(self) -> ComposeResult:
+        tabs = [Tab(label, id=f"tab-{pane}") for pane, label in PANES]
+        yield Tabs(*tabs, active=f"tab-{self.active_pane}", id="tabs")
+        with Horizontal(id="main"):
+            with Vertical(id="left", classes="column"):
+                yield self.dataset_pane
+                yield self.hyper_pane
+            with Vertical(id="right", classes="column"):
+                yield self.training_pane
+                yield self.predictions_pane
+                yield self.network_pane
+        yield self.status_line
+
+    def on_mount(self) -> None:
+        for pane, _ in PANES:
+            self.pane(pane).add_class("pane")
+        self.set_interval(POLL_SECONDS, self.poll)
+
+    def pane(self, name: str) -> Widget:
+        """The pane with DOM id ``name``."""
+        panes: dict[str, Widget] = {
+            "dataset": self.dataset_pane,
+            "hyper": self.hyper_pane,
+            "training": self.training_pane,
+            "predictions": self.predictions_pane,
+            "network": self.network_pane,
+        }
+        return panes[name]
+
+    # -- layout -----------------------------------------------------------------------------
+    def apply_layout(self, size: Size) -> None:
+        """Wide (all panes) or compact (tabs) for a terminal of ``size``; below the minimum
+        size, the enlarge notice (once the resume prompt was offered, so it covers that)."""
+        self.wide = size.width >= WIDE_SIZE[0] and size.height >= WIDE_SIZE[1]
+        self.set_class(self.wide, "-wide")
+        self.set_class(not self.wide, "-compact")
+        self._show_active()
+        if not self.controller.files.offered:
+            return
+        top = self.app.screen
+        if too_small(size):
+            if isinstance(top, TooSmallScreen):
+                top.show_size(size)
+            else:
+                self.app.push_screen(TooSmallScreen(size))
+        elif isinstance(top, TooSmallScreen):
+            self.app.pop_screen()
+
+    def _show_active(self) -> None:
+        for pane, _ in PANES:
+            self.pane(pane).set_class(pane == self.active_pane, "-active")
+            self.pane(pane).set_class(pane in SHARED_SLOT and pane != self.slot_pane, "-slot-off")
+        left = self.active_pane in ("dataset", "hyper")
+        self.query_one("#left").set_class(left, "-active")
+        self.query_one("#right").set_class(not left, "-active")
+
+    def pane_visible(self, pane: str) -> bool:
+        """True when ``pane`` is on screen (all are in the wide layout but one of the slot's)."""
+        if self.wide:
+            return pane not in SHARED_SLOT or pane == self.slot_pane
+        return pane == self.active_pane
+
+    def show_pane(self, pane: str) -> None:
+        """Bring ``pane`` into view (its tab in the compact layout; the bottom-right slot in
+        the wide one) and focus it."""
+        if pane in SHARED_SLOT:
+            self.slot_pane = pane
+        if not self.wide:
+            self.query_one(Tabs).active = f"tab-{pane}"
+            self.active_pane = pane
+        self._show_active()
+        target = self.pane(pane)
+        if pane == "network":
+            # The diagram takes the keys (arrows pick a neuron), not the pane around it.
+            target = self.network_pane.query_one(NetworkView)
+        target.focus()
+        self.refresh_views()
+
+    def on_tabs_tab_activated(self, event: Tabs.TabActivated) -> None:
+        pane = event.tab.id.removeprefix("tab-") if event.tab.id else self.active_pane
+        if pane != self.active_pane:
+            self.active_pane = pane
+            if pane in SHARED_SLOT:
+                self.slot_pane = pane
+            self._show_active()
+            self.refresh_views()
+
+    # -- drawing the run ----------------------------------------------------------------------
+    def poll(self) -> None:
+        """10 Hz: stats and chart from the live history; the scatter when due."""
+        c = self.controller
+        if not self.is_attached or not self.app.is_running:
+            return
+        progress = c.progress()
+        self.training_pane.show_progress(progress)
+        if self.pane_visible("training"):
+            self.training_pane.feed_chart(c.evaluator.cost_view())
+        if not self.wide:
+            self.status_line.show(progress)
+        if progress.loading is not None:
+            self.dataset_pane.show_summary(c.dataset, progress.loading)
+        if c.running and time.perf_counter() >= self._next_scatter:
+            self._refresh_scatter()
+
+    def _refresh_scatter(self) -> None:
+        """Score the latest parameters and redraw the visible scatter or network."""
+        t0 = time.perf_counter()
+        evaluator = self.controller.evaluator
+        if self.pane_visible("predictions"):
+            self.predictions_pane.show(evaluator)
+        if self.pane_visible("network"):
+            self.network_pane.show(evaluator)
+        spent = time.perf_counter() - t0
+        self._next_scatter = time.perf_counter() + max(SCATTER_SECONDS, 10.0 * spent)
+
+    def refresh_views(self, fresh: bool = False) -> None:
+        """Redraw everything from the controller now (after a change of state or layout);
+        ``fresh``: the history was replaced, so the chart starts over."""
+        c = self.controller
+        self.training_pane.feed_chart(c.evaluator.cost_view(), fresh=fresh)
+        progress = c.progress()
+        self.training_pane.show_progress(progress)
+        self.status_line.show(progress)
+        self.dataset_pane.show_summary(c.dataset, c.load_progress)
+        self._refresh_scatter()
+
+    def show_notice(self, message: RunNotice) -> None:
+        """Mark the field a notice names on its form (the app shows the notice itself)."""
+        if message.field is not None and message.source is not None:
+            form = self.dataset_pane if message.source == "data" else self.hyper_pane
+            form.mark_one(message.field, message.message)
+
+    def show_configs(self, message: RunOpened) -> None:
+        """The forms show an opened run's settings (without applying them again)."""
+        self.dataset_pane.show_config(message.data_config)
+        self.hyper_pane.show_configs(message.model_config, message.train_config)
+
+    def form_errors(self) -> dict[str, str]:
+        """Every invalid field of both forms: field name -> reason."""
+        return {**self.dataset_pane.errors(), **self.hyper_pane.errors()}

@@ -1,0 +1,30 @@
+"""What the dataset pane says about the data: its split, class balance and warnings."""
+
+from __future__ import annotations
+
+import math
+
+from neuron_core.data.datasets import Dataset
+
+
+def dataset_summary(dataset: Dataset) -> tuple[list[str], tuple[str, ...]]:
+    """(lines, warnings) describing ``dataset``: the split and the number of features, then the
+    class balance (classification) or the target's mean and spread (regression)."""
+    n = dataset.n_features
+    lines = [
+        f"{dataset.m_train:,} train · {dataset.m_test:,} test · {n} feature{'s' if n != 1 else ''}"
+    ]
+    if dataset.problem == "classification":
+        ones = dataset.class_balance()
+        names = dataset.class_names or ("0", "1")
+        # CSV labels have names ("yes"/"no"); generated ones are just 0 and 1.
+        named = names != ("0", "1")
+        one = f"class 1 ({names[1]})" if named else "class 1"
+        zero = f"class 0 ({names[0]})" if named else "class 0"
+        lines.append(f"{one}: {100.0 * ones:.1f}% · {zero}: {100.0 * (1.0 - ones):.1f}%")
+    else:
+        y = dataset.Y_train
+        std = float(y.std())
+        line = f"regression · target mean {float(y.mean()):.3g}, std {std:.3g}"
+        lines.append(line if math.isfinite(std) else line + " (not finite)")
+    return lines, tuple(dataset.warnings)

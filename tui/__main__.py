@@ -1,8 +1,8 @@
-"""Entry point of the ``neuron-tui`` command and of ``python -m tui``.
+"""Entry point of the ``neuron-tui`` command and of ``python -m tui``: app or headless command.
 
-``neuron-tui`` alone starts the Textual app; ``neuron-tui train ...`` runs headless (see
-``tui.cli.main``). The app is imported only when it is started, so ``neuron-tui train`` and
-``--help`` never pay for importing Textual.
+``neuron-tui`` alone starts the Textual app; ``neuron-tui train ...``, ``--help``, ``--version``
+and bad arguments are the headless command's (``tui.cli``). The app is imported only when it
+starts, so the headless command never pays for importing Textual.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ import contextlib
 import sys
 from collections.abc import Sequence
 
-from tui.cli.main import main as cli_main
+from tui.cli.command import read_command_line, run_command
 
 
 def launch_app() -> int:
@@ -37,7 +37,12 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     The console script calls ``sys.exit(main())``.
     """
-    return cli_main(argv, launch_app=launch_app)
+    parsed = read_command_line(sys.argv[1:] if argv is None else argv)
+    if isinstance(parsed, int):  # --help or --version printed, or a bad argument reported
+        return parsed
+    if parsed.command is None:
+        return launch_app()
+    return run_command(parsed)
 
 
 if __name__ == "__main__":

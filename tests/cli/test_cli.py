@@ -1,4 +1,4 @@
-"""The headless command: ``neuron-tui train`` (tui.cli.main) and the ``neuron-tui`` entry point.
+"""The headless command: ``neuron-tui train`` (tui.cli) and the ``neuron-tui`` entry point.
 
 Most tests call ``main(argv)`` in-process (fast, exit code returned); a few run the real command
 in a subprocess where the process matters: tracebacks, SIGINT, broken pipes, imports, a terminal.
@@ -29,7 +29,9 @@ from neuron_core.store.runfile import load_run
 from neuron_core.training.stepper import Stepper
 from neuron_core.training.trainer import Trainer
 from tui.__main__ import main
-from tui.cli import main as cli
+from tui.cli.options import OPTIONS, options_markdown
+from tui.cli.report import finite_or_none
+from tui.cli.run import train_in_chunks
 
 LN2 = math.log(2.0)
 REQUIRED_KEYS = {
@@ -191,7 +193,7 @@ def test_csv_data(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
 
 def test_finite_or_none_replaces_every_non_finite_float() -> None:
     value = {"a": math.nan, "b": [1.0, math.inf, {"c": -math.inf}], "d": (2, "x"), "e": 0.5}
-    assert cli.finite_or_none(value) == {
+    assert finite_or_none(value) == {
         "a": None,
         "b": [1.0, None, {"c": None}],
         "d": [2, "x"],
@@ -464,7 +466,7 @@ def test_chunks_grow_to_the_time_budget_and_stop_on_request() -> None:
         if len(seen) == 8:
             stop.set()
 
-    assert cli.train_in_chunks(trainer, stop, on_chunk, chunk_seconds=0.01) == "paused"
+    assert train_in_chunks(trainer, stop, on_chunk, chunk_seconds=0.01) == "paused"
     assert len(seen) == 8 and seen[-1] == trainer.iteration
     sizes = np.diff([0, *seen])
     assert sizes[0] == 1 and sizes[-1] > 100  # starts small, grows toward 10 ms of work
@@ -476,7 +478,7 @@ def test_chunks_run_to_completion_like_run() -> None:
     a = Trainer(data, ModelConfig(), TrainConfig(iterations=3000))
     b = Trainer(data, ModelConfig(), TrainConfig(iterations=3000))
     a.run()
-    assert cli.train_in_chunks(b, threading.Event(), lambda: None) == "completed"
+    assert train_in_chunks(b, threading.Event(), lambda: None) == "completed"
     assert a.history.train().tobytes() == b.history.train().tobytes()
 
 
@@ -485,17 +487,28 @@ def test_chunks_run_to_completion_like_run() -> None:
 # --------------------------------------------------------------------------------------------
 
 
-def test_no_command_launches_the_app() -> None:
-    assert cli.main([], launch_app=lambda: 7) == 7
-    assert cli.main([]) == 2  # nothing to launch: a usage error
+def test_no_command_launches_the_app(monkeypatch: pytest.MonkeyPatch) -> None:
+    launched: list[str] = []
+
+    def launch_app() -> int:
+        launched.append("app")
+        return 7
+
+    monkeypatch.setattr("tui.__main__.launch_app", launch_app)
+    assert main([]) == 7 and launched == ["app"]
+    # Every other command line is the headless command's: the app is never started.
+    assert main(["--version"]) == 0
+    assert main(["train", "--help"]) == 0
+    assert main(["nope"]) == 2
+    assert launched == ["app"]
 
 
 def test_help_lists_every_option(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["train", "--help"]) == 0
     out = capsys.readouterr().out
-    for opt in cli.OPTIONS:
+    for opt in OPTIONS:
         assert opt.flag in out
-        assert f"`{opt.flag}" in cli.OPTIONS_HELP
+        assert f"`{opt.flag}" in options_markdown()
     assert "(default: 0.1)" in out and "(default: 2000)" in out
     assert main(["--help"]) == 0 and "train" in capsys.readouterr().out
     assert main(["--version"]) == 0
@@ -503,38 +516,105 @@ def test_help_lists_every_option(capsys: pytest.CaptureFixture[str]) -> None:
 
 
 def test_option_defaults_come_from_the_configs() -> None:
-    by_flag = {opt.flag: opt for opt in cli.OPTIONS}
+    by_flag = {opt.flag: opt for opt in OPTIONS}
     assert by_flag["--lr"].default == TrainConfig().lr
     assert by_flag["--samples"].default == DataConfig().samples
     assert by_flag["--dataset"].default == DataConfig().name
     assert by_flag["--save"].default is None
 
 
-def test_importing_the_cli_loads_no_ui_library() -> None:
-    code = (
-        "import tui.cli.main, tui.__main__, sys\n"
-        "assert not any(m.startswith(('textual', 'plotext')) for m in sys.modules)\n"
-        "slow = sorted(m for m in sys.modules if m.split('.')[0] in ('rich', 'numpy'))\n"
-        "print(','.join(slow))\n"
-    )
+# What the headless command may load of `tui`: the package, its entry point and tui.cli.
+HEADLESS_TUI = re.compile(r"tui(\.__main__|\.cli(\..*)?)?")
+# UI libraries: the app's, never the headless command's.
+UI_LIBRARIES = ("textual", "textual_plotext", "plotext")
+
+# Imports every module of tui.cli, then runs `neuron-tui --help`, `neuron-tui train --help` and a
+# short `neuron-tui train --json` through the console script's `main`, and prints the loaded
+# modules worth knowing about after each step, as JSON.
+_WHAT_LOADS = """
+import contextlib, importlib, io, json, pkgutil, re, sys
+import tui.cli
+from tui.__main__ import main
+
+headless = re.compile(HEADLESS)
+def loaded():
+    tops = {m: m.split(".")[0] for m in sys.modules}
+    return {
+        "ui": sorted(m for m, top in tops.items() if top in UI),
+        "app": sorted(m for m, top in tops.items() if top == "tui" and not headless.fullmatch(m)),
+        "slow": sorted(m for m, top in tops.items() if top in ("numpy", "rich")),
+    }
+names = [m.name for m in pkgutil.walk_packages(tui.cli.__path__, "tui.cli.")]
+for name in names:
+    importlib.import_module(name)
+steps = {"modules": names, "import": loaded()}
+with contextlib.redirect_stdout(io.StringIO()) as out:
+    codes = [main(["--help"]), main(["train", "--help"])]
+steps["help"] = loaded()
+with contextlib.redirect_stdout(io.StringIO()) as out:
+    codes.append(main(["train", "--iterations", "10", "--json"]))
+steps["train"] = loaded()
+steps["codes"] = codes
+steps["report"] = json.loads(out.getvalue())
+print(json.dumps(steps))
+"""
+
+
+def test_the_headless_command_loads_no_ui_library() -> None:
+    """Importing every tui.cli module, --help and a short run load no Textual, plotext nor any
+    module of the app; importing and --help load no NumPy nor rich (they start fast), and a
+    --json run no rich (nothing is drawn)."""
+    code = f"HEADLESS = {HEADLESS_TUI.pattern!r}\nUI = {UI_LIBRARIES!r}\n{_WHAT_LOADS}"
     proc = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, env=subprocess_env()
     )
     assert proc.returncode == 0, proc.stderr
-    assert proc.stdout.strip() == "", f"imported at startup: {proc.stdout}"
-
-
-def test_train_run_never_imports_textual() -> None:
-    code = (
-        "import sys\n"
-        "from tui.__main__ import main\n"
-        "assert main(['train', '--iterations', '10', '--json']) == 0\n"
-        "assert not any(m.startswith(('textual', 'plotext')) for m in sys.modules)\n"
+    steps = json.loads(proc.stdout)
+    assert {"tui.cli.options", "tui.cli.request", "tui.cli.run", "tui.cli.report"} <= set(
+        steps["modules"]
     )
+    assert steps["codes"] == [0, 0, 0]
+    assert steps["report"]["iterations"] == 10
+    for step in ("import", "help", "train"):
+        assert steps[step]["ui"] == [], f"{step} loaded {steps[step]['ui']}"
+        assert steps[step]["app"] == [], f"{step} loaded {steps[step]['app']}"
+    assert steps["import"]["slow"] == [] and steps["help"]["slow"] == []
+    assert "numpy" in steps["train"]["slow"]
+    assert not any(m.startswith("rich") for m in steps["train"]["slow"])
+
+
+def _imported_by(*args: str) -> tuple[subprocess.CompletedProcess[str], set[str]]:
+    """Run the installed ``neuron-tui ARGS`` (``python -m tui`` when the console script is not
+    installed next to this Python) with Python's import log on; returns the process and the
+    names of every module it imported."""
+    script = Path(sys.executable).with_name("neuron-tui")
+    command = [str(script)] if script.exists() else [sys.executable, "-m", "tui"]
     proc = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, env=subprocess_env()
+        [*command, *args],
+        capture_output=True,
+        text=True,
+        env=subprocess_env() | {"PYTHONPROFILEIMPORTTIME": "1"},
+        timeout=60,
     )
-    assert proc.returncode == 0, proc.stderr
+    # Lines of the form "import time:  self |  cumulative | <indent>module", after a header.
+    log = [line for line in proc.stderr.splitlines() if line.startswith("import time:")]
+    modules = {line.rsplit("|", 1)[1].strip() for line in log[1:]}
+    return proc, modules
+
+
+@pytest.mark.parametrize(
+    "args", [["train", "--help"], ["train", "--iterations", "10", "--json"]], ids=["help", "json"]
+)
+def test_the_console_script_loads_no_ui_library(args: list[str]) -> None:
+    proc, modules = _imported_by(*args)
+    assert proc.returncode == 0
+    assert "tui.cli.command" in modules  # the log was read
+    assert not [m for m in modules if m.split(".")[0] in UI_LIBRARIES]
+    assert not [m for m in modules if m.split(".")[0] == "tui" and not HEADLESS_TUI.fullmatch(m)]
+    if "--help" in args:
+        assert "numpy" not in modules and "rich" not in modules
+    else:
+        assert _no_nan(proc.stdout)["iterations"] == 10
 
 
 @pytest.mark.skipif(not hasattr(os, "openpty"), reason="needs a pseudo-terminal")

@@ -18,14 +18,15 @@ import numpy as np
 import pytest
 
 # Helpers of the CLI tests (pytest puts this directory on sys.path: tests are not a package).
-from test_cli import run, run_json
+from test_cli import ROOT, run, run_json
 
 from neuron_core.config import FEATURE_MAPS, DataConfig, ModelConfig, TrainConfig
 from neuron_core.data.datasets import load
 from neuron_core.model.init import symmetric_init_warning
 from neuron_core.store.runfile import load_run
 from neuron_core.training.trainer import Trainer
-from tui.cli import main as cli
+from tui.__main__ import main
+from tui.cli.options import OPTIONS, options_markdown
 
 SYMMETRIC = symmetric_init_warning(ModelConfig(hidden=(2,)))
 assert SYMMETRIC is not None
@@ -306,7 +307,7 @@ def test_bad_model_and_training_values(
 
 
 def test_help_explains_both_uses_of_features(capsys: pytest.CaptureFixture[str]) -> None:
-    assert cli.main(["train", "--help"]) == 0
+    assert main(["train", "--help"]) == 0
     out = " ".join(capsys.readouterr().out.split())
     assert "Generated 2-D data: the model's input features, from x1, x2, x1^2" in out
     assert "With --csv: the CSV feature columns" in out
@@ -316,15 +317,23 @@ def test_help_explains_both_uses_of_features(capsys: pytest.CaptureFixture[str])
 
 
 def test_options_markdown_is_a_well_formed_table() -> None:
-    lines = cli.options_markdown().splitlines()
+    lines = options_markdown().splitlines()
     assert lines[:2] == ["| Option | Default | Meaning |", "| --- | --- | --- |"]
-    assert len(lines) == 2 + len(cli.OPTIONS)
-    for line, opt in zip(lines[2:], cli.OPTIONS, strict=True):
+    assert len(lines) == 2 + len(OPTIONS)
+    for line, opt in zip(lines[2:], OPTIONS, strict=True):
         cells = re.split(r"(?<!\\)\|", line)
         assert len(cells) == 5, line  # 3 cells: no unescaped | inside
         assert cells[1].strip().startswith(f"`{opt.flag}")
         assert "*" not in re.sub(r"\\\*|`[^`]*`", "", line)  # no stray emphasis
-    assert "| `--hidden N,N` | `none` |" in cli.OPTIONS_HELP
+    assert "| `--hidden N,N` | `none` |" in options_markdown()
+
+
+def test_the_readme_shows_the_generated_options_table() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert options_markdown() in readme, (
+        "the README's options table is out of date; regenerate it with: python -c "
+        "'from tui.cli.options import options_markdown; print(options_markdown(), end=\"\")'"
+    )
 
 
 def test_json_keys_are_the_same_for_every_model(capsys: pytest.CaptureFixture[str]) -> None:

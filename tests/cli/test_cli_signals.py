@@ -25,7 +25,7 @@ from test_cli import ITERATION_LINE, run, run_json, subprocess_env
 
 from neuron_core.store.runfile import load_run
 from neuron_core.training.trainer import Status, Trainer
-from tui.cli import main as cli
+from tui.cli.exits import EXIT_HANGUP, EXIT_INTERRUPTED, EXIT_TERMINATED, exit_code
 
 SIGNALS = [
     pytest.param(signal.SIGINT, 130, id="SIGINT"),
@@ -137,11 +137,11 @@ def test_a_signal_while_the_data_loads(
 
 
 def test_exit_codes() -> None:
-    assert cli.exit_code("completed") == cli.exit_code("target_reached") == 0
-    assert cli.exit_code("early_stopped") == 0 and cli.exit_code("diverged") == 3
-    assert cli.exit_code("interrupted") == cli.EXIT_INTERRUPTED == 130
-    assert cli.exit_code("interrupted", signal.SIGTERM) == cli.EXIT_TERMINATED == 143
-    assert cli.exit_code("interrupted", signal.SIGHUP) == cli.EXIT_HANGUP == 129
+    assert exit_code("completed") == exit_code("target_reached") == 0
+    assert exit_code("early_stopped") == 0 and exit_code("diverged") == 3
+    assert exit_code("interrupted") == EXIT_INTERRUPTED == 130
+    assert exit_code("interrupted", signal.SIGTERM) == EXIT_TERMINATED == 143
+    assert exit_code("interrupted", signal.SIGHUP) == EXIT_HANGUP == 129
 
 
 # --------------------------------------------------------------------------------------------

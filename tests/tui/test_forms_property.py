@@ -29,7 +29,8 @@ from neuron_core.config import (
 )
 from neuron_core.errors import ConfigError
 from tui.app import NeuronApp
-from tui.cli.options import OPTIONS, convert, to_float, to_int, to_names, to_widths
+from tui.cli.options import OPTIONS, convert
+from tui.cli.values import to_float, to_int, to_names, to_widths
 from tui.forms import build_config, parse_float, parse_hidden, parse_int, parse_names
 from tui.panes.dataset import DatasetPane
 from tui.panes.fields import Field, FormPane

@@ -1,8 +1,8 @@
-"""The results of ``neuron-tui train``: one JSON-safe report, shown as JSON, lines or a table.
+"""The results of ``neuron-tui train`` as one JSON-safe report.
 
 ``Outcome.report()`` gathers everything about a finished (or stopped) run into a dict with no
-NaN or infinity (``None`` instead); ``summary_rows`` turns it into (label, text) rows shared by
-the plain summary (pipes, logs) and the rich table (a terminal).
+NaN or infinity (``None`` instead): the data, the course of the run and its settings, the model
+and its parameters, the scores. ``tui.cli.summary`` shows it as JSON, lines or a table.
 
 The model's parameters in the report: for the single neuron (no hidden layer) ``weights`` is a
 flat list, one weight per input, and ``bias`` a float (``biases`` is ``None``); with hidden
@@ -10,13 +10,12 @@ layers ``weights`` is the list of per-layer matrices ``W_l`` as lists of rows, s
 (n_l, n_{l-1}), ``biases`` the list of per-layer bias vectors ``b_l`` (n_l values each), and
 ``bias`` is ``None``. ``layer_sizes`` is ``[n_0, ..., 1]`` either way.
 
-NumPy, the engine and rich are imported when a report is made or drawn, not at import time.
+NumPy and the engine are imported when a report is made, not at import time.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -182,153 +181,3 @@ class Outcome:
             out["recall"] = test_rep.recall
             out["f1"] = test_rep.f1
         return out
-
-
-# --------------------------------------------------------------------------------------------
-# Summary for people
-# --------------------------------------------------------------------------------------------
-
-
-def _num(x: float | None, digits: int = 6) -> str:
-    return "-" if x is None else f"{x:.{digits}g}"
-
-
-def _pct(x: float | None) -> str:
-    return "-" if x is None else f"{100.0 * x:.2f}%"
-
-
-def _model_text(rep: dict[str, Any]) -> str:
-    """``single neuron (sigmoid output, log loss), zeros init`` or
-    ``network 2-4-2-1, tanh hidden, sigmoid output (log loss), xavier init (seed 0)``."""
-    if rep["problem"] == "regression":
-        output = "linear output, squared error"
-    else:
-        output = "sigmoid output, log loss"
-    init = f"{rep['init']} init" + ("" if rep["init"] == "zeros" else f" (seed {rep['init_seed']})")
-    if not rep["hidden"]:
-        return f"single neuron ({output}), {init}"
-    sizes = "-".join(str(n) for n in rep["layer_sizes"])
-    return f"network {sizes}, {rep['activation']} hidden, {output}, {init}"
-
-
-def _settings_text(rep: dict[str, Any]) -> str:
-    """``gd, lr 0.1, full batch, float64`` plus whatever else is switched on."""
-    batch = "full batch" if rep["batch_size"] is None else f"batches of {rep['batch_size']:,}"
-    parts = [rep["optimizer"], f"lr {rep['lr']:g}", batch, rep["dtype"]]
-    if rep["l1"]:
-        parts.append(f"l1 {rep['l1']:g}")
-    if rep["l2"]:
-        parts.append(f"l2 {rep['l2']:g}")
-    if rep["target_cost"] is not None:
-        parts.append(f"target cost {rep['target_cost']:g}")
-    if rep["early_stop"] is not None:
-        parts.append(f"early stop after {rep['early_stop']} test costs without improvement")
-    parts.append(f"test cost every {rep['test_every']:,}")
-    return ", ".join(parts)
-
-
-def _weights_text(rep: dict[str, Any]) -> str:
-    if rep["bias"] is not None:
-        pairs = ", ".join(
-            f"{name} {_num(w)}" for name, w in zip(rep["inputs"], rep["weights"], strict=True)
-        )
-        return f"{pairs}; bias {_num(rep['bias'])}"
-    shapes = ", ".join(f"{len(W)}x{len(W[0])}" for W in rep["weights"])
-    count = sum(len(W) * len(W[0]) + len(W) for W in rep["weights"])
-    return f"{count:,} parameters, weight matrices {shapes} (--json lists them)"
-
-
-def summary_rows(rep: dict[str, Any]) -> list[tuple[str, str]]:
-    """The report as (label, text) rows, shared by the plain and the table summary."""
-    if rep["source"] == "csv":
-        source = f"{rep['dataset']} (CSV, split seed {rep['seed']})"
-    else:
-        source = f"{rep['dataset']} (generated, seed {rep['seed']})"
-    rows = [
-        ("dataset", source),
-        ("features", ", ".join(rep["features"])),
-    ]
-    if rep["inputs"] != rep["features"]:
-        rows.append(("inputs", ", ".join(rep["inputs"])))
-    rows.append(("samples", f"{rep['train_samples']:,} train, {rep['test_samples']:,} test"))
-    rows.append(("model", _model_text(rep)))
-    stopped = rep["stopped"].replace("_", " ")
-    if rep["signal"]:
-        stopped += f" ({rep['signal']})"
-    rows.append(("stopped", f"{stopped} at iteration {rep['iterations']:,}"))
-    if rep["reason"]:
-        rows.append(("reason", rep["reason"]))
-    speed = rep["iterations_per_second"]
-    rows.append(
-        (
-            "time",
-            f"{rep['seconds']:.3f} s for {rep['iterations_run']:,} iterations"
-            + (f", {speed:,.0f} it/s" if speed else ""),
-        )
-    )
-    rows.append(("settings", _settings_text(rep)))
-    rows.append(
-        (
-            "cost",
-            f"{_num(rep['first_cost'])} -> {_num(rep['final_cost'])} "
-            f"(test {_num(rep['final_test_cost'])})",
-        )
-    )
-    if rep["train_accuracy"] is not None:
-        rows.append(
-            (
-                "accuracy",
-                f"train {_pct(rep['train_accuracy'])}, test {_pct(rep['test_accuracy'])}",
-            )
-        )
-        rows.append(
-            (
-                "test scores",
-                f"precision {_num(rep['precision'], 4)}, recall {_num(rep['recall'], 4)}, "
-                f"f1 {_num(rep['f1'], 4)}",
-            )
-        )
-        if rep["confusion"] is not None:
-            rows.append(("test confusion", _confusion_text(rep["confusion"], rep["class_names"])))
-    if rep["test_r2"] is not None:
-        rows.append(
-            (
-                "fit",
-                f"r2 train {_num(rep['train_r2'], 4)}, test {_num(rep['test_r2'], 4)}; "
-                f"test rmse {_num(rep['test_rmse'], 4)}",
-            )
-        )
-    rows.append(("weights", _weights_text(rep)))
-    rows.extend(("warning", w) for w in rep["warnings"])
-    if rep["loaded"]:
-        rows.append(("loaded", rep["loaded"]))
-    if rep["saved"]:
-        rows.append(("saved", rep["saved"]))
-    return rows
-
-
-def _confusion_text(confusion: list[list[int]], class_names: list[str] | None) -> str:
-    """``[[tn, fp], [fn, tp]]`` (rows: true class, columns: predicted) as one line."""
-    (tn, fp), (fn, tp) = confusion
-    text = f"TN {tn:,}, FP {fp:,}, FN {fn:,}, TP {tp:,}"
-    if class_names and class_names != ["0", "1"]:
-        text += f" (positive class {class_names[1]!r})"
-    return text
-
-
-def print_plain_summary(rep: dict[str, Any], write: Callable[[str], object]) -> None:
-    """``label: text`` lines, for pipes and logs."""
-    write("".join(f"{label}: {text}\n" for label, text in summary_rows(rep)))
-
-
-def print_table_summary(rep: dict[str, Any]) -> None:
-    """A rich table, for a terminal."""
-    from rich.console import Console
-    from rich.table import Table
-
-    table = Table(title="neuron-tui train", show_header=False, title_justify="left")
-    table.add_column(style="bold")
-    table.add_column(overflow="fold")
-    for label, text in summary_rows(rep):
-        table.add_row(label, text)
-    Console().print(table)

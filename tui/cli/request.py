@@ -1,9 +1,8 @@
-"""The ``neuron-tui`` command line turned into a checked ``Request`` (or one-line errors).
+"""Parsed ``neuron-tui train`` arguments turned into a checked ``Request`` (or one-line errors).
 
-``build_parser`` makes the argument parser from the options table (``tui.cli.options``);
-``build_request`` converts the values, rejects options that do not go together and validates
-the resulting configs, so the run itself only meets problems of the data or the files. The exit
-codes the command documents in ``--help`` live here too.
+``build_request`` converts the values (``tui.cli.options``), rejects options that do not go
+together and validates the resulting configs, so the run itself only meets problems of the data
+or the files. ``describe_error`` words any expected failure as the one line the user reads.
 
 Imports only the standard library and ``neuron_core.config``/``errors`` (pure Python).
 """
@@ -11,9 +10,6 @@ Imports only the standard library and ``neuron_core.config``/``errors`` (pure Py
 from __future__ import annotations
 
 import argparse
-import signal
-import sys
-from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Literal, NoReturn
 
@@ -22,139 +18,13 @@ from neuron_core.errors import ConfigError
 from tui.cli.options import (
     DATA_SECTIONS,
     FLAG_OF_FIELD,
-    NUMERIC_FLAGS,
     OPTION_BY_DEST,
-    OPTIONS,
     RUN_DEFINED_SECTIONS,
-    SECTION_TITLES,
     Option,
     convert,
-    to_names,
 )
-
-PROG = "neuron-tui"
-
-EXIT_OK = 0
-EXIT_USAGE = 2
-EXIT_DIVERGED = 3
-# A run stopped by a signal exits with 128 + the signal's number, as a shell reports a process
-# killed by it: 130 Ctrl+C (SIGINT), 143 SIGTERM (`kill`, a batch system's time limit), 129
-# SIGHUP (the terminal or the SSH connection went away).
-EXIT_INTERRUPTED = 128 + signal.SIGINT
-EXIT_TERMINATED = 128 + signal.SIGTERM
-EXIT_HANGUP = 128 + 1  # SIGHUP is 1 wherever it exists (not on Windows)
-# 128 + SIGPIPE: what a shell reports when the reader of a pipe went away (`... | head`).
-EXIT_BROKEN_PIPE = 128 + 13
-
-TRAIN_EPILOG = (
-    f"exit codes: {EXIT_OK} completed (or stopped by --target-cost/--early-stop), {EXIT_USAGE} "
-    f"bad input, {EXIT_DIVERGED} diverged, {EXIT_INTERRUPTED} interrupted (Ctrl+C), "
-    f"{EXIT_TERMINATED} terminated (SIGTERM), {EXIT_HANGUP} hung up (SIGHUP). An interrupted run "
-    "is kept: summarised, and saved with --save. --features has two uses: input features "
-    "(x1,x2,x1^2,...) for generated data, CSV columns with --csv."
-)
-
-
-class UsageError(Exception):
-    """Bad command line: printed as one ``neuron-tui: error: ...`` line, exit code 2."""
-
-
-class _Parser(argparse.ArgumentParser):
-    """An ``ArgumentParser`` whose errors become ``UsageError`` (one line, exit 2) instead of a
-    usage block printed on stderr and ``sys.exit``, so ``main`` can return the exit code."""
-
-    def error(self, message: str) -> NoReturn:
-        raise UsageError(" ".join(message.split()))
-
-
-class _VersionAction(argparse.Action):
-    """``--version``: looks the version up only when asked (importlib.metadata is slow-ish)."""
-
-    def __init__(self, option_strings: list[str], dest: str, help: str | None = None) -> None:
-        super().__init__(option_strings, dest, nargs=0, default=argparse.SUPPRESS, help=help)
-
-    def __call__(self, parser: argparse.ArgumentParser, *args: object) -> None:
-        from importlib.metadata import PackageNotFoundError, version
-
-        try:
-            text = version("neuron-tui")
-        except PackageNotFoundError:
-            text = "unknown (not installed)"
-        sys.stdout.write(f"{PROG} {text}\n")
-        parser.exit()
-
-
-def _add_option(group: argparse._ArgumentGroup, opt: Option) -> None:
-    help_text = opt.help.replace("%", "%%")  # argparse %-formats help texts
-    default = opt.default_text()
-    if opt.kind != "flag" and default != "-":
-        help_text += f" (default: {default})"
-    if opt.kind == "flag":
-        group.add_argument(opt.flag, action="store_true", default=None, help=help_text)
-    elif opt.kind == "bool":
-        group.add_argument(
-            opt.flag, action=argparse.BooleanOptionalAction, default=None, help=help_text
-        )
-    else:
-        group.add_argument(opt.flag, metavar=opt.metavar, default=None, help=help_text)
-
-
-def build_parser() -> argparse.ArgumentParser:
-    """The ``neuron-tui`` parser: no command starts the app, ``train`` runs headless."""
-    top = _Parser(
-        prog=PROG,
-        description="Watch a neuron learn, live, in your terminal. "
-        "Without a command, start the app.",
-        allow_abbrev=False,
-    )
-    top.add_argument(
-        "--version", action=_VersionAction, help="print the version of neuron-tui and exit"
-    )
-    commands = top.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
-    train = commands.add_parser(
-        "train",
-        help="train without the interface and print the results (add --help for its options)",
-        description="Train a model without the interface and print the results.",
-        epilog=TRAIN_EPILOG,
-        allow_abbrev=False,
-    )
-    for section, title in SECTION_TITLES.items():
-        members = [opt for opt in OPTIONS if opt.section == section]
-        if members:
-            group = train.add_argument_group(title)
-            for opt in members:
-                _add_option(group, opt)
-    return top
-
-
-def join_numeric_values(argv: Sequence[str]) -> list[str]:
-    """Write ``--lr -1e5`` as ``--lr=-1e5``: argparse would take ``-1e5`` (or ``-inf``, or
-    ``--hidden -1,2``) for an option; glued, any value reaches the number check and gets a
-    proper message."""
-    out: list[str] = []
-    i = 0
-    while i < len(argv):
-        token = argv[i]
-        if token in NUMERIC_FLAGS and i + 1 < len(argv):
-            out.append(f"{token}={argv[i + 1]}")
-            i += 2
-            continue
-        if token == "--":
-            out.extend(argv[i:])
-            break
-        out.append(token)
-        i += 1
-    return out
-
-
-def parse_args(argv: Sequence[str]) -> argparse.Namespace:
-    """Parse ``neuron-tui`` arguments; raises ``UsageError`` (``--help``: ``SystemExit(0)``)."""
-    return build_parser().parse_args(join_numeric_values(argv))
-
-
-# --------------------------------------------------------------------------------------------
-# The request
-# --------------------------------------------------------------------------------------------
+from tui.cli.parser import UsageError
+from tui.cli.values import to_names
 
 
 @dataclass(frozen=True)

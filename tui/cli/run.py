@@ -1,42 +1,33 @@
-"""Running ``neuron-tui train``: data and trainer, chunked training, progress, signals, output.
+"""Running ``neuron-tui train``: data and trainer, chunked training, ``--save``, the report.
 
 ``run_train`` takes a checked ``Request`` (``tui.cli.request``), builds the trainer (from
-scratch, or continuing ``--load``), trains in short chunks so progress is shown and a stop
-request is honoured quickly, saves with ``--save`` and prints the report (``tui.cli.report``).
-
-Ctrl+C (SIGINT), SIGTERM and SIGHUP all stop the run the same way: training ends after the
-current chunk, the partial run is summarised (the JSON says ``"stopped": "interrupted"`` and
-names the signal) and saved with ``--save``; the exit code is 128 + the signal's number (130,
-143, 129). A second signal while the first is being handled gives up at once
-(``SignalInterrupt``).
+scratch, or continuing ``--load``), trains in short chunks so progress is shown
+(``tui.cli.progress``) and a stop signal is honoured quickly (``tui.cli.signals``), saves with
+``--save`` (also a diverged or interrupted run) and prints the report (``tui.cli.report``,
+``tui.cli.summary``).
 
 NumPy, the engine and rich are imported when a run starts, not at import time.
 """
 
 from __future__ import annotations
 
-import errno
-import json
 import os
 import signal
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import replace
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, cast
 
 from neuron_core.config import DataConfig, ModelConfig
 from neuron_core.errors import ConfigError
-from tui.cli.report import (
-    ENDINGS,
-    Outcome,
-    Stopped,
-    print_plain_summary,
-    print_table_summary,
-)
-from tui.cli.request import EXIT_DIVERGED, EXIT_OK, Request
+from tui.cli.exits import exit_code, output_gone
+from tui.cli.progress import CostPrinter, ProgressBar
+from tui.cli.report import ENDINGS, Outcome, Stopped
+from tui.cli.request import Request
+from tui.cli.signals import SignalInterrupt, signal_name, stop_on_signals
+from tui.cli.summary import print_report
 
 if TYPE_CHECKING:
     from neuron_core.data.datasets import Dataset
@@ -45,78 +36,6 @@ if TYPE_CHECKING:
 # Training runs in chunks of about this many seconds; between chunks the progress bar is
 # updated, "Iteration i: cost" lines are printed and a stop signal is noticed.
 CHUNK_SECONDS = 0.05
-# The progress bar is redrawn at most this often (it costs ~1 ms per redraw).
-REDRAW_SECONDS = 0.1
-
-# The signals that stop a run and keep it. SIGHUP does not exist on Windows.
-STOP_SIGNALS: tuple[int, ...] = tuple(
-    int(s)
-    for s in (signal.SIGINT, signal.SIGTERM, getattr(signal, "SIGHUP", None))
-    if s is not None
-)
-
-
-def exit_code(stopped: str, signum: int | None = None) -> int:
-    """The process exit code for how the run ended: 0 (also for a target cost reached or an
-    early stop), 3 diverged, 128 + the signal's number when interrupted (Ctrl+C: 130)."""
-    if stopped == "diverged":
-        return EXIT_DIVERGED
-    if stopped == "interrupted":
-        return 128 + (signum if signum is not None else signal.SIGINT)
-    return EXIT_OK
-
-
-def signal_name(signum: int) -> str:
-    """``"SIGTERM"`` for 15, and so on."""
-    try:
-        return signal.Signals(signum).name
-    except ValueError:
-        return f"signal {signum}"
-
-
-class SignalInterrupt(KeyboardInterrupt):
-    """Raised for a stop signal that cannot wait for the end of a chunk (a second one, or one
-    while the data is loading). ``signum`` gives the exit code 128 + ``signum``."""
-
-    def __init__(self, signum: int) -> None:
-        super().__init__(signal_name(signum))
-        self.signum = signum
-
-
-@contextmanager
-def stop_on_signals(stop: threading.Event) -> Iterator[list[int]]:
-    """While active, SIGINT, SIGTERM and SIGHUP set ``stop`` instead of ending the process;
-    a second one raises ``SignalInterrupt`` (for when the first is not noticed quickly enough).
-    A signal the process ignores (``nohup`` ignores SIGHUP) is left ignored.
-
-    Yields the list of the signals received so far (the first one decides the exit code). The
-    previous handlers are put back on exit. Outside the main thread (where handlers cannot be
-    installed) it does nothing.
-    """
-    received: list[int] = []
-    if threading.current_thread() is not threading.main_thread():
-        yield received
-        return
-
-    def handler(signum: int, frame: object) -> None:
-        received.append(signum)
-        if stop.is_set():
-            raise SignalInterrupt(received[0])
-        stop.set()
-
-    previous: dict[int, Any] = {}
-    try:
-        for signum in STOP_SIGNALS:
-            # An ignored signal stays ignored: `nohup` (SIGHUP) and background jobs of a script
-            # (SIGINT) ask for exactly that.
-            if signal.getsignal(signum) is not signal.SIG_IGN:
-                previous[signum] = signal.signal(signum, handler)
-        yield received
-    finally:
-        for signum, old in previous.items():
-            # None: the previous handler was not installed from Python; the default is the
-            # closest thing that can be put back.
-            signal.signal(signum, signal.SIG_DFL if old is None else old)
 
 
 def train_in_chunks(
@@ -148,103 +67,6 @@ def train_in_chunks(
             # Aim at chunk_seconds, growing at most 4x a chunk (the first ones include warm-up).
             k = max(1, min(4 * k, int(done * chunk_seconds / max(elapsed, 1e-9))))
     return trainer.status
-
-
-class CostPrinter:
-    """Prints ``Iteration i: cost`` for each recorded iteration ``i`` with ``i % every == 0``,
-    formatted as the reference article's ``print("Iteration %s: %s" % (i, c))``."""
-
-    def __init__(self, trainer: Trainer, every: int, out: Callable[[str], object]) -> None:
-        self.trainer = trainer
-        self.every = every
-        self.out = out
-        self.next = -(-trainer.iteration // every) * every  # first multiple not printed yet
-
-    def __call__(self) -> None:
-        n = self.trainer.iteration
-        if self.next >= n:
-            return
-        costs = self.trainer.history.costs[self.next : n : self.every].tolist()
-        start = self.next
-        self.out(
-            "".join(
-                "Iteration %s: %s\n" % (start + j * self.every, c)  # noqa: UP031 (the article's)
-                for j, c in enumerate(costs)
-            )
-        )
-        self.next = start + len(costs) * self.every
-
-
-class ProgressBar:
-    """A rich progress bar (iteration, cost, it/s, ETA) redrawn at most every
-    ``REDRAW_SECONDS`` by ``update`` (no refresh thread: nothing competes with training)."""
-
-    def __init__(self, trainer: Trainer) -> None:
-        from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
-
-        self.trainer = trainer
-        self.start_iteration = trainer.iteration
-        self.start_seconds = trainer.seconds
-        # About 72 columns in all, so the line fits an 80-column terminal.
-        self.progress = Progress(
-            BarColumn(bar_width=16),
-            TextColumn("{task.completed:,.0f}/{task.total:,.0f}"),
-            TextColumn("cost {task.fields[cost]}"),
-            TextColumn("{task.fields[rate]} it/s"),
-            TextColumn("ETA"),
-            TimeRemainingColumn(),
-            auto_refresh=False,
-        )
-        self.task = self.progress.add_task(
-            "training",
-            total=trainer.train_cfg.iterations,
-            completed=trainer.iteration,
-            cost="-",
-            rate="-",
-        )
-        self.last_draw = 0.0
-
-    def __enter__(self) -> ProgressBar:
-        self.progress.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.update(force=True)
-        self.progress.stop()
-
-    def update(self, force: bool = False) -> None:
-        """Move the bar to the trainer's state (redraws at most every ``REDRAW_SECONDS``)."""
-        now = time.perf_counter()
-        if not force and now - self.last_draw < REDRAW_SECONDS:
-            return
-        self.last_draw = now
-        tr = self.trainer
-        n = tr.iteration
-        ran = n - self.start_iteration
-        seconds = tr.seconds - self.start_seconds
-        cost = f"{tr.history.costs[n - 1]:.6g}" if n else "-"
-        rate = f"{ran / seconds:,.0f}" if seconds > 0 else "-"
-        self.progress.update(self.task, completed=n, cost=cost, rate=rate)
-        self.progress.refresh()
-
-
-# --------------------------------------------------------------------------------------------
-# The run
-# --------------------------------------------------------------------------------------------
-
-
-def output_gone(exc: OSError) -> bool:
-    """True when writing failed because nobody reads any more: the pipe's reader exited
-    (EPIPE, `... | head`) or the terminal hung up (EIO)."""
-    return isinstance(exc, BrokenPipeError) or exc.errno == errno.EIO
-
-
-def silence_stdout() -> None:
-    """Send further output to the null device, so Python's flush of stdout at exit does not
-    complain again about a reader that went away."""
-    devnull = os.open(os.devnull, os.O_WRONLY)
-    os.dup2(devnull, sys.stdout.fileno())
-    os.close(devnull)
 
 
 def check_writable(path: str) -> None:
@@ -345,23 +167,13 @@ def _stopped(status: str) -> Stopped:
     return cast(Stopped, status) if status in ENDINGS else "interrupted"
 
 
-def _emit(rep: dict[str, Any], as_json: bool, tty: bool) -> None:
-    if as_json:
-        sys.stdout.write(json.dumps(rep, allow_nan=False) + "\n")
-    elif tty:
-        print_table_summary(rep)
-    else:
-        print_plain_summary(rep, sys.stdout.write)
-    sys.stdout.flush()
-
-
 def run_train(req: Request) -> int:
     """Run ``neuron-tui train`` for a checked request; returns the exit code.
 
     Raises ``NeuronError`` (bad data, unreadable run...), ``KeyboardInterrupt`` (a signal
     before training started, or twice; ``SignalInterrupt`` carries which) and, after saving,
     ``BrokenPipeError`` or an EIO ``OSError`` when the output went away during training;
-    ``tui.cli.run_command`` turns each into one line on stderr or a quiet exit.
+    ``tui.cli.command.run_command`` turns each into one line on stderr or a quiet exit.
     """
     if req.save is not None:
         check_writable(req.save)
@@ -400,7 +212,7 @@ def run_train(req: Request) -> int:
             signal=None if signum is None else signal_name(signum),
         )
         rep = outcome.report()
-    _emit(rep, req.json, tty)
+    print_report(rep, req.json, tty)
     return exit_code(stopped, signum)
 
 

@@ -9,7 +9,6 @@ import numpy as np
 import pytest
 from conftest import settle
 from rich.console import Console
-from rich.text import Text
 from textual.app import App, ComposeResult
 from textual.geometry import Region
 from textual.widget import Widget
@@ -46,9 +45,7 @@ class Host(App[None]):
 
 
 def lines(plot: ChartPlot) -> list[str]:
-    text = plot.render()
-    assert isinstance(text, Text)
-    return text.plain.split("\n")
+    return plot.picture().plain.split("\n")
 
 
 def plot_area(plot: ChartPlot) -> list[str]:

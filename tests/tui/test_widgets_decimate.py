@@ -16,6 +16,7 @@ from tui.charts.axes import (
     format_tick,
     nice_step,
     nice_up,
+    snap,
     ticks_between,
     to_cells,
 )
@@ -195,6 +196,13 @@ def test_to_cells_puts_the_limits_in_the_middle_of_the_edge_cells() -> None:
     assert centres[0] == 0.0 and centres[-1] == 1.0
     np.testing.assert_array_equal(to_cells(centres, 0.0, 1.0, 10), np.arange(10))
     assert to_cells(np.array([3.0]), 1.0, 1.0, 10).tolist() == [0]  # an empty axis
+    # snap: the middle of the cell, for values on the axis; others are left alone.
+    v = np.array([0.0, 0.04, 0.06, 0.52, 1.0, 1.5, -0.2])
+    snapped = snap(v, 0.0, 1.0, 10)
+    np.testing.assert_allclose(snapped, [0.0, 0.0, 1 / 9, 5 / 9, 1.0, 1.5, -0.2])
+    np.testing.assert_array_equal(
+        to_cells(snapped[:5], 0.0, 1.0, 10), to_cells(v[:5], 0.0, 1.0, 10)
+    )
 
 
 def test_column_extrema_keeps_two_points_per_column_and_the_spikes() -> None:

@@ -135,7 +135,7 @@ async def test_charts_draw_ascii_lines_on_the_linux_console(
         costs = 0.7 * np.exp(-np.arange(n) / 60.0)
         chart.set_data(costs, np.arange(0, n, 50), costs[::50], n)
         await pilot.pause()
-        text = chart.render().plain  # type: ignore[union-attr]
+        text = chart.picture().plain
         assert not BRAILLE & set(text)
         assert set("_-'|/\\") & set(text)
         assert f"{TRAIN_SAMPLE_ASCII} train" in text
@@ -158,7 +158,7 @@ async def test_charts_draw_ascii_lines_on_the_linux_console(
             )
         )
         await pilot.pause()
-        text = plot.render().plain  # type: ignore[union-attr]
+        text = plot.picture().plain
         assert not BRAILLE & set(text)
         assert f"{BOUNDARY_ASCII} bound" in text  # the legend
         assert text.count(BOUNDARY_ASCII) > 10  # and the line itself
@@ -170,7 +170,7 @@ async def test_empty_titles_never_put_a_braille_blank_on_screen() -> None:
     app = Host(plot)
     async with app.run_test(size=(50, 14)) as pilot:
         await pilot.pause()
-        assert BLANK not in plot.render().plain  # type: ignore[union-attr]
+        assert BLANK not in plot.picture().plain
 
 
 # -- values out of range ------------------------------------------------------------------------

@@ -3,8 +3,9 @@
 - ``nice_step``, ``nice_up``, ``ticks_between``: limits and ticks in 1-2-2.5-5 steps, so the
   labels are round numbers;
 - ``format_tick``, ``format_count``: labels rounded for display (``0.25``, ``2.5k``, ``10M``);
-- ``to_cells``, ``cell_centres``: which of n cells along an axis a value falls in, and the value
-  in the middle of each cell (for the data reduction: one point per cell);
+- ``to_cells``, ``cell_centres``, ``snap``: which of n cells along an axis a value falls in, the
+  value in the middle of each cell, a value moved there (for the data reduction: one point per
+  cell, a sketch that changes only when the picture does);
 - ``clip_line``: the part of a line a*x + b*y + c = 0 inside the plotted box (the decision
   boundary, the true line).
 
@@ -112,6 +113,19 @@ def cell_centres(lo: float, hi: float, cells: int) -> F64:
     """The values at the middle of each of ``cells`` cells from ``lo`` to ``hi`` (see
     ``to_cells``): (cells,), ``lo`` first and ``hi`` last."""
     out: F64 = np.linspace(lo, hi, max(1, cells))
+    return out
+
+
+def snap(v: F64, lo: float, hi: float, cells: int) -> F64:
+    """``v`` (k,) with each value inside [lo, hi] moved to the middle of its cell (see
+    ``to_cells``); values outside stay as they are. A value that moves within its cell then
+    gives the same number, so an update that moves nothing on screen leaves the sketch equal
+    (and costs no plotext build)."""
+    v = np.asarray(v, dtype=np.float64)
+    if cells < 2 or not hi > lo:
+        return v
+    inside = (v >= lo) & (v <= hi)
+    out: F64 = np.where(inside, cell_centres(lo, hi, cells)[to_cells(v, lo, hi, cells)], v)
     return out
 
 

@@ -3,10 +3,12 @@ only what changed.
 
 How a chart is drawn: the widget reduces its data in NumPy (decimation, thinning to one point per
 cell) and describes the picture as a ``Sketch`` (the plotext calls, see ``sketch``). The sketch is
-replayed on ``self.plt`` with plotext's public API, and textual-plotext's own ``render()`` builds
-it (``plt.build()``) at the widget's size with the app's theme. Nothing of plotext's internals or
-layout is used here: where the widget needs to know where the plot area is (for tests, for a
-cursor), it reads it from the built picture, the inside of the frame's corners.
+replayed on ``self.plt`` with plotext's public API and built (``plt.build()``); textual-plotext's
+own ``render()`` sizes the figure to the widget and applies the app's theme first, whenever the
+size or the theme changed. The built text is read into rows of styled runs (``picture``) and
+shown as a Textual ``Visual``. Nothing of plotext's internals or layout is used here: where the
+widget needs to know where the plot area is (for tests, for a cursor), it reads it from the built
+picture, the inside of the frame's corners.
 
 How it stays cheap over SSH: ``_update`` (called by the subclasses when their data changed)
 composes the new sketch and stops there when it equals the last one (a paused run, a poll with
@@ -25,15 +27,15 @@ from typing import Any, ClassVar
 
 import numpy as np
 from numpy.typing import NDArray
-from rich.style import Style
-from rich.text import Text
+from rich.style import Style as RichStyle
 from textual.app import RenderResult
 from textual.color import Color
 from textual.geometry import Region
 from textual_plotext import PlotextPlot
 
 from tui.charts.glyphs import stroke_runs, unicode_lines
-from tui.charts.sketch import BLANK, BRAILLE, Sketch
+from tui.charts.picture import Picture, Row, StripCache, changed_region, decode, frame_area
+from tui.charts.sketch import BRAILLE, Sketch
 from tui.charts.sketch import Color as RGB
 
 F64 = NDArray[np.float64]
@@ -82,13 +84,11 @@ def _truncate(text: str, width: int) -> str:
 
 @dataclass(frozen=True, eq=False)
 class Built:
-    """One build of a chart: the key it was built for (size, theme, sketch), the picture as one
-    ``Text`` and as its lines (top first), and the plot area inside the frame (None if the
-    picture has no frame)."""
+    """One build of a chart: the key it was built for ((width, height, theme), sketch), the
+    picture, and the plot area inside the frame (None if the picture has no frame)."""
 
     key: tuple[Any, ...]
-    text: Text
-    lines: list[Text]
+    picture: Picture
     area: Region | None
 
 
@@ -115,6 +115,10 @@ class ChartPlot(PlotextPlot):
         super().__init__(name=name, id=id, classes=classes, disabled=disabled)
         self.unicode = unicode_lines()
         self._built: Built | None = None
+        # (width, height, theme) the figure was last sized and themed for by textual-plotext.
+        self._sized: tuple[int, int, str] | None = None
+        self._styles: dict[str, RichStyle | None] = {}  # of the ANSI codes seen (``decode``)
+        self._strips = StripCache()
         # How many repaints ``_update`` asked for (full or partial): tests and the benchmarks
         # read it as a measure of the output volume.
         self.redraws = 0
@@ -164,13 +168,21 @@ class ChartPlot(PlotextPlot):
         for first, last, stroke in stroke_runs(dx, dy):
             sk.line(x[first : last + 1], y[first : last + 1], stroke, color)
 
-    # -- what was drawn ----------------------------------------------------------------------------
+    # -- what was drawn ---------------------------------------------------------------------------
 
     @property
     def plot_area(self) -> Region | None:
         """The plot area (inside the frame) of the chart on screen, in widget coordinates, as
         plotext built it; None before the first build or when the chart is too small."""
         return self._built.area if self._built is not None else None
+
+    def picture(self) -> Picture:
+        """The chart as it is (or is about to be) on screen, built for the current size."""
+        width, height = self.size.width, self.size.height
+        built = self._built
+        if built is None or built.key[0] != (width, height, self.app.theme):
+            built = self._built = self._build(width, height)
+        return built.picture
 
     # -- updates -----------------------------------------------------------------------------------
 
@@ -187,89 +199,39 @@ class ChartPlot(PlotextPlot):
         if new is old:
             return
         self._built = new
-        if old is None or len(old.lines) != len(new.lines):
+        if old is None or len(old.picture.rows) != len(new.picture.rows):
             self.redraws += 1
             self.refresh()
             return
-        region = changed_region(old.lines, new.lines)
+        region = changed_region(old.picture.rows, new.picture.rows)
         if region is not None:
             self.redraws += 1
             self.refresh(region)
 
     def render(self) -> RenderResult:
         """The chart at the current size (built only if something changed since the last build)."""
-        width, height = self.size.width, self.size.height
-        if width <= 0 or height <= 0:
-            return Text(TOO_SMALL, no_wrap=True, overflow="crop")
-        built = self._built
-        if built is None or built.key[0] != (width, height, self.app.theme):
-            built = self._built = self._build(width, height)
-        return built.text
+        return self.picture()
 
     def _build(self, width: int, height: int) -> Built:
         """Build the chart for ``width`` x ``height``, or return the last build if its sketch,
         size and theme are the same."""
-        sketch = self.sketch(width, height)
-        key = (width, height, self.app.theme), sketch
+        sketch = self.sketch(width, height) if width > 0 and height > 0 else None
+        sized = (width, height, self.app.theme)
+        key = (sized, sketch)
         old = self._built
         if old is not None and old.key == key:
             return old
         if sketch is None:
-            text = Text(TOO_SMALL, no_wrap=True, overflow="crop", end="")
-            return Built(key, text, [text], None)
+            note: list[Row] = [((TOO_SMALL, None),)]
+            return Built(key, Picture(note, len(TOO_SMALL), self._strips), None)
+        if self._sized != sized:
+            # textual-plotext's render() sets the figure's size to the widget's (plotext's own
+            # plotsize() would cap it at the terminal size it saw at start) and its theme to the
+            # app's; the figure keeps both for the builds that follow.
+            self.plt.clear_data()
+            super().render()
+            self._sized = sized
+            self._styles.clear()
         sketch.replay(self.plt)
-        # textual-plotext's render() sets the plot's size to the widget's and its theme to the
-        # app's, then builds it: the one place that turns the sketch into characters.
-        built = super().render()
-        assert isinstance(built, Text)
-        plain = built.plain
-        if plain.endswith("\n"):
-            built.right_crop(1)
-            plain = built.plain
-        # Same length, so the spans (the colours) still fit.
-        text = Text(
-            plain.replace(BLANK, " "), no_wrap=True, overflow="crop", end="", spans=built.spans
-        )
-        lines = list(text.split("\n", allow_blank=True))
-        return Built(key, text, lines, frame_area(lines))
-
-
-def frame_area(lines: list[Text]) -> Region | None:
-    """The region inside the box drawn by plotext (``┌`` top left, ``┘`` bottom right)."""
-    top = next((y for y, line in enumerate(lines) if "┌" in line.plain), None)
-    if top is None:
-        return None
-    left = lines[top].plain.index("┌")
-    right = lines[top].plain.find("┐", left)
-    bottom = next((y for y in range(top + 1, len(lines)) if "└" in lines[y].plain), None)
-    if right < 0 or bottom is None:
-        return None
-    return Region(left + 1, top + 1, right - left - 1, bottom - top - 1)
-
-
-def _cells(line: Text) -> list[tuple[str, Style | str | None]]:
-    """(character, style) of every cell of a line."""
-    styles: list[Style | str | None] = [None] * len(line.plain)
-    for span in line.spans:
-        styles[span.start : span.end] = [span.style] * (span.end - span.start)
-    return list(zip(line.plain, styles, strict=True))
-
-
-def changed_region(old: list[Text], new: list[Text]) -> Region | None:
-    """The smallest rectangle holding every cell (character or style) that differs between two
-    pictures of the same height, or None if they are the same."""
-    rows = [y for y, (a, b) in enumerate(zip(old, new, strict=True)) if a != b]
-    if not rows:
-        return None
-    first, last = len(new[0].plain) + 1, -1
-    for y in rows:
-        a, b = _cells(old[y]), _cells(new[y])
-        n = max(len(a), len(b))
-        a += [("", None)] * (n - len(a))
-        b += [("", None)] * (n - len(b))
-        diff = [x for x in range(n) if a[x] != b[x]]
-        if diff:
-            first, last = min(first, diff[0]), max(last, diff[-1])
-    if last < 0:
-        return None
-    return Region(first, rows[0], last - first + 1, rows[-1] - rows[0] + 1)
+        rows = decode(self.plt.build(), self._styles)
+        return Built(key, Picture(rows, width, self._strips), frame_area(rows))

@@ -33,8 +33,8 @@ Run = tuple[str, RichStyle | None]
 Row = tuple[Run, ...]
 """One line of the picture, left to right."""
 
-_RESET = "\x1b[0m"
-_CODES = re.compile(r"(?:\x1b\[[0-9;]*m)*")
+# One run: its codes (any number of ``ESC[...m``), its characters, the reset.
+_RUN = re.compile(r"((?:\x1b\[[0-9;]*m)*)([^\x1b]*)\x1b\[0m")
 
 
 def _parse(codes: str) -> RichStyle | None:
@@ -53,17 +53,12 @@ def decode(ansi: str, styles: dict[str, RichStyle | None]) -> list[Row]:
     rows = []
     for line in ansi.rstrip("\n").split("\n"):
         runs = []
-        for piece in line.split(_RESET):
-            if not piece:
-                continue
-            codes = _CODES.match(piece)
-            sgr = codes.group() if codes is not None else ""
-            chars = piece[len(sgr) :].replace(BLANK, " ")
+        for sgr, chars in _RUN.findall(line):
             if not chars:
                 continue
             if sgr not in styles:
                 styles[sgr] = _parse(sgr)
-            runs.append((chars, styles[sgr]))
+            runs.append((chars.replace(BLANK, " "), styles[sgr]))
         rows.append(tuple(runs))
     return rows
 

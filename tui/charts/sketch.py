@@ -3,8 +3,9 @@
 A chart widget turns its data (reduced in NumPy first: decimated, thinned to what the cells can
 show) into a ``Sketch`` on every update: the title, labels, limits and ticks, then each series
 with its marker and colour, in drawing order (plotext draws later series over earlier ones, so
-lines come after points). Two sketches are equal exactly when they would draw the same picture,
-so an update that changes nothing visible costs no plotext build and no repaint. A new sketch is
+lines come after points; the title, labels, limits and ticks apply whatever their place). Equal
+sketches draw the same picture, so an update whose sketch did not change (the data are reduced
+to what the cells show first) costs no plotext build and no repaint. A new sketch is
 replayed on the widget's ``Plot`` (textual-plotext's plotext figure) through plotext's public
 methods only: ``clear_data``, ``title``, ``xlabel``, ``ylabel``, ``xlim``, ``ylim``,
 ``xticks``, ``yticks``, ``plot``, ``scatter`` and ``text``.

@@ -139,7 +139,7 @@ class PredictionsPlot(ChartPlot):
             and all(map(math.isfinite, extent))
             and (extent[1] > extent[0] and extent[3] > extent[2])
         ):
-            box: Box = tuple(float(e) for e in extent)  # type: ignore[assignment]
+            box: Box = (float(extent[0]), float(extent[1]), float(extent[2]), float(extent[3]))
         else:
             xlo, xhi = padded_bounds(x1)
             ylo, yhi = padded_bounds(np.concatenate([x2, pred]) if curve else x2)

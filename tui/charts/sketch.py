@@ -18,7 +18,7 @@ in an arbitrary order (and change between runs); in separate series the later on
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -50,18 +50,13 @@ def _values(v: ArrayLike) -> tuple[float, ...]:
     return tuple(np.asarray(v, dtype=np.float64).reshape(-1).tolist())
 
 
+@dataclass
 class Sketch:
-    """The plotext calls that draw one chart, in order (see the module docstring)."""
+    """The plotext calls that draw one chart, in order (see the module docstring), and how many
+    of them are data series (``line`` and ``points``). Compared by value."""
 
-    def __init__(self) -> None:
-        self.calls: list[Call] = []
-        # How many data series (``line`` and ``points`` calls) were recorded.
-        self.series = 0
-
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, Sketch) and self.calls == other.calls
-
-    __hash__ = None  # type: ignore[assignment]
+    calls: list[Call] = field(default_factory=list)
+    series: int = 0
 
     def __repr__(self) -> str:
         return f"Sketch({len(self.calls)} calls, {self.series} series)"

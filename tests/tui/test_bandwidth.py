@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 from conftest import settle
-from textual._compositor import CompositorUpdate
+from textual.drivers.headless_driver import HeadlessDriver
 from textual.pilot import Pilot
 
 from neuron_core.config import DataConfig, TrainConfig
@@ -31,24 +31,26 @@ LONG = TrainConfig(iterations=50_000_000)
 
 
 class Output:
-    """Bytes and frames the app hands its driver (counted in headless mode too)."""
+    """Bytes and writes the app hands its driver: the headless driver, made to take the output
+    a terminal's driver would get (Textual's headless mode renders nothing otherwise)."""
 
-    def __init__(self, app: NeuronApp) -> None:
-        self.app = app
+    def __init__(self) -> None:
         self.frames = 0
         self.bytes = 0
 
-    def __call__(self, screen: Any, renderable: Any) -> None:
-        if isinstance(renderable, CompositorUpdate):
-            self.frames += 1
-            self.bytes += len(renderable.render_segments(self.app.console).encode())
+    def write(self, data: str) -> None:
+        self.frames += 1
+        self.bytes += len(data.encode())
 
 
 @contextmanager
-def metered(app: NeuronApp, monkeypatch: pytest.MonkeyPatch) -> Iterator[Output]:
-    out = Output(app)
-    monkeypatch.setattr(app, "_display", out)
-    yield out
+def metered() -> Iterator[Output]:
+    """Count what the app writes to its terminal while the block runs."""
+    out = Output()
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(HeadlessDriver, "is_headless", property(lambda self: False))
+        patch.setattr(HeadlessDriver, "write", lambda self, data: out.write(data))
+        yield out
 
 
 def counters(app: NeuronApp) -> tuple[int, ...]:
@@ -82,14 +84,12 @@ async def assert_idle(pilot: Pilot[None], app: NeuronApp, out: Output) -> None:
 
 @pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=["80x24", "120x40"])
 @pytest.mark.parametrize("end", ["paused", "finished"])
-async def test_paused_and_finished_apps_write_nothing(
-    size: tuple[int, int], end: str, monkeypatch: pytest.MonkeyPatch
-) -> None:
+async def test_paused_and_finished_apps_write_nothing(size: tuple[int, int], end: str) -> None:
     train_cfg = LONG if end == "paused" else TrainConfig(iterations=3000)
     app = NeuronApp(data_cfg=SMALL, train_cfg=train_cfg)
     async with app.run_test(size=size) as pilot:
         await settle(pilot)
-        with metered(app, monkeypatch) as out:
+        with metered() as out:
             await pilot.press("space")
             trainer = app.controller.trainer
             assert trainer is not None
@@ -102,7 +102,7 @@ async def test_paused_and_finished_apps_write_nothing(
             await assert_idle(pilot, app, out)
 
 
-async def test_training_repaints_values_not_labels(monkeypatch: pytest.MonkeyPatch) -> None:
+async def test_training_repaints_values_not_labels() -> None:
     app = NeuronApp(data_cfg=SMALL, train_cfg=LONG)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
@@ -112,7 +112,7 @@ async def test_training_repaints_values_not_labels(monkeypatch: pytest.MonkeyPat
         assert trainer is not None
         await wait_for(pilot, lambda: trainer.iteration > 2000)
         await pilot.pause(0.2)
-        with metered(app, monkeypatch) as out:
+        with metered() as out:
             seen: list[tuple[int, int]] = []
             rows: dict[int, str] = {}
             for _ in range(12):

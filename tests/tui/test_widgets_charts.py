@@ -16,8 +16,10 @@ from textual.widget import Widget
 
 from neuron_core.metrics import ClassificationReport, RegressionReport
 from tui.app import NeuronApp
-from tui.charts.base import CellPlot, canvas_origin
-from tui.charts.cost_chart import TEST_MARK, CostChart, full_range, recent_range
+from tui.charts.base import ChartPlot
+from tui.charts.cost_axes import full_range, recent_range
+from tui.charts.cost_chart import TEST_MARK, CostChart
+from tui.charts.picture import decode, row_text
 from tui.charts.predictions import (
     MARK_0,
     MARK_1,
@@ -26,6 +28,7 @@ from tui.charts.predictions import (
     PredictionsPlot,
     PredictionView,
 )
+from tui.charts.sketch import BLANK
 from tui.panes.predictions import PredictionsPane
 from tui.widgets.confusion import ConfusionView
 
@@ -43,20 +46,26 @@ class Host(App[None]):
         yield self.widget
 
 
-def lines(plot: CellPlot) -> list[str]:
-    text = plot.render()
-    assert isinstance(text, Text)
-    return text.plain.split("\n")
+def lines(plot: ChartPlot) -> list[str]:
+    return plot.picture().plain.split("\n")
 
 
-def plot_area(plot: CellPlot) -> list[str]:
-    """The plot area's rows (top first) of the current frame."""
-    frame = plot._frame
-    assert frame is not None
-    w, h = frame.canvas
-    x0, y0 = canvas_origin(frame.size[1], frame.ylabel_width)
+def plot_area(plot: ChartPlot) -> list[str]:
+    """The plot area's rows (top first), inside the frame plotext drew."""
     rows = lines(plot)
-    return [rows[y][x0 : x0 + w] for y in range(y0 - h + 1, y0 + 1)]
+    area = plot.plot_area
+    assert area is not None
+    return [rows[y][area.x : area.right] for y in range(area.y, area.bottom)]
+
+
+def outside_plot_area(plot: ChartPlot) -> list[str]:
+    """The chart's lines with the plot area blanked: the frame, ticks, labels and title."""
+    rows = lines(plot)
+    area = plot.plot_area
+    assert area is not None
+    for y in range(area.y, area.bottom):
+        rows[y] = rows[y][: area.x] + " " * area.width + rows[y][area.right :]
+    return rows
 
 
 def cost_curve(n: int, seed: int = 0) -> np.ndarray:
@@ -87,35 +96,6 @@ async def test_empty_chart_shows_frame_and_hint() -> None:
         assert "iteration" in text and "cost" in text
         assert "┌" in text and "┘" in text
         assert not BRAILLE & set("".join(plot_area(chart)))
-
-
-@pytest.mark.parametrize("size", [(80, 24), (120, 40), (47, 20), (200, 60)])
-async def test_cells_fit_plotext_layout(size: tuple[int, int]) -> None:
-    """Our replica of plotext's layout matches plotext's own plot area exactly."""
-    chart = CostChart()
-    plot = PredictionsPlot()
-
-    class Two(App[None]):
-        CSS = "CostChart, PredictionsPlot { height: 1fr; }"
-
-        def compose(self) -> ComposeResult:
-            yield chart
-            yield plot
-
-    async with Two().run_test(size=size) as pilot:
-        chart.set_data(cost_curve(5_000), np.arange(0, 5_000, 100), np.full(50, 0.3), 10_000)
-        plot.show(_linear_view())
-        await pilot.pause()
-        for widget in (chart, plot):
-            frame = widget._frame
-            assert frame is not None
-            matrix: Any = widget._plot.monitor.matrix  # type: ignore[attr-defined]
-            w, h = frame.canvas
-            assert len(matrix.Cols_canvas) == w
-            assert len(matrix.Rows_canvas) == h
-            x0, y0 = canvas_origin(frame.size[1], frame.ylabel_width)
-            assert matrix.Cols_canvas.start == x0
-            assert frame.size[1] - 1 - matrix.Rows_canvas.start == y0
 
 
 async def test_cost_chart_draws_both_series_and_keeps_spikes() -> None:
@@ -214,13 +194,12 @@ async def test_axes_stay_put_while_the_curve_converges() -> None:
     async with Host(chart).run_test(size=(120, 40)) as pilot:
         y = cost_curve(100_000)
         none = np.empty(0, dtype=np.int64)
-        keys = []
+        frames = []
         for n in range(20_000, 100_001, 10_000):
             chart.set_data(y[:n], none, np.empty(0), 100_000)
-            assert chart._frame is not None
-            keys.append(chart._frame.layout_key())
+            frames.append(outside_plot_area(chart))
         await pilot.pause()
-        assert all(k == keys[0] for k in keys)
+        assert all(f == frames[0] for f in frames)
 
 
 async def test_log_toggle_changes_the_y_scale() -> None:
@@ -292,9 +271,7 @@ async def test_predictions_markers_boundary_and_true_line() -> None:
             assert mark in text
         assert text.count(MARK_WRONG) <= 5
         # The boundary x2 = 0.8 x1 + 5 is drawn in braille where it crosses the plot.
-        frame = plot._frame
-        assert frame is not None
-        w, h = frame.canvas
+        h, w = len(area), len(area[0])
         xlo, xhi = -10 - 1.0, 10 + 1.0  # about the padded range
         hits = 0
         for col in range(2, w - 2, 6):
@@ -343,6 +320,52 @@ async def test_predictions_surface_shading() -> None:
         assert area[h // 2][w // 2] in (SHADES[-1], MARK_1)  # the centre: P(1) ~ 1
         assert area[0][0] == " " and area[-1][-1] == " "  # the corners: P(1) ~ 0
         assert "P(class 1)" in lines(plot)[0]
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40), (47, 20), (200, 60)])
+async def test_surface_shades_every_cell_of_the_plot_area(size: tuple[int, int]) -> None:
+    """One surface point per cell, whatever the size: no cell left blank, none outside."""
+    plot = PredictionsPlot()
+    async with Host(plot).run_test(size=size) as pilot:
+        await pilot.pause()
+        gy, gx = PredictionsPlot.grid_shape_for(*size)
+        rng = np.random.default_rng(7)
+        X = rng.uniform(-1, 1, (2, 30))
+        plot.show(
+            PredictionView(
+                X=X,
+                Y=np.ones((1, 30)),
+                pred=np.ones((1, 30)),
+                problem="classification",
+                feature_names=("a", "b"),
+                surface=np.full((gy, gx), 0.9),
+                surface_extent=(-1.0, 1.0, -1.0, 1.0),
+            )
+        )
+        await pilot.pause()
+        area = plot_area(plot)
+        assert area and all(len(row) == len(area[0]) for row in area)
+        assert set("".join(area)) <= {SHADES[-1], MARK_1}
+        assert "".join(area).count(MARK_1) >= 10
+        assert SHADES[-1] not in "".join(outside_plot_area(plot)[1:])  # below the legend
+
+
+async def test_decoded_picture_matches_rich_ansi_decoder() -> None:
+    """The fast decoder of plotext's output gives the characters and styles rich's gives."""
+    plot = PredictionsPlot()
+    async with Host(plot).run_test(size=(90, 30)) as pilot:
+        plot.show(_linear_view())
+        await pilot.pause()
+        ansi = plot.plt.build()
+        rows = decode(ansi, {})
+        expected = Text.from_ansi(ansi.replace(BLANK, " ")).split("\n", allow_blank=True)
+        assert len(rows) == 30
+        for row, line in zip(rows, expected, strict=False):
+            assert row_text(row) == line.plain
+            styles = [style for chars, style in row for _ in chars]
+            for span in line.spans:
+                assert all(s == span.style for s in styles[span.start : span.end])
+            assert sum(span.end - span.start for span in line.spans) == len(styles)
 
 
 async def test_regression_curve_and_residual_markers() -> None:

@@ -1,4 +1,5 @@
-"""Decimation, streaming extrema, axis helpers and rasterisation of ``tui.charts.decimate``."""
+"""Decimation and streaming extrema (``tui.charts.decimate``), axis helpers (``tui.charts.axes``)
+and the reduction of scatter points and surfaces (``tui.charts.scatter``)."""
 
 from __future__ import annotations
 
@@ -8,22 +9,19 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
-from tui.charts.decimate import (
-    BRAILLE_CHARS,
-    StreamingExtrema,
-    bin_extrema,
+from tui.charts.axes import (
+    cell_centres,
     clip_line,
     format_count,
     format_tick,
-    line_cells,
-    minmax_decimate,
     nice_step,
     nice_up,
-    polyline_braille,
-    polyline_mask,
+    snap,
     ticks_between,
-    to_pixels,
+    to_cells,
 )
+from tui.charts.decimate import StreamingExtrema, bin_extrema, column_extrema, minmax_decimate
+from tui.charts.scatter import surface_levels, thin_points
 
 
 def _reference(y: np.ndarray, bins: int) -> tuple[np.ndarray, np.ndarray]:
@@ -190,27 +188,73 @@ def test_nice_numbers_and_labels() -> None:
     ]
 
 
-def test_to_pixels_maps_the_axis_onto_the_pixels() -> None:
-    p = to_pixels(np.array([0.0, 0.49, 0.5, 1.0, 2.0, -1.0]), 0.0, 1.0, 10)
-    np.testing.assert_array_equal(p, [0, 4, 5, 9, 9, 0])
+def test_to_cells_puts_the_limits_in_the_middle_of_the_edge_cells() -> None:
+    # 10 cells over [0, 1]: centres at 0, 1/9, ..., 1 (the limits in the first and last cell).
+    p = to_cells(np.array([0.0, 0.05, 0.06, 0.5, 1.0, 2.0, -1.0, np.nan]), 0.0, 1.0, 10)
+    np.testing.assert_array_equal(p, [0, 0, 1, 4, 9, 9, 0, 0])
+    centres = cell_centres(0.0, 1.0, 10)
+    assert centres[0] == 0.0 and centres[-1] == 1.0
+    np.testing.assert_array_equal(to_cells(centres, 0.0, 1.0, 10), np.arange(10))
+    assert to_cells(np.array([3.0]), 1.0, 1.0, 10).tolist() == [0]  # an empty axis
+    # snap: the middle of the cell, for values on the axis; others are left alone.
+    v = np.array([0.0, 0.04, 0.06, 0.52, 1.0, 1.5, -0.2])
+    snapped = snap(v, 0.0, 1.0, 10)
+    np.testing.assert_allclose(snapped, [0.0, 0.0, 1 / 9, 5 / 9, 1.0, 1.5, -0.2])
+    np.testing.assert_array_equal(
+        to_cells(snapped[:5], 0.0, 1.0, 10), to_cells(v[:5], 0.0, 1.0, 10)
+    )
 
 
-def test_braille_raster_of_lines_and_spans() -> None:
-    # A flat line on the bottom pixel row: every cell gets the two bottom dots.
-    codes = polyline_braille(np.arange(8), np.zeros(8, dtype=np.int64), 4, 2)
-    assert "".join(BRAILLE_CHARS[codes[0]]) == "⣀⣀⣀⣀"
-    assert not codes[1].any()
-    # Two points in one pixel column: the whole span between them is drawn (a min/max bin).
-    mask = polyline_mask(np.array([3, 3]), np.array([1, 6]), 8, 8)
-    assert mask[1:7, 3].all() and mask.sum() == 6
-    # Points far apart are joined.
-    mask = polyline_mask(np.array([0, 7]), np.array([0, 7]), 8, 8)
-    assert mask.sum() == 8 and all(mask[i, i] for i in range(8))
+def test_column_extrema_keeps_two_points_per_column_and_the_spikes() -> None:
+    x = np.arange(1000, dtype=float)
+    y = np.sin(x / 50.0)
+    y[333] = 5.0
+    y[10] = np.nan
+    cx, cy = column_extrema(x, y, 0.0, 999.0, 40)
+    assert cx.shape[0] <= 80 and np.all(np.diff(cx) > 0)
+    assert cy.max() == 5.0 and cx[np.argmax(cy)] == 333
+    assert np.all(np.isfinite(cy)) and 10 not in cx
+    # Per column, the lowest and the highest point of the column are both kept.
+    col = np.clip(np.floor(x * 40 / 999.0), 0, 39)
+    for c in (0, 13, 39):
+        inside = (col == c) & np.isfinite(y)
+        assert y[inside].min() in cy and y[inside].max() in cy
+    few_x, few_y = column_extrema(np.array([1.0, 2.0]), np.array([3.0, 4.0]), 0.0, 10.0, 5)
+    assert few_x.tolist() == [1.0, 2.0] and few_y.tolist() == [3.0, 4.0]
+
+
+def test_thin_points_keeps_one_per_cell_by_priority() -> None:
+    # Three points in one cell (the middle of a 5x5 plot), one alone, one outside, one NaN.
+    x = np.array([0.5, 0.51, 0.49, 0.0, 2.0, np.nan])
+    y = np.array([0.5, 0.5, 0.52, 1.0, 0.5, 0.5])
+    box = (0.0, 1.0, 0.0, 1.0)
+    assert thin_points(x, y, box, (5, 5)).tolist() == [True, False, False, True, False, False]
+    priority = np.array([0, 2, 2, 0, 0, 0])
+    keep = thin_points(x, y, box, (5, 5), priority=priority)
+    assert keep.tolist() == [False, True, False, True, False, False]
+
+
+def test_surface_levels_sample_one_point_per_cell() -> None:
+    # P(1) rising from left to right over a 4x8 grid covering the whole 8x4-cell plot.
+    surface = np.tile(np.linspace(0.0, 1.0, 8), (4, 1))
+    box = (0.0, 1.0, 0.0, 1.0)
+    levels = dict(surface_levels(surface, box, box, (8, 4), np.empty(0), np.empty(0), False))
+    assert sorted(levels) == [1, 2, 3]
+    counts = {lv: xs.shape[0] for lv, (xs, _) in levels.items()}
+    assert sum(counts.values()) == 4 * 6  # 2 of 8 columns are below 0.25: blank
+    xs, ys = levels[3]
+    np.testing.assert_array_equal(np.unique(to_cells(xs, 0.0, 1.0, 8)), [6, 7])
+    np.testing.assert_array_equal(np.unique(to_cells(ys, 0.0, 1.0, 4)), [0, 1, 2, 3])
+    # A point's cell stays blank (the point covers it); values are normalised on request.
+    covered = dict(
+        surface_levels(surface, box, box, (8, 4), np.array([1.0]), np.array([1.0]), False)
+    )
+    assert covered[3][0].shape[0] == counts[3] - 1
+    raw = dict(surface_levels(surface * 100, box, box, (8, 4), np.empty(0), np.empty(0), True))
+    assert {lv: v[0].shape[0] for lv, v in raw.items()} == counts
 
 
 def test_line_helpers() -> None:
-    xs, ys = line_cells(0, 0, 4, 2)
-    assert xs.tolist() == [0, 1, 2, 3, 4] and ys[0] == 0 and ys[-1] == 2
     seg = clip_line(1.0, -1.0, 0.0, (0.0, 10.0, 0.0, 5.0))  # y = x
     assert seg == pytest.approx((0.0, 0.0, 5.0, 5.0))
     assert clip_line(0.0, 1.0, -20.0, (0.0, 10.0, 0.0, 5.0)) is None  # y = 20: outside

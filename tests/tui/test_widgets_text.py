@@ -13,11 +13,10 @@ from textual.geometry import Region
 from textual.widget import Widget
 
 from neuron_core.metrics import RegressionReport
-from tui.charts.base import BLANK
 from tui.charts.cost_chart import TRAIN_SAMPLE_ASCII, CostChart
-from tui.charts.decimate import BRAILLE_CHARS, polyline_braille, to_pixels
-from tui.charts.glyphs import ASCII_LINE_CHARS, ascii_for_dots, unicode_lines
+from tui.charts.glyphs import stroke_chars, stroke_runs, unicode_lines
 from tui.charts.predictions import BOUNDARY_ASCII, PredictionsPlot
+from tui.charts.sketch import BLANK
 from tui.views.predictions import PredictionView
 from tui.widgets.confusion import ConfusionView
 from tui.widgets.live_text import LiveText, changed_span
@@ -102,36 +101,26 @@ def test_unicode_lines_detection(env: dict[str, str], expected: bool) -> None:
     assert unicode_lines(env) is expected
 
 
-def test_ascii_shapes_of_dot_patterns() -> None:
-    bits = {  # (row from the bottom, column) -> braille bit
-        (0, 0): 0x40,
-        (0, 1): 0x80,
-        (1, 0): 0x04,
-        (1, 1): 0x20,
-        (2, 0): 0x02,
-        (2, 1): 0x10,
-        (3, 0): 0x01,
-        (3, 1): 0x08,
+def test_ascii_strokes_follow_the_slope_on_screen() -> None:
+    # (columns right, rows up) of a segment; a row is about twice as tall as a column is wide.
+    segments = {
+        (4, 0): "-",
+        (4, 0.5): "-",  # 14 degrees on screen
+        (4, 1): "/",  # 27 degrees
+        (1, 1): "/",
+        (4, -2): "\\",
+        (1, 2): "|",  # 76 degrees
+        (0, -3): "|",  # a min/max span inside one column
+        (0, 0): "-",
     }
-
-    def dots(*cells: tuple[int, int]) -> int:
-        return sum(bits[c] for c in cells)
-
-    assert ascii_for_dots(0) == " "
-    assert ascii_for_dots(dots((0, 0), (0, 1))) == "_"
-    assert ascii_for_dots(dots((1, 0), (2, 1))) == "/"
-    assert ascii_for_dots(dots((3, 0), (2, 0), (1, 1), (0, 1))) == "\\"
-    assert ascii_for_dots(dots((0, 0), (1, 0), (2, 0), (3, 0))) == "|"
-    assert ascii_for_dots(dots((1, 0), (1, 1))) == "-"
-    assert ascii_for_dots(dots((3, 0), (3, 1))) == "'"
-    assert set(ASCII_LINE_CHARS.tolist()) <= set(" _-'|/\\")
-    # Same shape as the braille drawing: a falling line falls, a flat one is flat.
-    x = np.arange(40.0)
-    codes = polyline_braille(to_pixels(x, 0, 39, 40), to_pixels(39 - x, 0, 39, 40), 20, 10)
-    ascii_rows = ["".join(r) for r in ASCII_LINE_CHARS[codes][::-1]]
-    braille_rows = ["".join(r) for r in BRAILLE_CHARS[codes][::-1]]
-    assert [r.rstrip() != "" for r in ascii_rows] == [r.rstrip() != "" for r in braille_rows]
-    assert "\\" in "".join(ascii_rows)
+    dx = np.array([d[0] for d in segments], dtype=float)
+    dy = np.array([d[1] for d in segments], dtype=float)
+    assert stroke_chars(dx, dy).tolist() == list(segments.values())
+    # A polyline falling, then flat, then rising: three runs of strokes sharing their ends.
+    x = np.arange(7.0)
+    y = np.array([3.0, 2.5, 2.0, 2.0, 2.0, 2.5, 3.0])
+    assert stroke_runs(np.diff(x), np.diff(y)) == [(0, 2, "\\"), (2, 4, "-"), (4, 6, "/")]
+    assert stroke_runs(np.empty(0), np.empty(0)) == []
 
 
 async def test_charts_draw_ascii_lines_on_the_linux_console(
@@ -146,7 +135,7 @@ async def test_charts_draw_ascii_lines_on_the_linux_console(
         costs = 0.7 * np.exp(-np.arange(n) / 60.0)
         chart.set_data(costs, np.arange(0, n, 50), costs[::50], n)
         await pilot.pause()
-        text = chart.render().plain  # type: ignore[union-attr]
+        text = chart.picture().plain
         assert not BRAILLE & set(text)
         assert set("_-'|/\\") & set(text)
         assert f"{TRAIN_SAMPLE_ASCII} train" in text
@@ -169,7 +158,7 @@ async def test_charts_draw_ascii_lines_on_the_linux_console(
             )
         )
         await pilot.pause()
-        text = plot.render().plain  # type: ignore[union-attr]
+        text = plot.picture().plain
         assert not BRAILLE & set(text)
         assert f"{BOUNDARY_ASCII} bound" in text  # the legend
         assert text.count(BOUNDARY_ASCII) > 10  # and the line itself
@@ -181,7 +170,7 @@ async def test_empty_titles_never_put_a_braille_blank_on_screen() -> None:
     app = Host(plot)
     async with app.run_test(size=(50, 14)) as pilot:
         await pilot.pause()
-        assert BLANK not in plot.render().plain  # type: ignore[union-attr]
+        assert BLANK not in plot.picture().plain
 
 
 # -- values out of range ------------------------------------------------------------------------

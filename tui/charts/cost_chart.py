@@ -1,121 +1,62 @@
 """The live cost chart: training cost of every iteration and the test cost, as two series.
 
 The app calls ``set_data`` about ten times a second with views of the live history (up to ten
-million iterations). The chart keeps only min/max-decimated copies (``StreamingExtrema``: complete
-bins are reduced once, each poll only handles the new values), for two views at once so a toggle
-is instant even when training is paused:
+million iterations). The chart keeps only min/max-decimated copies (``cost_axes.CostSeries``),
+for the full and the recent view at once, so a toggle (``toggle_recent``, ``toggle_log``) is
+instant even when training is paused. What it hands plotext is reduced once more to the min and
+max per plot column (``column_extrema``): about two points per column, spikes included.
 
-- full: x spans 0..planned iterations;
-- recent (``toggle_recent``): the last ~10% of the run, at least 200 iterations, its right edge
-  moving in quarter-window steps so the axis does not scroll every frame.
-
-The y axis is linear or log (``toggle_log``; log uses whole decades). Its limits are nice numbers
-that only change when the data leaves them or fills less than ~40% of them, so the axis and its
-labels stay put while the curve converges. The training cost is a braille line (spikes survive:
-each pixel column spans its bin's min..max; ASCII strokes where the terminal has no braille, see
-``glyphs``), the test cost ``×`` markers; both read without colour. A redraw happens only when
-a cell of the chart changes (see ``CellPlot``).
+The training cost is a thin line (plotext's braille marker; ASCII strokes where the terminal has
+no braille, see ``glyphs``), the test cost ``×`` markers on top, thinned where they sit on the
+training line so the line still shows; both read without colour. The y axis keeps its limits
+while the curve converges (see ``cost_axes``). A repaint happens only when a cell of the chart
+changes (see ``ChartPlot``).
 """
 
 from __future__ import annotations
 
-import math
+from collections.abc import Mapping
+from typing import ClassVar
 
 import numpy as np
 from numpy.typing import NDArray
 from textual.reactive import reactive
 
-from tui.charts.base import MIN_CANVAS, CellPlot, Frame, canvas_size, empty_cells, fit_text
-from tui.charts.decimate import (
-    StreamingExtrema,
-    format_count,
-    format_tick,
-    nice_step,
-    nice_up,
-    polyline_braille,
-    ticks_between,
-    to_pixels,
+from tui.charts.axes import format_count, snap, ticks_between, to_cells
+from tui.charts.base import MIN_AREA, ChartPlot, estimate_area, fit_axis_labels, fit_text
+from tui.charts.cost_axes import (
+    CostSeries,
+    fit_limits,
+    full_range,
+    keep_or_refit,
+    log_limits,
+    recent_range,
+    y_ticks,
 )
+from tui.charts.decimate import column_extrema
+from tui.charts.sketch import Sketch
 
 F64 = NDArray[np.float64]
 
-# Decimation grid: the x range is cut into at least this many bins, enough for two points per
-# pixel column of any chart up to 512 cells wide, so a resize never needs the raw history.
-FINE_BINS = 1024
-RECENT_FRACTION = 0.10
-RECENT_MIN = 200
-# The limits are re-fitted when the data spans less than 1/KEEP_RATIO of them.
-KEEP_RATIO = 2.5
-
-TRAIN_ROLE = 1
-TEST_ROLE = 2
 TEST_MARK = "×"
+# Where the test cost sits on the training line, one marker in TEST_STRIDE columns is drawn.
 TEST_STRIDE = 3
 TRAIN_SAMPLE = "⠤⠤"
 TRAIN_SAMPLE_ASCII = "--"
 
 
-def full_range(n: int, planned: int) -> tuple[int, int]:
-    """x range of the full view: 0..planned, or a nice number past n if the run went further."""
-    if planned > 0 and planned >= n:
-        return 0, int(planned)
-    return 0, nice_up(max(n, 10))
-
-
-def recent_range(n: int, planned: int) -> tuple[int, int]:
-    """x range of the recent view: the last ~10% (at least 200) iterations up to ``n``.
-
-    The window length is a 1-2-5 number and its right edge moves in quarter-window steps, so the
-    axis (and its labels) jumps a few times per window instead of scrolling on every poll.
-    """
-    window = nice_up(max(RECENT_MIN, math.ceil(n * RECENT_FRACTION)))
-    lo_full, hi_full = full_range(n, planned)
-    if window >= hi_full - lo_full:
-        return lo_full, hi_full
-    step = window // 4
-    right = max(window, -(-n // step) * step)
-    return right - window, right
-
-
-def fit_limits(lo: float, hi: float) -> tuple[float, float]:
-    """Nice limits around [lo, hi]: multiples of a 1-2-2.5-5 step about a quarter of the span."""
-    if not hi > lo:
-        pad = abs(hi) * 0.1 if hi != 0 else 1.0
-        lo, hi = lo - pad, hi + pad
-    step = nice_step((hi - lo) / 4)
-    return math.floor(lo / step + 1e-9) * step, math.ceil(hi / step - 1e-9) * step
-
-
-def keep_or_refit(
-    current: tuple[float, float] | None, ideal: tuple[float, float], lo: float, hi: float
-) -> tuple[float, float]:
-    """Keep ``current`` limits while they hold [lo, hi] and are not much wider than ``ideal``."""
-    if current is not None:
-        c_lo, c_hi = current
-        if c_lo <= lo and hi <= c_hi and (c_hi - c_lo) <= KEEP_RATIO * (ideal[1] - ideal[0]):
-            return current
-    return ideal
-
-
-class _Series:
-    """The decimated training and test series on one x range."""
-
-    def __init__(self, x_range: tuple[int, int]) -> None:
-        lo, hi = x_range
-        self.x_range = x_range
-        size = max(1, (hi - lo) // FINE_BINS)
-        self.train = StreamingExtrema(lo, size)
-        self.test = StreamingExtrema(lo, size)
-
-
-class CostChart(CellPlot):
-    """Training cost per iteration (braille line) and test cost (``×``), decimated, live.
+class CostChart(ChartPlot):
+    """Training cost per iteration (a thin line) and test cost (``×``), decimated, live.
 
     ``set_data`` on every poll; ``toggle_log``/``toggle_recent`` (or set ``log_y``/``recent``);
     ``clear`` on reset. Only decimated copies of the history are kept.
     """
 
-    ROLES = (("foreground", False), ("primary", False), ("accent", True))
+    ROLES: ClassVar[Mapping[str, str]] = {
+        "text": "foreground-muted",
+        "train": "primary",
+        "test": "accent",
+    }
 
     log_y: reactive[bool] = reactive(False)
     """Log-scale y axis (whole decades)."""
@@ -135,7 +76,7 @@ class CostChart(CellPlot):
         self.hint = hint
         self._n = 0
         self._planned = 0
-        self._views: dict[bool, _Series] = {}
+        self._views: dict[bool, CostSeries] = {}
         self._ylim: tuple[float, float] | None = None  # of the current view, in axis units
         self._log_ok = True  # False when log scale is asked but no value is positive
 
@@ -155,7 +96,7 @@ class CostChart(CellPlot):
             x_range = recent_range(n, self._planned) if recent else full_range(n, self._planned)
             view = self._views.get(recent)
             if view is None or view.x_range != x_range:
-                view = self._views[recent] = _Series(x_range)
+                view = self._views[recent] = CostSeries(x_range)
             view.train.update_dense(train)
             view.test.update_sparse(test_iters, test_costs)
         self._fit_limits()
@@ -192,14 +133,12 @@ class CostChart(CellPlot):
     # -- limits ---------------------------------------------------------------------------------
 
     def _points(self) -> tuple[tuple[F64, F64], tuple[F64, F64]]:
-        """Decimated (x, cost) of the training and test series of the current view."""
+        """Decimated (iteration, cost) of the training and test series of the current view."""
         view = self._views.get(self.recent)
         if view is None:
             empty = np.empty(0, dtype=np.float64)
             return (empty, empty), (empty, empty)
-        tx, tv = view.train.points()
-        ex, ev = view.test.points()
-        return (tx.astype(np.float64), tv), (ex.astype(np.float64), ev)
+        return view.points()
 
     def _fit_limits(self) -> None:
         """Update the y limits of the current view from its data (see ``keep_or_refit``)."""
@@ -208,15 +147,11 @@ class CostChart(CellPlot):
         if values.shape[0] == 0:
             return
         if self.log_y:
-            positive = values[values > 0]
-            self._log_ok = positive.shape[0] > 0
-            if self._log_ok:
-                lo = math.log10(float(positive.min()))
-                hi = math.log10(float(positive.max()))
-                ideal = (float(math.floor(lo)), float(math.ceil(hi)))
-                if ideal[1] <= ideal[0]:
-                    ideal = (ideal[0], ideal[0] + 1.0)
-                self._ylim = keep_or_refit(self._ylim, ideal, lo, hi)
+            decades = log_limits(values)
+            self._log_ok = decades is not None
+            if decades is not None:
+                ideal_lo, ideal_hi, lo, hi = decades
+                self._ylim = keep_or_refit(self._ylim, (ideal_lo, ideal_hi), lo, hi)
                 return
         lo, hi = float(values.min()), float(values.max())
         if not self.recent and lo >= 0:
@@ -224,20 +159,6 @@ class CostChart(CellPlot):
         self._ylim = keep_or_refit(self._ylim, fit_limits(lo, hi), lo, hi)
 
     # -- drawing --------------------------------------------------------------------------------
-
-    def _yticks(self, lo: float, hi: float, rows: int, log: bool) -> list[tuple[int, str]]:
-        """(row, label) of the y ticks on an axis [lo, hi] drawn over ``rows`` cells."""
-        max_ticks = max(2, min(6, rows // 3 + 1))
-        if log:
-            exps = list(range(math.ceil(lo), math.floor(hi) + 1))
-            stride = max(1, math.ceil(len(exps) / max_ticks))
-            values = [float(e) for e in exps[::stride]]
-            labels = [f"{10.0**e:g}" if -3 <= e <= 4 else f"1e{int(e)}" for e in values]
-        else:
-            values, step = ticks_between(lo, hi, max_ticks)
-            labels = [format_tick(v, step) for v in values]
-        cells = to_pixels(np.array(values), lo, hi, 4 * rows) // 4
-        return list(zip(cells.tolist(), labels, strict=True))
 
     def _title(self, width: int, log: bool, x_range: tuple[int, int]) -> str:
         modes = []
@@ -257,7 +178,7 @@ class CostChart(CellPlot):
             width,
         )
 
-    def _compose_frame(self, width: int, height: int) -> Frame | None:
+    def sketch(self, width: int, height: int) -> Sketch | None:
         view = self._views.get(self.recent)
         if view is not None:
             x_range = view.x_range
@@ -265,18 +186,19 @@ class CostChart(CellPlot):
             x_range = recent_range(self._n, self._planned)
         else:
             x_range = full_range(self._n, self._planned)
-        xlo, xhi = x_range
+        xlo, xhi = float(x_range[0]), float(x_range[1])
         log = self.log_y and self._log_ok
         ylim = self._ylim if self._ylim is not None else ((-2.0, 0.0) if log else (0.0, 1.0))
         lo, hi = ylim
-        _, rows = canvas_size(width, height, 0)
-        if rows < MIN_CANVAS[1]:
+        _, rows = estimate_area(width, height, 0)
+        if rows < MIN_AREA[1]:
             return None
-        yticks = self._yticks(lo, hi, rows, log)
-        cols, rows = canvas_size(width, height, max(len(lab) for _, lab in yticks))
-        if cols < MIN_CANVAS[0]:
+        yticks = y_ticks(lo, hi, rows, log)
+        ylabel_width = max(len(label) for _, label in yticks)
+        cols, rows = estimate_area(width, height, ylabel_width)
+        if cols < MIN_AREA[0]:
             return None
-        chars, roles = empty_cells(cols, rows)
+        colors = self.role_colors()
         (tx, tv), (ex, ev) = self._points()
 
         def to_axis(v: F64) -> F64:
@@ -286,34 +208,60 @@ class CostChart(CellPlot):
             out: F64 = np.log10(np.maximum(v, 10.0**lo))
             return out
 
-        if tx.shape[0]:
-            px = to_pixels(tx, xlo, xhi, 2 * cols)
-            py = to_pixels(to_axis(tv), lo, hi, 4 * rows)
-            codes = polyline_braille(px, py, cols, rows)
-            chars[:] = self.line_chars(codes)
-            roles[codes > 0] = TRAIN_ROLE
-        if ex.shape[0]:
-            cx = to_pixels(ex, xlo, xhi, 2 * cols) // 2
-            cy = to_pixels(to_axis(ev), lo, hi, 4 * rows) // 4
-            # Where the test cost sits on the training line, a marker in every cell would hide
-            # the line: keep one in TEST_STRIDE columns there (fixed columns, so nothing flickers).
-            # Away from the line (over- or under-fitting) every marker is drawn.
-            keep = (roles[cy, cx] != TRAIN_ROLE) | (cx % TEST_STRIDE == 0)
-            cx, cy = cx[keep], cy[keep]
-            chars[cy, cx] = TEST_MARK
-            roles[cy, cx] = TEST_ROLE
-        xt, _ = ticks_between(float(xlo), float(xhi), max(2, cols // 10))
-        xcols = to_pixels(np.array(xt), xlo, xhi, 2 * cols) // 2
-        xticks = tuple(zip(xcols.tolist(), [format_count(v) for v in xt], strict=True))
-        empty = self._n == 0 and tx.shape[0] == 0
-        return Frame(
-            size=(width, height),
-            title=self._title(cols, log, x_range),
-            xlabel="iteration",
-            ylabel="cost (log)" if log else "cost",
-            xticks=xticks,
-            yticks=tuple(yticks),
-            chars=chars,
-            roles=roles,
-            note=self.hint if empty else "",
+        sk = Sketch()
+        xlabel, ylabel = fit_axis_labels(
+            "iteration", "cost (log)" if log else "cost", ylabel_width + 1, cols
         )
+        sk.frame(self._title(cols, log, x_range), xlabel, ylabel)
+        xt, _ = ticks_between(xlo, xhi, max(2, cols // 10))
+        sk.axes((xlo, xhi), (lo, hi), [(v, format_count(v)) for v in xt], yticks)
+        box = (xlo, xhi, lo, hi)
+        lx, ly = column_extrema(tx, to_axis(tv), xlo, xhi, cols)
+        # Points moved to the middle of their dot (braille: 2x4 per cell) or cell: a poll that
+        # moves nothing on screen leaves the sketch as it was, and costs no build.
+        dots = (2, 4) if self.unicode else (1, 1)
+        line_x = snap(lx, xlo, xhi, dots[0] * cols)
+        line_y = snap(ly, lo, hi, dots[1] * rows)
+        self.draw_line(sk, line_x, line_y, colors["train"], box, (cols, rows))
+        if ex.shape[0]:
+            ey = to_axis(ev)
+            keep = _test_marks(ex, ey, lx, ly, box, (cols, rows))
+            mx, my = snap(ex[keep], xlo, xhi, cols), snap(ey[keep], lo, hi, rows)
+            sk.points(mx, my, TEST_MARK, colors["test"], bold=True)
+        empty = self._n == 0 and tx.shape[0] == 0
+        if empty or sk.series == 0:
+            # The hint; or, with nothing to draw, a blank that makes plotext lay out the axes.
+            sk.note(self.hint if empty else " ", (xlo + xhi) / 2, (lo + hi) / 2, colors["text"])
+        return sk
+
+
+def _test_marks(
+    ex: F64,
+    ey: F64,
+    lx: F64,
+    ly: F64,
+    box: tuple[float, float, float, float],
+    cells: tuple[int, int],
+) -> NDArray[np.bool_]:
+    """Which test-cost markers (ex, ey) (k,) to draw over the training line through (lx, ly):
+    one per cell, and where a marker would sit on the line (a cell between the line's lowest and
+    highest point in that column), only in every TEST_STRIDE-th column (fixed columns, so
+    nothing flickers) so the line stays visible. Away from the line (over- or under-fitting)
+    every cell's marker is drawn."""
+    xlo, xhi, lo, hi = box
+    cols, rows = cells
+    cx, cy = to_cells(ex, xlo, xhi, cols), to_cells(ey, lo, hi, rows)
+    finite = np.isfinite(ex) & np.isfinite(ey)
+    line_lo = np.full(cols, rows, dtype=np.int64)
+    line_hi = np.full(cols, -1, dtype=np.int64)
+    if lx.shape[0]:
+        lc, lr = to_cells(lx, xlo, xhi, cols), to_cells(ly, lo, hi, rows)
+        np.minimum.at(line_lo, lc, lr)
+        np.maximum.at(line_hi, lc, lr)
+    on_line = (cy >= line_lo[cx]) & (cy <= line_hi[cx])
+    keep = finite & (~on_line | (cx % TEST_STRIDE == 0))
+    # One marker per cell: the first one in it.
+    _, first = np.unique((cx * rows + cy)[keep], return_index=True)
+    out = np.zeros(ex.shape[0], dtype=bool)
+    out[np.flatnonzero(keep)[first]] = True
+    return out

@@ -1,7 +1,7 @@
 """Reduce long numeric series to what a terminal chart can show.
 
-A cost history can hold ten million values while the chart has about seventy columns. Drawing every
-value through plotext would cost ~7 µs each, so the charts draw reduced data:
+A cost history can hold ten million values while the chart has about a hundred columns. Drawing
+every value through plotext would cost several µs each, so the charts hand plotext reduced data:
 
 - ``minmax_decimate`` / ``bin_extrema``: split a series into contiguous bins and keep, per bin,
   its minimum and its maximum in order of position. A one-iteration spike survives (it is the max
@@ -12,11 +12,8 @@ value through plotext would cost ~7 µs each, so the charts draw reduced data:
   calls (the live history, polled ~10 times a second). Completed bins are computed once and cached;
   each call only reduces the new values and the open last bin, so a 10M-point history costs
   microseconds per poll, not a full pass.
-- Axis helpers (``nice_step``, ``nice_up``, ``format_tick``, ``format_count``): limits and ticks in
-  1-2-2.5-5 steps, labels rounded for display.
-- Rasterisation to terminal cells (``to_pixels``, ``polyline_braille``, ``line_cells``): a polyline
-  drawn at braille resolution (2x4 dots per cell) into an array of braille characters, computed in
-  NumPy so its cost depends on the chart size, not on the data.
+- ``column_extrema``: the last step before drawing: points (already decimated, or a fitted curve)
+  reduced to the min and max per plot column, about two points per column whatever the data.
 
 Pure NumPy: no Textual, Rich or plotext here.
 """
@@ -249,14 +246,23 @@ class StreamingExtrema:
 def _sparse_extrema(x: I64, y: F64, x0: int, size: int) -> tuple[I64, F64]:
     """Min and max per iteration bin of the points (x (k,) sorted, y (k,)), in order of position.
 
-    Points before ``x0`` and non-finite values are ignored. Sorting by (bin, value) puts each bin's
-    min first and its max last, which gives both extrema and where they are in one lexsort.
+    Points before ``x0`` and non-finite values are ignored.
     """
     keep = np.isfinite(y) & (x >= x0)
     x, y = x[keep], y[keep]
-    if x.shape[0] == 0:
-        return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.float64)
-    group = (x - x0) // size
+    idx = _group_extrema((x - x0) // size, y)
+    return x[idx].astype(np.int64), y[idx].astype(np.float64)
+
+
+def _group_extrema(group: I64, y: F64) -> I64:
+    """Indices of the min and the max of ``y`` (k,) in each run of equal ``group`` (k,, sorted),
+    in order of index (one index when both are the same point).
+
+    Sorting by (group, value) puts each group's min first and its max last, which gives both
+    extrema and where they are in one lexsort.
+    """
+    if group.shape[0] == 0:
+        return np.empty(0, dtype=np.int64)
     order = np.lexsort((y, group))
     g = group[order]
     starts = np.flatnonzero(np.r_[True, g[1:] != g[:-1]])
@@ -268,194 +274,23 @@ def _sparse_extrema(x: I64, y: F64, x0: int, size: int) -> tuple[I64, F64]:
     idx = np.stack([first, second], axis=1).reshape(-1)
     dup = np.repeat(first == second, 2)
     dup[0::2] = False
-    idx = idx[~dup]
-    return x[idx].astype(np.int64), y[idx].astype(np.float64)
+    out: I64 = idx[~dup].astype(np.int64)
+    return out
 
 
-# -- axes ------------------------------------------------------------------------------------------
+def column_extrema(x: F64, y: F64, lo: float, hi: float, columns: int) -> tuple[F64, F64]:
+    """Reduce points (x (k,) sorted, y (k,)) to the min and max of y per column: (x (j,), y (j,)).
 
-_STEPS = (1.0, 2.0, 2.5, 5.0, 10.0)
-
-
-def nice_step(span: float) -> float:
-    """The smallest step of the form {1, 2, 2.5, 5} x 10^k that is >= ``span`` (> 0)."""
-    if not math.isfinite(span) or span <= 0:
-        return 1.0
-    base = 10.0 ** math.floor(math.log10(span))
-    for s in _STEPS:
-        if s * base >= span * (1 - 1e-12):
-            return s * base
-    return 10.0 * base
-
-
-def nice_up(n: float) -> int:
-    """The smallest integer of the form {1, 2, 5} x 10^k that is >= ``n`` (at least 1)."""
-    if n <= 1:
-        return 1
-    base = 10 ** math.floor(math.log10(n))
-    for s in (1, 2, 5, 10):
-        if s * base >= n:
-            return int(s * base)
-    return int(10 * base)
-
-
-def step_decimals(step: float) -> int:
-    """Decimals needed to print multiples of ``step`` exactly (0.25 -> 2, 5 -> 0, 0.1 -> 1)."""
-    for d in range(10):
-        if abs(round(step, d) - step) <= abs(step) * 1e-9:
-            return d
-    return 10
-
-
-def format_tick(v: float, step: float) -> str:
-    """A tick label for ``v`` on an axis with ticks every ``step``, rounded for display."""
-    if v == 0:
-        return "0"
-    if abs(v) >= 1e5 or abs(step) < 1e-4:
-        return f"{v:.3g}"
-    return f"{v:.{step_decimals(step)}f}"
-
-
-def format_count(v: float) -> str:
-    """An iteration count for an axis label: 500, 2.5k, 10M."""
-    v = float(v)
-    for div, suffix in ((1e9, "G"), (1e6, "M"), (1e3, "k")):
-        if abs(v) >= div:
-            return f"{v / div:.4g}{suffix}"
-    return f"{v:.4g}"
-
-
-def format_value(v: float) -> str:
-    """A value for a legend or a table, rounded to 3 significant digits (``nan`` kept readable)."""
-    if not math.isfinite(v):
-        return str(v)
-    return f"{v:.3g}"
-
-
-def ticks_between(lo: float, hi: float, max_ticks: int) -> tuple[list[float], float]:
-    """Multiples of a nice step inside [lo, hi], at most ``max_ticks`` of them (>= 2 asked).
-
-    Returns (ticks, step). The step grows through the 1-2-2.5-5 ladder until the ticks fit.
+    The x range [lo, hi] is cut into ``columns`` equal columns (points outside it join the edge
+    columns); each column keeps its lowest and its highest point, in order of x, so the line
+    through them still spans every spike. Non-finite points are dropped; j <= 2 * columns.
     """
-    max_ticks = max(2, max_ticks)
-    span = hi - lo
-    if not (math.isfinite(span) and span > 0):
-        return [lo], 1.0
-    step = nice_step(span / max_ticks)
-    while True:
-        first = math.ceil(lo / step - 1e-9)
-        last = math.floor(hi / step + 1e-9)
-        if last - first + 1 <= max_ticks:
-            break
-        step = nice_step(step * 1.01)
-    ticks = [k * step for k in range(first, last + 1)]
-    return ticks, step
-
-
-# -- rasterisation ---------------------------------------------------------------------------------
-
-# Braille dot bit for (pixel row inside the cell counted from the bottom, pixel column).
-# Unicode braille: dots 1,2,3,7 down the left column (bits 0x01 0x02 0x04 0x40), 4,5,6,8 down the
-# right one (0x08 0x10 0x20 0x80).
-_BRAILLE_BITS = np.array([[0x40, 0x80], [0x04, 0x20], [0x02, 0x10], [0x01, 0x08]], dtype=np.int32)
-BRAILLE_CHARS = np.array([" "] + [chr(0x2800 + i) for i in range(1, 256)])
-"""Character for each braille code 0..255 (code 0, no dot, is a plain space)."""
-
-
-def to_pixels(v: F64, lo: float, hi: float, pixels: int) -> I64:
-    """Map values ``v`` (k,) on the axis [lo, hi] to pixel indices 0..pixels-1 (clipped).
-
-    Pixel p covers [lo + p*d, lo + (p+1)*d) with d = (hi - lo) / pixels; ``hi`` itself is in the
-    last pixel.
-    """
-    span = hi - lo
-    if not span > 0:
-        return np.zeros(v.shape[0], dtype=np.int64)
-    p = np.floor((np.asarray(v, dtype=np.float64) - lo) * (pixels / span))
-    return np.clip(p, 0, pixels - 1).astype(np.int64)
-
-
-def _dda(x0: I64, y0: I64, x1: I64, y1: I64) -> tuple[I64, I64]:
-    """All integer points of the segments (x0, y0) -> (x1, y1) (arrays (k,)), ends included."""
-    dx = x1 - x0
-    dy = y1 - y0
-    steps = np.maximum(np.abs(dx), np.abs(dy))
-    counts = steps + 1
-    seg = np.repeat(np.arange(x0.shape[0]), counts)
-    t = np.arange(int(counts.sum())) - np.repeat(np.cumsum(counts) - counts, counts)
-    frac = t / np.maximum(steps, 1)[seg]
-    xs = np.rint(x0[seg] + frac * dx[seg]).astype(np.int64)
-    ys = np.rint(y0[seg] + frac * dy[seg]).astype(np.int64)
-    return xs, ys
-
-
-def polyline_mask(px: I64, py: I64, width_px: int, height_px: int) -> NDArray[np.bool_]:
-    """The pixels (height_px, width_px) a polyline through (px, py) touches; row 0 at the bottom.
-
-    Points must be sorted by ``px``. Points sharing a pixel column are reduced to the vertical span
-    between their lowest and highest pixel (a min/max bin is exactly that), and consecutive
-    columns are joined by straight segments. The work is bounded by the pixel count, whatever
-    the number of points.
-    """
-    mask = np.zeros((height_px, width_px), dtype=bool)
-    if px.shape[0] == 0:
-        return mask
-    starts = np.flatnonzero(np.r_[True, px[1:] != px[:-1]])
-    ends = np.r_[starts[1:], px.shape[0]] - 1
-    cols = px[starts]
-    lo = np.minimum.reduceat(py, starts)
-    hi = np.maximum.reduceat(py, starts)
-    rows = np.arange(height_px)[:, None]
-    mask[:, cols] = (rows >= lo[None, :]) & (rows <= hi[None, :])
-    if cols.shape[0] > 1:
-        xs, ys = _dda(cols[:-1], py[ends[:-1]], cols[1:], py[starts[1:]])
-        mask[ys, xs] = True
-    return mask
-
-
-def braille_codes(mask: NDArray[np.bool_]) -> NDArray[np.int32]:
-    """Braille code (0..255) per cell of a pixel mask (4H, 2W) (row 0 at the bottom): (H, W)."""
-    h4, w2 = mask.shape
-    cells = mask.reshape(h4 // 4, 4, w2 // 2, 2)
-    codes: NDArray[np.int32] = (cells * _BRAILLE_BITS[None, :, None, :]).sum(axis=(1, 3))
-    return codes.astype(np.int32)
-
-
-def polyline_braille(px: I64, py: I64, width: int, height: int) -> NDArray[np.int32]:
-    """Braille codes (height, width) of the polyline through pixel points (px, py) (sorted by px)
-    on a canvas of width x height cells (2*width x 4*height pixels)."""
-    return braille_codes(polyline_mask(px, py, 2 * width, 4 * height))
-
-
-def line_cells(x0: int, y0: int, x1: int, y1: int) -> tuple[I64, I64]:
-    """The integer points of one segment (x0, y0) -> (x1, y1), ends included."""
-    a = np.array
-    return _dda(a([x0]), a([y0]), a([x1]), a([y1]))
-
-
-def clip_line(
-    a: float, b: float, c: float, box: tuple[float, float, float, float]
-) -> tuple[float, float, float, float] | None:
-    """The part of the line a*x + b*y + c = 0 inside box (xmin, xmax, ymin, ymax).
-
-    Returns the two end points (x0, y0, x1, y1) ordered by x, or None if the line misses the box
-    (or a = b = 0).
-    """
-    xmin, xmax, ymin, ymax = box
-    pts: list[tuple[float, float]] = []
-    if b != 0:
-        for x in (xmin, xmax):
-            y = -(a * x + c) / b
-            if ymin <= y <= ymax:
-                pts.append((x, y))
-    if a != 0:
-        for y in (ymin, ymax):
-            x = -(b * y + c) / a
-            if xmin <= x <= xmax:
-                pts.append((x, y))
-    pts = [p for p in pts if math.isfinite(p[0]) and math.isfinite(p[1])]
-    if len(pts) < 2:
-        return None
-    pts.sort()
-    (x0, y0), (x1, y1) = pts[0], pts[-1]
-    return x0, y0, x1, y1
+    x = np.asarray(x, dtype=np.float64)
+    y = np.asarray(y, dtype=np.float64)
+    keep = np.isfinite(x) & np.isfinite(y)
+    x, y = x[keep], y[keep]
+    if x.shape[0] <= 2 or not hi > lo:
+        return x, y
+    group = np.clip(np.floor((x - lo) * (columns / (hi - lo))), 0, columns - 1).astype(np.int64)
+    idx = _group_extrema(group, y)
+    return x[idx], y[idx]

@@ -1,10 +1,11 @@
 """Which characters the charts may draw lines with: braille, or ASCII where braille cannot show.
 
-The charts draw curves and boundaries at braille resolution (2x4 dots per cell). The Linux
-console (``TERM=linux``) has no braille glyphs in its fonts (they show as diamonds or question
-marks), and a terminal running a non-UTF-8 locale shows none of them either. There the same
-dot patterns are drawn as ASCII (``ascii_line_chars``): each cell's dots become one of
-``_ - ' | / \\`` by where they sit, which keeps the shape of a curve at cell resolution.
+The charts draw curves and boundaries with plotext's braille marker (2x4 dots per cell). The
+Linux console (``TERM=linux``) has no braille glyphs in its fonts (they show as diamonds or
+question marks), and a terminal running a non-UTF-8 locale shows none of them either. There a
+line is drawn in ASCII strokes instead: each segment of the polyline with the one of ``- / | \\``
+closest to its slope on screen (``stroke_chars``), one plotext series per run of segments that
+share a stroke (``stroke_runs``), which keeps the shape of a curve at cell resolution.
 
 ``NEURON_TUI_ASCII=1`` forces the ASCII drawing anywhere (a terminal font without braille);
 ``NEURON_TUI_ASCII=0`` forces braille.
@@ -12,28 +13,18 @@ dot patterns are drawn as ASCII (``ascii_line_chars``): each cell's dots become 
 
 from __future__ import annotations
 
+import math
 import os
 from collections.abc import Mapping
 
 import numpy as np
 from numpy.typing import NDArray
 
+F64 = NDArray[np.float64]
+
 # Terminals whose fonts have no braille (the Linux virtual console and its framebuffer twin).
 ASCII_TERMS = frozenset({"linux", "fbterm"})
 ASCII_ENV = "NEURON_TUI_ASCII"
-
-# The braille bit of each dot as (row from the bottom, column): the layout of
-# ``tui.charts.decimate._BRAILLE_BITS``, repeated here so this module stays independent of it.
-_DOT_BITS: tuple[tuple[int, int, int], ...] = (
-    (0, 0, 0x40),
-    (0, 1, 0x80),
-    (1, 0, 0x04),
-    (1, 1, 0x20),
-    (2, 0, 0x02),
-    (2, 1, 0x10),
-    (3, 0, 0x01),
-    (3, 1, 0x08),
-)
 
 
 def unicode_lines(env: Mapping[str, str] | None = None) -> bool:
@@ -56,37 +47,34 @@ def unicode_lines(env: Mapping[str, str] | None = None) -> bool:
     return True
 
 
-def ascii_for_dots(code: int) -> str:
-    """One ASCII character for the braille dot pattern ``code`` (0..255):
-
-    - nothing: a blank;
-    - dots higher in one column than in the other by a row or more: ``/`` or ``\\``;
-    - dots spanning three or four rows: ``|``;
-    - otherwise by height: ``_`` (bottom row), ``-`` (middle rows), ``'`` (top row).
-    """
-    rows: tuple[list[int], list[int]] = ([], [])
-    for row, col, bit in _DOT_BITS:
-        if code & bit:
-            rows[col].append(row)
-    left, right = rows
-    every = left + right
-    if not every:
-        return " "
-    if left and right:
-        rise = sum(right) / len(right) - sum(left) / len(left)
-        if rise >= 1:
-            return "/"
-        if rise <= -1:
-            return "\\"
-    if max(every) - min(every) >= 2:
-        return "|"
-    height = sum(every) / len(every)
-    if height < 0.75:
-        return "_"
-    if height <= 2.25:
-        return "-"
-    return "'"
+# A cell is about twice as tall as it is wide, so a segment rising dy rows over dx columns
+# looks like a slope of 2 * dy / dx; the four strokes split the angles at 22.5 and 67.5 degrees.
+_FLAT = math.tan(math.radians(22.5))
+_STEEP = math.tan(math.radians(67.5))
 
 
-ASCII_LINE_CHARS: NDArray[np.str_] = np.array([ascii_for_dots(c) for c in range(256)])
-"""``ascii_for_dots`` of every braille code, indexed like ``tui.charts.decimate.BRAILLE_CHARS``."""
+def stroke_chars(dx: F64, dy: F64) -> NDArray[np.str_]:
+    """The ASCII stroke of each segment going ``dx`` (k,) columns right and ``dy`` (k,) rows up:
+    ``-`` within 22.5 degrees of horizontal (on screen), ``|`` within 22.5 degrees of vertical,
+    else ``/`` (rising) or ``\\`` (falling). A zero-length segment is ``-``."""
+    rise = 2.0 * np.abs(np.asarray(dy, dtype=np.float64))
+    run = np.abs(np.asarray(dx, dtype=np.float64))
+    rising = (np.asarray(dx) >= 0) == (np.asarray(dy) >= 0)
+    out = np.where(rising, "/", "\\")
+    out = np.where(rise > _STEEP * run, "|", out)
+    strokes: NDArray[np.str_] = np.where(rise <= _FLAT * run, "-", out)
+    return strokes
+
+
+def stroke_runs(dx: F64, dy: F64) -> list[tuple[int, int, str]]:
+    """The polyline with segments (``dx``, ``dy``) (k,) in cells, as runs of equal strokes:
+    (first point, last point, stroke) triples, the points of run i being ``first..last``
+    inclusive (consecutive runs share their end point)."""
+    chars = stroke_chars(dx, dy)
+    if chars.shape[0] == 0:
+        return []
+    cuts = np.flatnonzero(chars[1:] != chars[:-1]) + 1
+    starts = np.r_[0, cuts]
+    stops = np.r_[cuts, chars.shape[0]]
+    pairs = zip(starts.tolist(), stops.tolist(), strict=True)
+    return [(int(a), int(b), str(chars[a])) for a, b in pairs]

@@ -1,0 +1,122 @@
+"""What the predictions plot hands plotext, reduced in NumPy to what its cells can show.
+
+plotext costs a few µs per point whatever happens to it, and a cell shows one character, so:
+
+- ``thin_points``: at most one point per plot cell, the one of highest priority (a
+  misclassified point before a correct one), the first of them otherwise;
+- ``surface_levels``: the decision surface (a probability grid of any size) sampled once per
+  plot cell and split by shade level, one series per level; level 0 (P < 0.25) is left blank,
+  and so are the cells a point will cover.
+
+The cells are those of a plot area of about (columns, rows) cells spanning ``box`` = (xmin, xmax,
+ymin, ymax), with the limits in the middle of the edge cells (``axes.to_cells``). If the estimate
+of the area is a cell off, plotext still draws every point where it belongs: a cell may get two
+points or one fewer, nothing moves.
+
+Pure NumPy: no Textual, Rich or plotext here.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numpy.typing import NDArray
+
+from tui.charts.axes import cell_centres, to_cells
+
+F64 = NDArray[np.float64]
+I64 = NDArray[np.int64]
+Box = tuple[float, float, float, float]
+
+SHADE_EDGES = np.array([0.25, 0.5, 0.75])
+"""Upper edges of the shade levels 0, 1, 2 (level 3 above): quarters of P(class 1)."""
+# Padding around the points when there is no surface extent (fraction of their span).
+PAD = 0.05
+
+
+def padded_bounds(values: F64) -> tuple[float, float]:
+    """[min, max] of finite ``values`` padded by PAD of their span (never empty)."""
+    v = values[np.isfinite(values)]
+    if v.shape[0] == 0:
+        return 0.0, 1.0
+    lo, hi = float(v.min()), float(v.max())
+    pad = (hi - lo) * PAD if hi > lo else max(abs(lo) * 0.1, 0.5)
+    return lo - pad, hi + pad
+
+
+def _cell_index(x: F64, y: F64, box: Box, cells: tuple[int, int]) -> I64:
+    """Cell number (column * rows + row) of each point (x (k,), y (k,))."""
+    xlo, xhi, ylo, yhi = box
+    cols, rows = cells
+    index: I64 = to_cells(x, xlo, xhi, cols) * rows + to_cells(y, ylo, yhi, rows)
+    return index
+
+
+def thin_points(
+    x: F64, y: F64, box: Box, cells: tuple[int, int], priority: I64 | None = None
+) -> NDArray[np.bool_]:
+    """Which of the points (x (k,), y (k,)) to draw: the finite ones inside ``box``, one per
+    cell, the one of highest ``priority`` (k,) there (ties: the first). A mask (k,)."""
+    xlo, xhi, ylo, yhi = box
+    ok = np.isfinite(x) & np.isfinite(y)
+    ok[ok] = (x[ok] >= xlo) & (x[ok] <= xhi) & (y[ok] >= ylo) & (y[ok] <= yhi)
+    idx = np.flatnonzero(ok)
+    keep = np.zeros(x.shape[0], dtype=bool)
+    if idx.shape[0] == 0:
+        return keep
+    cell = _cell_index(x[idx], y[idx], box, cells)
+    pri = np.zeros(idx.shape[0], dtype=np.int64) if priority is None else priority[idx]
+    # Sorted by cell, then highest priority, then position: each cell's first is its winner.
+    order = np.lexsort((idx, -pri, cell))
+    sorted_cells = cell[order]
+    first = np.r_[True, sorted_cells[1:] != sorted_cells[:-1]]
+    keep[idx[order[first]]] = True
+    return keep
+
+
+def surface_levels(
+    surface: F64,
+    extent: Box,
+    box: Box,
+    cells: tuple[int, int],
+    px: F64,
+    py: F64,
+    normalise: bool,
+) -> list[tuple[int, tuple[F64, F64]]]:
+    """The shaded cells of ``surface`` (gy, gx) by level: [(level, (x (j,), y (j,)))] for the
+    levels 1..3 that occur, the points at the middle of their cells.
+
+    ``surface`` covers ``extent`` (xmin, xmax, ymin, ymax), row 0 at the top; each cell of the
+    plot (``box``, about ``cells`` = (columns, rows)) takes the grid value nearest its middle,
+    cells outside the extent or with a non-finite value stay blank, and so do the cells of the
+    points (px (k,), py (k,)) drawn over the surface. ``normalise`` maps the values' range to
+    [0, 1] first (a regression's predicted value) instead of reading them as probabilities.
+    """
+    gy, gx = surface.shape
+    cols, rows = cells
+    exlo, exhi, eylo, eyhi = extent
+    if gy == 0 or gx == 0 or cols < 1 or rows < 1 or not (exhi > exlo and eyhi > eylo):
+        return []
+    xlo, xhi, ylo, yhi = box
+    xs = cell_centres(xlo, xhi, cols)
+    ys = cell_centres(ylo, yhi, rows)
+    ix = np.floor((xs - exlo) / (exhi - exlo) * gx).astype(np.int64)
+    iy = np.floor((eyhi - ys) / (eyhi - eylo) * gy).astype(np.int64)  # grid row 0 = top
+    # Values (rows, cols), row r at ys[r] (bottom first), NaN outside the extent.
+    values = surface[np.clip(iy, 0, gy - 1)[:, None], np.clip(ix, 0, gx - 1)[None, :]]
+    # Inside the extent, its edges included (the grid's last row and column reach them).
+    inside = ((ys >= eylo) & (ys <= eyhi))[:, None] & ((xs >= exlo) & (xs <= exhi))[None, :]
+    values = np.where(inside, values, np.nan)
+    finite = np.isfinite(values)
+    if normalise and finite.any():
+        lo, hi = float(values[finite].min()), float(values[finite].max())
+        values = (values - lo) / (hi - lo) if hi > lo else np.where(finite, 0.5, np.nan)
+    level = np.where(finite, np.digitize(np.nan_to_num(values, nan=0.0), SHADE_EDGES), 0)
+    # Cells under a point stay blank: the point covers them.
+    ok = np.isfinite(px) & np.isfinite(py)
+    level[to_cells(py[ok], ylo, yhi, rows), to_cells(px[ok], xlo, xhi, cols)] = 0
+    out = []
+    for lv in (1, 2, 3):
+        r, c = np.nonzero(level == lv)
+        if r.shape[0]:
+            out.append((lv, (xs[c], ys[r])))
+    return out

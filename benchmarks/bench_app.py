@@ -65,6 +65,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 from textual.drivers.headless_driver import HeadlessDriver
+from textual.geometry import Region
 from textual.pilot import Pilot
 
 from neuron_core.config import DataConfig, ModelConfig, TrainConfig
@@ -651,7 +652,7 @@ async def chart_polls(
                 chart.set_data(y[:end], iters[:k], tests[:k], n)
                 t1 = time.perf_counter()
                 # What Textual does to repaint the widget: render() and the conversion to strips.
-                chart._render_content()
+                chart.render_lines(Region(0, 0, chart.size.width, chart.size.height))
                 t2 = time.perf_counter()
                 fig.set_data_ms.append((t1 - t0) * 1e3)
                 fig.render_ms.append((t2 - t1) * 1e3)

@@ -13,7 +13,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
-from typing import NoReturn
+from typing import Any, NoReturn, Protocol
 
 from tui.cli.exits import (
     EXIT_DIVERGED,
@@ -65,7 +65,13 @@ class _VersionAction(argparse.Action):
         parser.exit()
 
 
-def _add_option(group: argparse._ArgumentGroup, opt: Option) -> None:
+class _ArgumentAdder(Protocol):
+    """A parser or a group of its arguments: what ``_add_option`` needs."""
+
+    def add_argument(self, *args: Any, **kwargs: Any) -> Any: ...
+
+
+def _add_option(group: _ArgumentAdder, opt: Option) -> None:
     help_text = opt.help.replace("%", "%%")  # argparse %-formats help texts
     default = opt.default_text()
     if opt.kind != "flag" and default != "-":

@@ -172,3 +172,37 @@ def test_the_private_name_check_catches_what_it_looks_for(tmp_path: Path) -> Non
         "uses ._build_matrix",
         "uses ._plot",
     ]
+
+
+UI_LIBRARIES = ("textual", "rich", "plotext", "textual_plotext")
+
+
+@pytest.mark.parametrize("path", _files("tui/views"), ids=lambda p: str(p.relative_to(ROOT)))
+def test_view_models_are_plain_data(path: Path) -> None:
+    """What the panes and charts draw is computed in modules that import no widget library."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    ui = [
+        f"line {line}: {module}"
+        for module, _, line in _imported_modules(path, tree)
+        if module.split(".")[0] in UI_LIBRARIES
+        or (module.startswith("tui.") and not module.startswith("tui.views"))
+    ]
+    assert not ui, f"{path.relative_to(ROOT)} imports {ui}"
+
+
+@pytest.mark.parametrize("path", _files("tui/panes"), ids=lambda p: str(p.relative_to(ROOT)))
+def test_panes_read_view_models_not_the_trainer(path: Path) -> None:
+    """Panes get their content from the run controller's views, never from the trainer or its
+    history (which belong to the training thread)."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    found = [
+        f"line {line}: imports {module}"
+        for module, _, line in _imported_modules(path, tree)
+        if module.startswith("neuron_core.training")
+    ]
+    found += [
+        f"line {node.lineno}: .{node.attr}"
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Attribute) and node.attr in ("trainer", "history")
+    ]
+    assert not found, f"{path.relative_to(ROOT)}: {found}"

@@ -38,14 +38,15 @@ from textual.dom import DOMNode
 from textual.worker import Worker, WorkerState
 
 from neuron_core.config import DataConfig, ModelConfig, TrainConfig
-from neuron_core.data.datasets import Dataset
+from neuron_core.data.dataset import Dataset
 from neuron_core.errors import ConfigError, NeuronError
-from neuron_core.training.trainer import FINISHED, Trainer
+from neuron_core.training.schedule import FINISHED
+from neuron_core.training.trainer import Trainer
 from tui.messages import RunChanged, RunNotice, RunOpened, Severity
 from tui.run.evaluation import Evaluation, evaluate
 
 if TYPE_CHECKING:
-    from neuron_core.store.runfile import RunRecord
+    from neuron_core.store.record import RunRecord
 
 # Generated data up to this many points (train + test) is drawn on the UI thread: it takes a few
 # milliseconds and shows the new data in the very next frame, without a "loading" flicker.
@@ -422,7 +423,8 @@ class RunController:
     def save(self, path: str) -> None:
         """Save the run to ``path`` (written atomically); training pauses for the write and
         resumes afterwards. The outcome is posted as a ``RunNotice``."""
-        from neuron_core.store.runfile import record_from_trainer, save_run
+        from neuron_core.store.restore import record_from_trainer
+        from neuron_core.store.runfile import save_run
 
         trainer = self.trainer
         data_cfg = self.dataset_cfg
@@ -470,7 +472,7 @@ class RunController:
     ) -> None:
         """Read a record, rebuild its data and trainer in a worker (with progress in
         ``loading``: a CSV file is read again), then replace the current run with it."""
-        from neuron_core.store.runfile import rebuild_dataset, trainer_from_record
+        from neuron_core.store.restore import rebuild_dataset, trainer_from_record
 
         if self._restore_abort is not None:
             self._restore_abort.set()
@@ -515,7 +517,6 @@ class RunController:
                 self.train_cfg = record.train_cfg
                 self.dataset = dataset
                 self.dataset_cfg = record.data_cfg
-                self._retire(self.trainer)
                 self.trainer = trainer
                 self.blocker = None
                 self.loading = None
@@ -561,7 +562,7 @@ class RunController:
         """The run as a ``RunRecord`` (``None`` without a trainer). Call ``stop_training``
         first. Training settings applied while the run was training but not yet handed to the
         trainer are applied now, so the session holds what the form shows."""
-        from neuron_core.store.runfile import record_from_trainer
+        from neuron_core.store.restore import record_from_trainer
 
         trainer, data_cfg = self.trainer, self.dataset_cfg
         if trainer is None or data_cfg is None:
@@ -595,9 +596,7 @@ class RunController:
 
     # -- lifecycle -------------------------------------------------------------------------
     def shutdown(self) -> None:
-        """Stop everything now (quit): the worker returns within one chunk, loads abort, and
-        the run's helper process ends once the worker is done with it."""
-        first = not self._closed
+        """Stop everything now (quit): the worker returns within one chunk, loads abort."""
         self._closed = True
         self._resume = False
         self._idle_queue.clear()
@@ -606,8 +605,6 @@ class RunController:
         if self._restore_abort is not None:
             self._restore_abort.set()
             self._restore_abort = None
-        if first:
-            self._retire(self.trainer)
 
     def on_worker_state(self, worker: Worker[Any]) -> None:
         """Forwarded ``Worker.StateChanged``: finish whatever was waiting for ``worker``."""
@@ -694,20 +691,6 @@ class RunController:
             self._idle_queue.append(fn)
             self._stop.set()
 
-    def _retire(self, old: Trainer | None) -> None:
-        """Let go of a trainer that is being replaced: its helper process ends now, not at
-        some later garbage collection. In a thread, after the training lock: the trainer may
-        still be finishing its last chunk."""
-        if old is None:
-            return
-        lock = self._train_lock
-
-        def close() -> None:
-            with lock:
-                old.close()
-
-        threading.Thread(target=close, name="retire-trainer", daemon=True).start()
-
     def _pause_for_change(self) -> None:
         """A change that starts the run over: stop training and do not resume."""
         self._resume = False
@@ -735,8 +718,6 @@ class RunController:
             return
         # The data decides the kind of problem; the model follows it.
         self.model_cfg = replace(self.model_cfg, problem=dataset.problem)
-        if self.trainer is not prebuilt:
-            self._retire(self.trainer)
         self.trainer = None
         self._evaluation = None
         self._eval_key = None

@@ -14,10 +14,10 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from neuron_core.data.datasets import Dataset
+from neuron_core.data.dataset import Dataset
 from neuron_core.data.features import expand
 from neuron_core.metrics import ClassificationReport, RegressionReport
-from neuron_core.training.stepper import Model, build_model
+from neuron_core.model.network import Network
 from neuron_core.training.trainer import Trainer
 from tui.views.neuron_output import points_extent
 from tui.views.predictions import PredictionView
@@ -38,7 +38,7 @@ class Evaluation:
     reports on both sets.
     """
 
-    model: Model
+    model: Network
     params: list[F64]
     iteration: int
     pred_test: F64
@@ -72,7 +72,7 @@ def evaluate(trainer: Trainer, params: list[F64], iteration: int) -> Evaluation:
     Uses ``trainer.X_train``/``X_test`` (n_inputs, m) as the model sees them (standardized and
     feature-mapped) and the labels (1, m) of its dataset.
     """
-    model = build_model(trainer.model_cfg, trainer.X_train.shape[0], trainer.train_cfg)
+    model = Network.from_config(trainer.model_cfg, trainer.X_train.shape[0])
     model.set_params(params)
     data = trainer.data
     pred_train = model.predict(trainer.X_train)
@@ -151,7 +151,7 @@ def _true_line(data: Dataset) -> tuple[float, float] | None:
 
 def _surface(
     trainer: Trainer,
-    model: Model,
+    model: Network,
     extent: tuple[float, float, float, float],
     shape: tuple[int, int],
 ) -> F64:

@@ -108,7 +108,7 @@ class NeuronStepper:
             if rows * m * dt.itemsize <= block_bytes and m <= _CHUNKED_MAX_M:
                 self._engine = _Chunked(X, 2.0 * y - 1.0, h0, dt)
             else:
-                self._engine = Blocked(X, y, h0[:n], float(h0[n]), dt, block_bytes, threads)
+                self._engine = Blocked(X, y, h0, dt, block_bytes, threads)
         self._set_lr(cfg.lr)
 
     @staticmethod

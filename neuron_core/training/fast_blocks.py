@@ -13,9 +13,9 @@ Per iteration, a *group* of consecutive blocks of one class does its forward pro
 ``tanh``, backward products (``Xt_b T_b``) and cost terms while its blocks are in the CPU's
 cache, so X is read from memory once. Each block and group writes its own sums, added in a fixed
 order. The plan (blocks, groups, and the middle sample where a second thread takes over) depends
-only on the data: one thread and two give the same bits, whatever the number of CPUs. Both
-threads drive NumPy from Python and take turns holding the GIL between calls, so a group makes
-few calls (its blocks are stacked: one ``matmul`` does all their products).
+only on the data: one thread and two give the same bits, whatever the number of CPUs. The two
+threads take turns holding the GIL between NumPy calls, so a group makes few calls, each of which
+lets the GIL go (``vecdot`` and a ``matmul`` of matrix-vector products keep it: not used here).
 """
 
 from __future__ import annotations
@@ -39,15 +39,20 @@ TREE_LEVELS = 3
 _TREE = 1 << TREE_LEVELS
 # Longest row summed with a BLAS dot product: OpenBLAS splits longer ones over threads.
 DOT_MAX = 8192
-# Column blocks per group (they share its calls), and the fewest columns in a block.
-GROUP_BLOCKS = 4
+# Column blocks per group (they share its calls), at most GROUP_SAMPLES samples unless one block
+# has more (the group's row sums, 2 x GROUP_SAMPLES values, stay under the size from which OpenBLAS
+# splits a matrix-vector product over threads, about 460,000), and the fewest columns in a block.
+GROUP_BLOCKS = 10
+GROUP_SAMPLES = 3 << 16
 MIN_BLOCK_COLS = 256
 # Ufunc buffer size while an iteration runs: with the default 8192-element buffer NumPy copies
 # short strided rows through it; a small buffer lets it work in place.
 UFUNC_BUFSIZE = 64
 # Two threads share the groups from this size of X and its labels on (in the run's dtype), when
-# two CPUs are usable: below it, passing the GIL to and fro costs more than the second core gives.
-THREADS_MIN_BYTES = 16 << 20
+# two CPUs are usable: below it the data stays in the last-level cache and the second core gains
+# little over the cost of passing the GIL to and fro (measured: 1.2x at 2.3 MiB, 1.6-1.7x from
+# 7 MiB on; benchmarks/README.md).
+THREADS_MIN_BYTES = 4 << 20
 
 
 def _ceil(a: int, b: int) -> int:
@@ -59,31 +64,31 @@ def plan(m1: int, m0: int, cols: int) -> tuple[list[tuple[list[int], int]], int]
 
     Returns every group as ``(widths of its blocks, sign)`` and the index of the first group of
     the second half. A block holds ``cols`` samples at most and one class only; a group holds up
-    to ``GROUP_BLOCKS`` consecutive blocks. No block or group crosses the middle sample, so the
-    groups before it hold exactly half of the samples (each of two threads gets half).
+    to ``GROUP_BLOCKS`` consecutive blocks and ``GROUP_SAMPLES`` samples. No block or group
+    crosses the middle sample: the groups before it hold half of the samples, one thread's share.
     """
-    m, second = m1 + m0, 0
+    m, second, per = m1 + m0, 0, max(1, min(GROUP_BLOCKS, GROUP_SAMPLES // cols))
     groups: list[tuple[list[int], int]] = []
     for a, b in itertools.pairwise(sorted({0, m1, m // 2, m})):
         if a == m // 2:
             second = len(groups)
         cut = [min(cols, b - j) for j in range(a, b, cols)]
-        groups += [(cut[i : i + GROUP_BLOCKS], 1 if a < m1 else -1)
-                   for i in range(0, len(cut), GROUP_BLOCKS)]  # fmt: skip
+        groups += [(cut[i : i + per], 1 if a < m1 else -1) for i in range(0, len(cut), per)]
     return groups, second
 
 
 class Group(NamedTuple):
     """A group's blocks, the views it computes with, and where its sums go.
 
-    Its blocks of equal width are stacked into one array (k, rows, mb), a *part*, so that one
-    ``matmul`` does the products of all of them, block by block; a group has one part, or two
-    when its last block is narrower. Scratch buffer: ``[u | zeros | T | ones | zeros]``: ``u``
-    zero padded to whole rows of ``DOT_MAX``; ``T`` padded with ones to a multiple of 8 (the
-    product tree) and then with zeros to whole rows of ``DOT_MAX``.
+    Its blocks of equal width are stacked into one array (k, rows, mb), so that one ``matmul``
+    does all their forward products; a group has one stack, or two when its last block is
+    narrower. The backward products take one ``dot`` per block. Scratch buffer:
+    ``[u | zeros | T | ones | zeros]``: ``u`` zero padded to whole rows of ``DOT_MAX``; ``T``
+    padded with ones to a multiple of 8 (the product tree), then zeros to whole rows.
     """
 
-    parts: list[tuple[Arr, Arr, Arr, Arr]]  # Xt (k, rows, mb), u (k, mb), T (k, mb, 1), G rows
+    stacks: list[tuple[Arr, Arr]]  # Xt (k, rows, mb) and its u (k, mb)
+    blocks: list[tuple[Arr, Arr, Arr]]  # Xt_b (rows, mb), T_b (mb,), its row of G (rows,)
     bias: Arr  # 0-d view of the parameters: +hb for class 1, -hb for class 0
     u: Arr  # every u of the group
     T: Arr  # every tanh(u), then 1 + |T|
@@ -97,22 +102,23 @@ class Group(NamedTuple):
 
 
 def _group(xts: list[Arr], sign: int, G: Arr, sums: Arr, slog: Arr, h: Arr, zeros: Arr) -> Group:
-    """The ``Group`` over its parts ``xts`` ((k, rows, mb) each) of one class; ``G``: its
+    """The ``Group`` over its stacks ``xts`` ((k, rows, mb) each) of one class; ``G``: its
     blocks' rows of ``Xt_b T_b``; ``sums``, ``slog``: its slices of ``S``; ``h`` (rows + 2,) =
     ``[hf | hb | -hb]``; ``zeros``: the shared array of zeros."""
-    rows, dt = h.shape[0] - 2, xts[0].dtype
-    mg = sum(xt.shape[0] * xt.shape[2] for xt in xts)
+    rows, dt, mg = h.shape[0] - 2, xts[0].dtype, sum(xt.shape[0] * xt.shape[2] for xt in xts)
     mp, mu = _ceil(mg, _TREE), _ceil(mg, DOT_MAX)
     scratch = np.zeros(mu + _ceil(mp, DOT_MAX), dtype=dt)
     scratch[mu + mg : mu + mp] = 1.0
-    parts, j, blk = [], 0, 0
+    stacks, j = [], 0
+    blocks: list[tuple[Arr, Arr, Arr]] = []
     for xt in xts:
         k, _, mb = xt.shape
-        u, T = scratch[j : j + k * mb], scratch[mu + j : mu + j + k * mb]
-        parts.append((xt, u.reshape(k, mb), T.reshape(k, mb, 1), G[blk : blk + k, :, None]))
-        j, blk = j + k * mb, blk + k
+        stacks.append((xt, scratch[j : j + k * mb].reshape(k, mb)))
+        for xb in xt:
+            blocks.append((xb, scratch[mu + j : mu + j + mb], G[len(blocks)]))
+            j += mb
     b = rows if sign > 0 else rows + 1
-    return Group(parts, h[b : b + 1].reshape(()), scratch[:mg], scratch[mu : mu + mg],
+    return Group(stacks, blocks, h[b : b + 1].reshape(()), scratch[:mg], scratch[mu : mu + mg],
                  scratch[:mu], scratch.reshape(-1, DOT_MAX), zeros[:mu],
                  scratch[mu : mu + mp].reshape(_TREE, -1), np.empty(mp // _TREE, dtype=dt), sums,
                  slog.reshape(()))  # fmt: skip
@@ -121,34 +127,30 @@ def _group(xts: list[Arr], sign: int, G: Arr, sums: Arr, slog: Arr, h: Arr, zero
 def reverse(groups: Sequence[Group]) -> list[Group]:
     """The same groups, last block first: every other iteration goes this way, so that the data
     read last, likeliest to be still in the last-level cache, is read first (no result changes)."""
-    return [g._replace(parts=g.parts[::-1]) for g in reversed(groups)]
+    return [g._replace(stacks=g.stacks[::-1], blocks=g.blocks[::-1]) for g in reversed(groups)]
 
 
 def group_pass(groups: Sequence[Group], hf: Arr, weights: Arr) -> None:
     """One iteration's work on each group for the parameters hf (rows,) (the bias comes from
     each group's ``bias``); ``weights``: -2/m repeated ``DOT_MAX`` times. Floating point errors
     are the caller's to ignore (non-finite values show in the sums)."""
-    matmul, add, tanh, minimum, absolute, product, log, vecdot, total = (
-        np.matmul, np.add, np.tanh, np.minimum, np.abs, np.multiply.reduce, np.log, np.vecdot,
-        np.add.reduce,
-    )  # fmt: skip
-    for parts, bias, u, T, u_all, rows, zeros, tree, logs, sums, slog in groups:
-        for xt, ub, _, _ in parts:
-            matmul(hf, xt, out=ub)  # u_b = hf . Xt_b, block by block: reads X from memory
+    matmul, dot, add, product, total = np.matmul, np.dot, np.add, np.multiply.reduce, np.add.reduce
+    for stacks, blocks, bias, u, T, u_all, rows, zeros, tree, logs, sums, slog in groups:
+        for xt, ub in stacks:
+            matmul(hf, xt, ub)  # u_b = hf . Xt_b, block by block: reads X from memory
         add(u, bias, u)
-        tanh(u, T)
-        for xt, _, Tb, g in parts:
-            matmul(xt, Tb, out=g)  # Xt_b T_b, block by block, while Xt is in the cache
-        minimum(u_all, zeros, out=u_all)  # |u| - u = -2 min(u, 0): exact, no cancellation
+        np.tanh(u, T)
+        for xb, Tb, g in blocks:
+            dot(xb, Tb, g)  # Xt_b T_b, while Xt_b is in the cache
+        np.minimum(u_all, zeros, out=u_all)  # |u| - u = -2 min(u, 0): exact, no cancellation
         # The u terms for the cost and the T terms for the bias gradient, before T is
-        # overwritten. Scaled by -2/m before they are summed, so that huge margins overflow no
-        # earlier than in the small-X engine; rows of DOT_MAX keep OpenBLAS from splitting the
-        # dot products over threads.
-        vecdot(rows, weights, out=sums)
-        absolute(T, T)
+        # overwritten, scaled by -2/m before they are summed (huge margins overflow no earlier
+        # than in the small-X engine): one matrix-vector product on this thread.
+        dot(rows, weights, sums)
+        np.abs(T, T)
         add(T, 1.0, T)
         product(tree, axis=0, out=logs)  # each is 1 to 256: no overflow, an eighth of the logs
-        log(logs, logs)
+        np.log(logs, logs)
         total(logs, out=slog)
 
 
@@ -157,10 +159,10 @@ class Blocked:
     ``h0`` = ``[w/2 (n) | b/2]``, in ``dt``; blocks of about ``block_bytes``; ``threads``: 1 or
     2, or ``None`` for 2 when two CPUs are usable and X is at least ``THREADS_MIN_BYTES``.
 
-    ``hcur`` = ``[hf | hb | -hb]`` holds the parameters of the pass under way (the groups read
-    it); the iteration keeps them double-buffered in ``h``/``prev``, so that a diverging step
-    can be undone. ``S`` holds the groups' row sums one group after the other, then one log sum
-    per group; ``sel`` (3, rows of S) picks the u sums, the T sums of class 1 and of class 0.
+    ``hcur`` = ``[hf | hb | -hb]``: the parameters the groups read; the iteration keeps them
+    double-buffered in ``h``/``prev``, so that a diverging step can be undone. ``S``: the groups'
+    row sums, group after group, then one log sum per group; ``sel`` (3, rows of S) picks the u
+    sums, the T sums of class 1 and those of class 0.
     """
 
     def __init__(self, X: Arr, y: F64, h0: F64, dt: np.dtype[np.floating], block_bytes: int,
@@ -184,22 +186,21 @@ class Blocked:
         # would not. Written with fill, so that its pages are real memory.
         zeros = np.empty(max(u_rows) * DOT_MAX, dtype=dt)
         zeros.fill(0.0)
-        c = np.zeros(rows + 2)  # Xt 1, for [hf | hb | -hb]
-        c[rows] = 2 * m1 - m  # the sum of the label signs
+        c = np.zeros(rows + 2)  # Xt 1, for [hf | hb | -hb]; c[rows] is the sum of the signs
+        c[rows] = 2 * m1 - m
         self.sel = np.zeros((3, n_rows))
         pad = {1: 0.0, -1: 0.0}  # padding ones in the T sums of each class
         self.groups: list[Group] = []
         j = blk = row = 0
         for gi, ((widths, sign), size) in enumerate(zip(shapes, sizes, strict=True)):
-            xts = []  # blocks of one width stacked: (k, rows, width)
+            xts = []  # blocks of one width stacked, the sign folded in: (k, rows, width)
             for width, same in itertools.groupby(widths):
-                xt = np.empty((len(list(same)), rows, width), dtype=dt)
-                for xb in xt:
-                    np.multiply(X[:, order[j : j + width]], float(sign), out=xb[:n],
-                                casting="unsafe")  # fmt: skip
-                    xb[n:] = 0.0
-                    c[:rows] += xb.sum(axis=1, dtype=np.float64)
-                    j += width
+                cols = order[j : j + len(list(same)) * width].reshape(-1, width)
+                xt = np.zeros((cols.shape[0], rows, width), dtype=dt)
+                signed = X[:, cols].transpose(1, 0, 2)
+                np.multiply(signed, float(sign), out=xt[:, :n], casting="unsafe")
+                c[:rows] += xt.sum(axis=(0, 2), dtype=np.float64)
+                j += cols.size
                 xts.append(xt)
             self.sel[0, row : row + u_rows[gi]] = 1.0
             self.sel[1 if sign > 0 else 2, row + u_rows[gi] : row + size] = 1.0
@@ -218,8 +219,8 @@ class Blocked:
         self.c, self.c64, self.kc = c.astype(dt), c, np.empty(rows + 2, dtype=dt)
         h = np.zeros(rows + 2)
         h[:n], h[rows], h[rows + 1] = h0[:n], h0[n], -h0[n]
-        self.h = h.astype(dt)
-        self.prev, self.g = self.h.copy(), np.empty(rows + 2, dtype=dt)
+        self.h, self.g = h.astype(dt), np.empty(rows + 2, dtype=dt)
+        self.prev = self.h.copy()
         self.neg_k, self.k = np.empty(len(self.G), dtype=dt), 0.0
         self.weights = np.full(DOT_MAX, -2.0 / m).astype(dt)
         # The row sums come scaled by the weight -2/m (as stored in dt); the T sums are scaled
@@ -229,7 +230,7 @@ class Blocked:
         self._reversed = False  # the group order of the next iteration
 
     def set_step(self, k: float) -> None:
-        self.k = k
+        self.k = k  # lr / (4m): see fast_neuron
         self.neg_k.fill(-k)
         with np.errstate(over="ignore", invalid="ignore"):
             self.kc[:] = k * self.c64
@@ -295,6 +296,4 @@ def _quiet() -> None:
 
 def _usable_cpus() -> int:
     """CPUs this process may run on."""
-    if hasattr(os, "sched_getaffinity"):
-        return len(os.sched_getaffinity(0))
-    return os.cpu_count() or 1
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1

@@ -42,7 +42,7 @@ DOT_MAX = 8192
 # Column blocks per group (they share its calls), at most GROUP_SAMPLES samples unless one block
 # has more (the group's row sums, 2 x GROUP_SAMPLES values, stay under the size from which OpenBLAS
 # splits a matrix-vector product over threads, about 460,000), and the fewest columns in a block.
-GROUP_BLOCKS = 10
+GROUP_BLOCKS = 6
 GROUP_SAMPLES = 3 << 16
 MIN_BLOCK_COLS = 256
 # Ufunc buffer size while an iteration runs: with the default 8192-element buffer NumPy copies

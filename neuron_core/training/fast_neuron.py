@@ -52,9 +52,11 @@ from neuron_core.training.optim import GradientDescent
 
 F64 = NDArray[np.float64]
 LOG2 = math.log(2.0)
-# Bytes of X per column block for a large X (``fast_blocks``); an X up to this size is one block
-# and runs in ``_Chunked``. Measured with benchmarks/bench_engine.py.
-BLOCK_BYTES = 768 << 10
+# Bytes of X per column block for a large X (``fast_blocks``); an X up to this size (and of at
+# most _CHUNKED_MAX_M samples) runs in ``_Chunked``. A block's products stay under the size from
+# which OpenBLAS splits a matrix-vector product over threads (about 460,000 values), and larger
+# blocks mean fewer calls per iteration. Measured with benchmarks/bench_engine.py.
+BLOCK_BYTES = 1536 << 10
 # Rows of Xt are padded with zeros up to this many (see the module docstring).
 _MIN_ROWS = 4
 # _Chunked: bytes of one chunk's rows ``[u | T | h]``, and at most this many rows (iterations).

@@ -2,7 +2,8 @@
 
 Central differences in float64, ``(f(p + h) - f(p - h)) / 2h``, against the analytic gradients
 from the training loop's own code (``network_stepper.loss_and_gradients`` runs
-``NetworkStepper``), with the reference cost (``Network.cost`` + ``Network.penalty``, a separate code path) as ``f``.
+``NetworkStepper``), with the reference cost (``Network.cost`` + ``Network.penalty``, a separate
+code path) as ``f``.
 Relative error ``|g - g_fd| / (|g| + |g_fd|)`` must stay below 1e-6. Kinks are avoided on
 purpose: ReLU pre-activations and L1 weights are checked to be well away from 0.
 """

@@ -37,7 +37,7 @@ STATE_NAME = re.compile(r"[a-z][a-z0-9_]{0,39}")
 
 @dataclass(eq=False)
 class RunRecord:
-    """Everything needed to bring a run back: see the module docstring for the file layout.
+    """Everything needed to bring a run back (``runfile`` describes the file layout).
 
     ``params`` and ``initial_params`` are lists of float64 arrays in ``Network.get_params()`` order
     (no hidden layer: ``[W1 (1, n), b1 (1, 1)]``). ``history`` holds every training cost and

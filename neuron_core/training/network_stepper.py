@@ -29,7 +29,7 @@ class NetworkStepper:
     """Trains a ``Network`` with gradient descent, momentum or Adam, full batch or mini-batches.
 
     One iteration = one parameter update. Its recorded cost is the loss of the batch it used
-    plus the weight penalty, at the parameters before the update (see the module docstring).
+    plus the weight penalty, at the parameters before the update (see ``model.network``).
 
     * Work happens in ``cfg.dtype`` on one flat parameter vector (``Layout``); the model is
       updated (as float64) only by ``sync``.

@@ -70,7 +70,8 @@ from textual.pilot import Pilot
 
 from neuron_core.config import DataConfig, ModelConfig, TrainConfig
 from neuron_core.data.datasets import load
-from neuron_core.training.trainer import FINISHED, Trainer
+from neuron_core.training.schedule import FINISHED
+from neuron_core.training.trainer import Trainer
 from tui.app import NeuronApp
 from tui.charts.cost_chart import CostChart
 

@@ -34,7 +34,8 @@ import sys
 import time
 
 from neuron_core.config import DataConfig, ModelConfig, TrainConfig
-from neuron_core.data.datasets import Dataset, load
+from neuron_core.data.dataset import Dataset
+from neuron_core.data.datasets import load
 from neuron_core.training.trainer import Trainer
 
 GD_LR = 0.1

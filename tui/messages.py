@@ -18,8 +18,8 @@ from typing import Literal
 from textual.message import Message
 
 from neuron_core.config import DataConfig, ModelConfig, TrainConfig
-from neuron_core.data.datasets import Dataset
-from neuron_core.store.runfile import RunRecord
+from neuron_core.data.dataset import Dataset
+from neuron_core.store.record import RunRecord
 from neuron_core.training.trainer import Trainer
 from tui.run.scoring import Evaluation
 

@@ -1,4 +1,4 @@
-"""A small multi-layer perceptron (0 to 6 hidden layers) and its training loop.
+"""A small multi-layer perceptron (0 to 6 hidden layers): the one model of the engine.
 
 Layer sizes are ``(n_0, n_1, ..., n_L)``: ``n_0`` inputs, the hidden widths, and ``n_L = 1``
 output. For a batch X of shape (n_0, m), with ``A_0 = X``::
@@ -9,7 +9,8 @@ output. For a batch X of shape (n_0, m), with ``A_0 = X``::
       classification  A_L = sigmoid(Z_L),  loss = log loss computed from Z_L (never log(0))
       regression      A_L = Z_L,           loss = (A_L - Y)^2 (the cost is the mean squared error)
 
-With no hidden layer this is the article's single neuron (``W_1`` is ``w^T``, shape (1, n_0)).
+With no hidden layer this is the article's single neuron (``W_1`` is ``w^T``, shape (1, n_0));
+``neuron.SingleNeuron`` is that neuron written as the article writes it, for the tests.
 
 Backpropagation, with ``1/m`` folded into the output gradient::
 
@@ -29,26 +30,23 @@ Costs (documented choices):
   divided by m, and the test cost leaves it out, so with ``l1``/``l2`` > 0 the training curve
   sits above the test curve by the penalty.
 
-``Network`` (here) is the readable float64 reference (prediction, cost, per-layer outputs);
-``NetworkStepper`` (``network_stepper``) is the training loop, used by the trainer; the output
-heads are in ``heads``.
+``Network`` (here) is the one model: it owns the parameters and is the readable float64
+reference (prediction, cost, per-layer outputs). It knows nothing of training: the steppers in
+``neuron_core.training`` read its parameters, train a working copy and write them back
+(``training.stepper.make_stepper`` picks one). The output heads are in ``heads``.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 import numpy as np
 from numpy.typing import NDArray
 
-from neuron_core.config import ModelConfig, TrainConfig
+from neuron_core.config import ModelConfig
 from neuron_core.model.activations import Activation, get_activation
 from neuron_core.model.heads import HEADS, Head
 from neuron_core.model.init import init_params
-
-if TYPE_CHECKING:
-    from neuron_core.training.network_stepper import NetworkStepper
 
 F64 = NDArray[np.float64]
 FloatArray = NDArray[np.floating]
@@ -201,20 +199,6 @@ class Network:
             total += l1 * float(np.abs(W).sum()) + 0.5 * l2 * float(np.sum(W * W))
         return total
 
-    def loss_and_gradients(
-        self, X: NDArray[np.floating], Y: NDArray[np.floating], l1: float = 0.0, l2: float = 0.0
-    ) -> tuple[float, list[F64]]:
-        """Cost (data loss + penalty) on the full batch X (n_0, m), Y (1, m) and its gradient
-        ``[dW1, db1, dW2, db2, ...]`` (shapes as ``get_params``), in float64.
-
-        Computed by the training loop's own code (``NetworkStepper``), so checking these
-        against finite differences checks what training uses.
-        """
-        cfg = TrainConfig(lr=1.0, optimizer="gd", l1=l1, l2=l2, dtype="float64")
-        from neuron_core.training.network_stepper import NetworkStepper  # it imports this module
-
-        return NetworkStepper(self, X, np.asarray(Y, dtype=np.float64), cfg).cost_and_gradients()
-
     # -- parameters ---------------------------------------------------------------------------
     def get_params(self) -> list[F64]:
         """Copies ``[W1 (n_1, n_0), b1 (n_1, 1), W2, b2, ..., W_L (1, n_{L-1}), b_L (1, 1)]``."""
@@ -226,8 +210,6 @@ class Network:
     def set_params(self, params: list[F64]) -> None:
         """Replace every parameter (copied as float64) from a list ordered as ``get_params``.
 
-        With no hidden layer the single neuron's layout ``[w (n_0, 1), b (1, 1)]`` is accepted
-        too (``w`` is then ``W1`` transposed), so a run can switch between the two engines.
         Raises ``ValueError`` on a wrong count or shape.
         """
         expected = [s for W, b in zip(self.weights, self.biases, strict=True) for s in (W, b)]
@@ -236,16 +218,8 @@ class Network:
         new: list[F64] = []
         for i, (p, ref) in enumerate(zip(params, expected, strict=True)):
             arr = np.array(p, dtype=np.float64)
-            if len(self.sizes) == 2 and arr.size == ref.size and arr.shape != ref.shape:
-                arr = arr.reshape(ref.shape)  # single-neuron layout: w (n, 1), b scalar-like
             if arr.shape != ref.shape:
                 raise ValueError(f"parameter {i} must have shape {ref.shape}, got {arr.shape}")
             new.append(arr)
         self.weights = new[0::2]
         self.biases = new[1::2]
-
-    def make_stepper(self, X: NDArray[np.floating], Y: F64, cfg: TrainConfig) -> NetworkStepper:
-        """The training loop over X (n_0, m), Y (1, m) with ``cfg`` (see ``NetworkStepper``)."""
-        from neuron_core.training.network_stepper import NetworkStepper  # it imports this module
-
-        return NetworkStepper(self, X, Y, cfg)

@@ -1,4 +1,9 @@
-"""The network's training loop: ``NetworkStepper`` (see its docstring and ``network``)."""
+"""The general training loop: ``NetworkStepper`` trains any ``Network`` with any optimizer.
+
+``make_stepper`` (``stepper``) uses it for everything but the article's setting, which has a
+faster special case (``fast_neuron``) with bit-compatible parameters. ``loss_and_gradients``
+runs this loop's own code once, for the finite-difference gradient checks.
+"""
 
 from __future__ import annotations
 
@@ -10,120 +15,26 @@ import numpy as np
 from numpy.typing import NDArray
 
 from neuron_core.config import TrainConfig
-from neuron_core.model.activations import Activation
-from neuron_core.model.heads import HEADS, Head
+from neuron_core.model.heads import HEADS
 from neuron_core.model.network import BLOCK_COLS, Layout, Network
+from neuron_core.training.block_pass import BlockPass
 from neuron_core.training.optim import Optimizer, make_optimizer
+from neuron_core.training.shuffle import Shuffle
 
 F64 = NDArray[np.float64]
 FloatArray = NDArray[np.floating]
-
-# ---------------------------------------------------------------------------------------------
-# The shuffling generator's state as numbers (the store reads arrays without pickle)
-# ---------------------------------------------------------------------------------------------
-
-_WORD = 1 << 32
-
-
-def _rng_words(state: Mapping[str, Any]) -> NDArray[np.int64]:
-    """A PCG64 ``bit_generator.state`` as 10 int64: the 128-bit ``state`` and ``inc`` as four
-    32-bit words each (least significant first), then ``has_uint32`` and ``uinteger``."""
-    inner = state["state"]
-    words = [(int(inner[key]) >> (32 * i)) % _WORD for key in ("state", "inc") for i in range(4)]
-    return np.array([*words, int(state["has_uint32"]), int(state["uinteger"])], dtype=np.int64)
-
-
-def _rng_state(words: NDArray[Any]) -> dict[str, Any]:
-    """The ``bit_generator.state`` dict encoded by ``_rng_words``; ``ValueError`` if invalid."""
-    w = np.asarray(words)
-    if w.shape != (10,) or w.dtype.kind not in "iu":
-        raise ValueError("the shuffle generator state must be 10 whole numbers")
-    vals = [int(v) for v in w]
-    if not all(0 <= v < _WORD for v in vals) or vals[8] not in (0, 1):
-        raise ValueError("the shuffle generator state is out of range")
-    state = sum(v << (32 * i) for i, v in enumerate(vals[0:4]))
-    inc = sum(v << (32 * i) for i, v in enumerate(vals[4:8]))
-    if inc % 2 == 0:  # PCG64's increment is always odd
-        raise ValueError("the shuffle generator state is invalid")
-    return {
-        "bit_generator": "PCG64",
-        "state": {"state": state, "inc": inc},
-        "has_uint32": vals[8],
-        "uinteger": vals[9],
-    }
-
-
-# ---------------------------------------------------------------------------------------------
-# The training loop
-# ---------------------------------------------------------------------------------------------
-
-
-class _Pass:
-    """Forward + backward pass over one block of ``w`` columns, with preallocated buffers."""
-
-    def __init__(self, sizes: tuple[int, ...], w: int, dtype: np.dtype[np.floating]) -> None:
-        layers = range(1, len(sizes))
-        self.x = np.empty((sizes[0], w), dtype=dtype)  # gathered mini-batch inputs
-        self.y = np.empty((1, w), dtype=dtype)
-        self.A = [np.empty((sizes[i], w), dtype=dtype) for i in layers]  # A_l (Z_L for the last)
-        self.dZ = [np.empty((sizes[i], w), dtype=dtype) for i in layers]
-        self.dA = [np.empty((sizes[i], w), dtype=dtype) for i in layers]
-        self.ones = np.ones(w, dtype=dtype)
-        self.work = np.empty((3, w), dtype=dtype)
-        self.sums = np.empty(2, dtype=dtype)
-
-    def run(
-        self,
-        X: FloatArray,
-        Y: FloatArray,
-        Ws: list[FloatArray],
-        bs: list[FloatArray],
-        dWs: list[FloatArray],
-        dbs: list[FloatArray],
-        act: Activation,
-        head: Head,
-        scale: float,
-    ) -> float:
-        """Sum of the losses of the block X (n_0, w), Y (1, w); writes ``scale *`` the gradient
-        of that sum into ``dWs`` (n_l, n_{l-1}) and ``dbs`` (n_l,)."""
-        dot = np.dot
-        L = len(Ws)
-        A_in = X
-        for layer in range(L):
-            Z = self.A[layer]
-            dot(Ws[layer], A_in, out=Z)
-            np.add(Z, bs[layer], out=Z)
-            if layer < L - 1:
-                act.forward(Z, out=Z)
-            A_in = Z
-        total = head.forward_backward(
-            self.A[L - 1], Y, self.dZ[L - 1], scale, self.work, self.ones, self.sums
-        )
-        for layer in range(L - 1, -1, -1):
-            dZ = self.dZ[layer]
-            A_in = X if layer == 0 else self.A[layer - 1]
-            dot(dZ, A_in.T, out=dWs[layer])
-            dot(dZ, self.ones, out=dbs[layer])
-            if layer > 0:
-                dA = self.dA[layer - 1]
-                dot(Ws[layer].T, dZ, out=dA)
-                act.backward(self.A[layer - 1], dA, out=self.dZ[layer - 1])
-        return total
 
 
 class NetworkStepper:
     """Trains a ``Network`` with gradient descent, momentum or Adam, full batch or mini-batches.
 
     One iteration = one parameter update. Its recorded cost is the loss of the batch it used
-    plus the weight penalty, at the parameters before the update (see the module docstring).
+    plus the weight penalty, at the parameters before the update (see ``model.network``).
 
     * Work happens in ``cfg.dtype`` on one flat parameter vector (``Layout``); the model is
       updated (as float64) only by ``sync``.
-    * Mini-batches (``cfg.batch_size`` < m): at the start of every epoch the column order is
-      ``default_rng(cfg.seed).permutation(m)`` (one generator per stepper, drawn once per
-      epoch), and consecutive slices of ``batch_size`` columns of it are the batches; the last
-      batch of an epoch holds the ``m % batch_size`` leftover columns if there are any.
-      ``batch_size`` None or >= m is full-batch gradient descent.
+    * Mini-batches (``cfg.batch_size`` < m) follow ``shuffle.Shuffle`` (a seeded permutation
+      per epoch, cut into consecutive batches). ``batch_size`` None or >= m is full-batch.
     * Divergence: when an iteration's cost or parameters are not finite, ``run`` stops and
       restores the parameters of the previous iteration (copied before every update), whose
       cost was the last one recorded. The optimizer's state is not restored: a diverged run is
@@ -179,20 +90,14 @@ class NetworkStepper:
         self._wtmp = np.empty(nw, dtype=dt)
         self._ones_w = np.ones(nw, dtype=dt)
         self._ones_all = np.ones(lay.total, dtype=dt)
-        self._passes: dict[int, _Pass] = {}
+        self._passes: dict[int, BlockPass] = {}
         bs = cfg.batch_size
         self.batch = self.m if bs is None else min(bs, self.m)
-        self._rng = np.random.default_rng(cfg.seed)
-        self._perm = np.arange(self.m)
-        self._pos = self.m  # forces a shuffle before the first mini-batch
-        # The generator's state just before the current epoch's permutation was drawn: drawing
-        # again from it gives the same permutation, so it (plus the position) is the whole
-        # shuffling state, without storing m indices.
-        self._epoch_rng: Mapping[str, Any] = self._rng.bit_generator.state
+        self._shuffle = Shuffle(self.m, self.batch, cfg.seed)
         # Full batch: the data is split once into contiguous column blocks in the training dtype
         # (no gather per step; one block of float64 data is the caller's array, not a copy).
         # Mini-batches: one converted copy, gathered from at every step.
-        self._full_blocks: list[tuple[FloatArray, FloatArray, _Pass]] = []
+        self._full_blocks: list[tuple[FloatArray, FloatArray, BlockPass]] = []
         self._source: tuple[FloatArray, FloatArray] | None = None
         if self.batch == self.m:
             for j0 in range(0, self.m, self._block_cols):
@@ -214,10 +119,10 @@ class NetworkStepper:
         self.l1 = float(cfg.l1)
         self.l2 = float(cfg.l2)
 
-    def _pass(self, w: int) -> _Pass:
+    def _pass(self, w: int) -> BlockPass:
         p = self._passes.get(w)
         if p is None:
-            p = self._passes[w] = _Pass(self._layout.sizes, w, self.dtype)
+            p = self._passes[w] = BlockPass(self._layout.sizes, w, self.dtype)
         return p
 
     def set_config(self, cfg: TrainConfig) -> None:
@@ -241,20 +146,12 @@ class NetworkStepper:
         """Everything the next iterations depend on besides the parameters and the config.
 
         ``opt_*``: the optimizer's step count and memory (``Optimizer.state``, flat float64).
-        Mini-batches add ``shuffle_pos`` (1,) int64, the position in the current epoch's
-        permutation (m: the epoch is used up), and ``shuffle_rng`` (10,) int64, the PCG64
-        generator's state before that permutation was drawn (``_rng_words``).
+        Mini-batches add ``shuffle_pos`` and ``shuffle_rng`` (``Shuffle.state``).
         """
-        out = {f"opt_{k}": v for k, v in self._opt.state().items()}
+        out: dict[str, NDArray[Any]] = {f"opt_{k}": v for k, v in self._opt.state().items()}
         if self.batch < self.m:
-            in_epoch = self._pos < self.m
-            rng = self._epoch_rng if in_epoch else self._rng.bit_generator.state
-            out["shuffle_rng"] = _rng_words(rng)
-            out["shuffle_pos"] = np.array([self._pos if in_epoch else self.m], dtype=np.int64)
+            out.update(self._shuffle.state())
         return out
-
-    def close(self) -> None:
-        """Nothing to let go of: the network's stepper lives in this thread."""
 
     def set_state(self, state: Mapping[str, NDArray[Any]]) -> None:
         """Continue from a ``state()`` taken from a stepper with the same model shape, data size
@@ -272,22 +169,10 @@ class NetworkStepper:
                 f"the training state has entries {sorted(shuffle)} but this run (batch "
                 f"{self.batch} of {self.m}) needs {sorted(wanted)}"
             )
-        rng: dict[str, Any] | None = None
-        pos = self.m
-        if wanted:
-            rng = _rng_state(shuffle["shuffle_rng"])
-            p = np.asarray(shuffle["shuffle_pos"])
-            if p.shape != (1,) or p.dtype.kind not in "iu" or not 0 <= int(p[0]) <= self.m:
-                raise ValueError(f"the shuffle position must be one number from 0 to {self.m}")
-            pos = int(p[0])
+        order = self._shuffle.check_state(shuffle) if wanted else None
         self._opt.set_state(opt)
-        if rng is not None:
-            self._rng.bit_generator.state = rng
-            self._perm = np.arange(self.m)
-            self._pos = self.m
-            if pos < self.m:  # redraw this epoch's permutation and go back to where it was
-                self._next_indices()
-                self._pos = pos
+        if order is not None:
+            self._shuffle.restore(*order)
 
     def sync(self) -> None:
         """Write the current parameters back into the model (as float64)."""
@@ -297,17 +182,9 @@ class NetworkStepper:
         self.model.set_params(params)
 
     # -- one iteration ------------------------------------------------------------------------
-    def _next_indices(self) -> NDArray[np.intp]:
-        """Column indices of the next mini-batch (a new permutation at each epoch start)."""
-        if self._pos >= self.m:
-            self._epoch_rng = self._rng.bit_generator.state
-            self._perm = self._rng.permutation(self.m)
-            self._pos = 0
-        idx = self._perm[self._pos : self._pos + self.batch]
-        self._pos += idx.shape[0]
-        return idx
-
-    def _gathered(self, idx: NDArray[np.intp]) -> Iterator[tuple[FloatArray, FloatArray, _Pass]]:
+    def _gathered(
+        self, idx: NDArray[np.intp]
+    ) -> Iterator[tuple[FloatArray, FloatArray, BlockPass]]:
         """The blocks ``(X (n_0, w), Y (1, w), pass)`` of a mini-batch, gathered one at a time:
         blocks of equal width share a pass and its buffers, so each is filled just before use."""
         source = self._source
@@ -323,11 +200,11 @@ class NetworkStepper:
     def _compute(self) -> float:
         """Cost of the next batch at the current parameters (loss + penalty); its gradient goes
         into ``self._grad``."""
-        blocks: Iterable[tuple[FloatArray, FloatArray, _Pass]]
+        blocks: Iterable[tuple[FloatArray, FloatArray, BlockPass]]
         if self.batch == self.m:
             blocks, width = self._full_blocks, self.m
         else:
-            idx = self._next_indices()
+            idx = self._shuffle.next_indices()
             blocks, width = self._gathered(idx), int(idx.shape[0])
         scale = 1.0 / width
         total = 0.0
@@ -382,3 +259,17 @@ class NetworkStepper:
                 np.copyto(prev, theta)
                 step(params, grads)
         return k
+
+
+def loss_and_gradients(
+    net: Network, X: NDArray[np.floating], Y: NDArray[np.floating], l1: float = 0.0, l2: float = 0.0
+) -> tuple[float, list[F64]]:
+    """Cost (data loss + penalty) of ``net`` on the full batch X (n_0, m), Y (1, m) and its
+    gradient ``[dW1, db1, dW2, db2, ...]`` (shapes as ``get_params``), in float64.
+
+    Computed by the training loop's own code, so checking these against finite differences
+    checks what training uses.
+    """
+    cfg = TrainConfig(lr=1.0, optimizer="gd", l1=l1, l2=l2, dtype="float64")
+    Y64 = np.asarray(Y, dtype=np.float64)
+    return NetworkStepper(net, X, Y64, cfg).cost_and_gradients()

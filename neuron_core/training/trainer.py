@@ -1,4 +1,4 @@
-"""The training loop: runs a model's stepper in chunks, records history, stops on request.
+"""The training loop: runs a network's stepper in chunks, records history, stops on request.
 
 ``Trainer`` is used the same way by the CLI (``run()`` to the end) and by the app (``run(stop)``
 in a worker thread, ``step(1)`` while paused, ``set_train_config`` between runs). It never calls
@@ -8,8 +8,8 @@ saves a run from ``stepper_state()`` and the public attributes and brings it bac
 
 Every iteration's training cost goes into a preallocated ``History``; the test cost is measured
 every ``test_every`` iterations (and at the end). A non-finite cost stops the run as
-``diverged`` and keeps the last finite parameters. The same configs and seeds always give
-bit-identical histories: nothing here draws random numbers except through the configs' seeds.
+``diverged`` and keeps the last finite parameters (``schedule`` has the chunk sizes and the other
+ways a run ends). The same configs and seeds always give bit-identical histories.
 """
 
 from __future__ import annotations
@@ -18,56 +18,30 @@ import math
 import threading
 import time
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
-from typing import Any, Literal, cast, get_args
+from dataclasses import replace
+from typing import Any, cast, get_args
 
 import numpy as np
 from numpy.typing import NDArray
 
 from neuron_core.config import ModelConfig, TrainConfig
-from neuron_core.data.datasets import Dataset
+from neuron_core.data.dataset import Dataset
 from neuron_core.data.features import expand
+from neuron_core.model.network import Network
 from neuron_core.training.history import History
-from neuron_core.training.stepper import Model, Stepper, build_model, uses_fast_neuron
+from neuron_core.training.schedule import (
+    FINISHED,
+    EarlyStopping,
+    Snapshot,
+    Status,
+    auto_test_every,
+    diverged_reason,
+    next_chunk,
+    target_reason,
+)
+from neuron_core.training.stepper import Stepper, keeps_stepper, make_stepper
 
 F64 = NDArray[np.float64]
-Status = Literal[
-    "ready", "running", "paused", "completed", "diverged", "target_reached", "early_stopped"
-]
-# Statuses after which ``run`` does nothing until the config changes or the run is reset.
-FINISHED: frozenset[str] = frozenset({"completed", "diverged", "target_reached", "early_stopped"})
-
-
-def auto_test_every(iterations: int) -> int:
-    """Default test-cost interval: about 200 measurements per run, never more often than every
-    10 iterations (measuring costs a forward pass over the test set)."""
-    return max(10, iterations // 200)
-
-
-# Target wall time of one chunk of iterations: short enough that pausing feels instant and the
-# UI's 10 Hz poll sees new parameters, long enough that per-chunk work (syncing parameters,
-# publishing a snapshot) stays well under 1% of the run.
-CHUNK_SECONDS = 0.02
-
-
-def _next_chunk(chunk: int, done: int, seconds: float) -> int:
-    """Size the next chunk so it takes about ``CHUNK_SECONDS`` at the speed just measured
-    (at most 4x growth per step, so one fast chunk cannot cause a very long one)."""
-    if done <= 0 or seconds <= 0.0:
-        return chunk
-    wanted = int(done * CHUNK_SECONDS / seconds)
-    return max(1, min(wanted, 4 * max(chunk, done)))
-
-
-@dataclass(frozen=True)
-class Snapshot:
-    """A consistent copy of the trainer's state for another thread: parameters (copies), the
-    iteration they belong to, and the status."""
-
-    params: list[F64]
-    iteration: int
-    status: Status
-    reason: str
 
 
 class Trainer:
@@ -89,7 +63,7 @@ class Trainer:
         self.train_cfg = train_cfg
         self.X_train = expand(data.X_train, model_cfg.feature_map)
         self.X_test = expand(data.X_test, model_cfg.feature_map)
-        self.model: Model = build_model(model_cfg, self.X_train.shape[0], train_cfg)
+        self.model = Network.from_config(model_cfg, self.X_train.shape[0])
         self.initial_params = self.model.get_params()
         if params is not None:
             self.model.set_params(params)
@@ -98,9 +72,8 @@ class Trainer:
         self.status: Status = "ready" if self.history.n == 0 else "paused"
         self.reason = ""
         self.seconds = 0.0  # wall time spent inside run()/step()
-        self._best_test = math.inf
-        self._since_best = 0
-        self._stepper: Stepper = self.model.make_stepper(self.X_train, data.Y_train, train_cfg)
+        self._early = EarlyStopping()
+        self._stepper: Stepper = make_stepper(self.model, self.X_train, data.Y_train, train_cfg)
         self._snapshot = Snapshot(self.model.get_params(), self.history.n, self.status, "")
         if self.history.n >= train_cfg.iterations:
             self.status = "completed"
@@ -115,6 +88,11 @@ class Trainer:
     def test_every(self) -> int:
         """Iterations between test-cost measurements."""
         return self.train_cfg.test_every or auto_test_every(self.train_cfg.iterations)
+
+    @property
+    def stepper(self) -> Stepper:
+        """The training loop in use (``stepper.make_stepper`` chose it); the trainer's own."""
+        return self._stepper
 
     def snapshot(self) -> Snapshot:
         """The latest consistent state (updated after every chunk); safe from any thread."""
@@ -140,15 +118,12 @@ class Trainer:
     ) -> None:
         """Bring back the rest of a saved run, on a trainer built with its history and params.
 
-        ``initial_params`` become the start ``reset`` returns to (shapes as
-        ``model.get_params()``); a finished ``status`` (completed, diverged, target reached,
-        early stopped) is kept with its ``reason``, any other keeps the status the constructor
+        ``initial_params`` become the start ``reset`` returns to (shapes as ``get_params()``); a
+        finished ``status`` is kept with its ``reason``, any other keeps the one the constructor
         derived from the history; ``seconds`` is the training time so far; ``stepper_state``
-        (``stepper_state()`` of the saved run; ``None`` or empty: a fresh optimizer, as files
-        without it had) lets momentum, Adam and mini-batches continue exactly. The
-        early-stopping count is replayed from the recorded test costs, so the patience goes on
-        where it was. Raises ``ValueError`` (before changing anything) when something does not
-        fit this trainer's model and config.
+        (``None`` or empty: a fresh optimizer, as older files have) lets momentum, Adam and
+        mini-batches continue exactly. The early-stopping count is replayed from the recorded
+        test costs. ``ValueError`` (nothing changed) when something does not fit.
         """
         if status not in get_args(Status):
             raise ValueError(f"unknown status {status!r}")
@@ -166,92 +141,42 @@ class Trainer:
             # its own ending (a diverged run stays diverged, with its reason).
             self.status = cast(Status, status)
             self.reason = reason
-        self._replay_early_stopping()
+        self._early.replay(self.history.test()[1], self.train_cfg.early_stop)
         self._publish()  # the snapshot the UI reads shows the restored status
-
-    def _replay_early_stopping(self) -> None:
-        """Recompute the best test cost and the measurements since it from the history.
-
-        Mirrors ``_record_test``: an improvement is a drop of more than 1e-12.
-        """
-        self._best_test, self._since_best = math.inf, 0
-        if self.train_cfg.early_stop is None:
-            return
-        _, test_costs = self.history.test()
-        for tc in test_costs.tolist():
-            if tc < self._best_test - 1e-12:
-                self._best_test, self._since_best = tc, 0
-            else:
-                self._since_best += 1
 
     # -- changing --------------------------------------------------------------------------
     def set_train_config(self, cfg: TrainConfig) -> None:
         """Apply a new training config to the continued run (call while not running).
 
-        A new dtype, optimizer, batch size or seed (or a switch between the fast single neuron
-        and the network) rebuilds the stepper from the current parameters, with a fresh
-        optimizer state and shuffling. Any other change (learning rate, ``l1``/``l2``,
-        iterations, stop conditions) applies to the running stepper from the next iteration and
-        keeps its momentum or Adam moments. More iterations reopen a completed run.
+        A new dtype, optimizer, batch size or seed, or a change that moves the run between the
+        fast single-neuron stepper and the general one (``stepper.keeps_stepper``), builds a new
+        stepper from the current parameters, with a fresh optimizer state and shuffling. Any
+        other change (learning rate, ``l1``/``l2``, iterations, stop conditions) applies to the
+        running stepper from the next iteration and keeps its momentum or Adam moments. More
+        iterations reopen a completed run.
         """
         cfg.validate()
         old = self.train_cfg
         self.train_cfg = cfg
         self.history.reserve(cfg.iterations)
-        # A new precision, optimizer, batching or engine (fast neuron <-> network) needs a new
-        # stepper; learning rate and regularisation changes apply to the running one.
-        rebuild = (old.dtype, old.optimizer, old.batch_size, old.seed) != (
-            cfg.dtype,
-            cfg.optimizer,
-            cfg.batch_size,
-            cfg.seed,
-        ) or uses_fast_neuron(self.model_cfg, old) != uses_fast_neuron(self.model_cfg, cfg)
-        if rebuild:
-            self._stepper.sync()
-            self.model = self._rebuild_model()
-            self._replace_stepper(self.model.make_stepper(self.X_train, self.data.Y_train, cfg))
-        else:
+        if keeps_stepper(self.model, old, cfg):
             self._stepper.set_config(cfg)
+        else:
+            self._stepper.sync()
+            self._stepper = make_stepper(self.model, self.X_train, self.data.Y_train, cfg)
         if self.status in FINISHED and self.status != "diverged":
             self.status = "paused" if self.history.n < cfg.iterations else "completed"
         if self.status == "completed" and self.history.n < cfg.iterations:
             self.status = "paused"
         self._publish()
 
-    def _replace_stepper(self, stepper: Stepper) -> None:
-        old, self._stepper = self._stepper, stepper
-        old.close()
-
-    def close(self) -> None:
-        """Let go of the stepper's helper process now (see ``Stepper.close``); the trainer
-        stays usable. Not while ``run`` is running."""
-        self._stepper.close()
-
-    def _rebuild_model(self) -> Model:
-        params = self.model.get_params()
-        model = build_model(self.model_cfg, self.X_train.shape[0], self.train_cfg)
-        model.set_params(params)
-        # The fast single neuron and a network without hidden layers lay out the same numbers
-        # differently ([w (n,1), b] vs [W1 (1,n), b1]); keep the initial parameters in the layout
-        # of the model now in use so reset and save see one consistent layout.
-        model.set_params([p.copy() for p in self.initial_params])
-        self.initial_params = model.get_params()
-        model.set_params(params)
-        return model
-
     def reset(self) -> None:
         """Back to the initial parameters (the same ones as at the start) and an empty history."""
-        self.model = build_model(self.model_cfg, self.X_train.shape[0], self.train_cfg)
         self.model.set_params([p.copy() for p in self.initial_params])
-        self._replace_stepper(
-            self.model.make_stepper(self.X_train, self.data.Y_train, self.train_cfg)
-        )
+        self._stepper = make_stepper(self.model, self.X_train, self.data.Y_train, self.train_cfg)
         self.history.truncate(0)
-        self.status = "ready"
-        self.reason = ""
-        self.seconds = 0.0
-        self._best_test = math.inf
-        self._since_best = 0
+        self.status, self.reason, self.seconds = "ready", "", 0.0
+        self._early = EarlyStopping()
         self._publish()
 
     # -- running ---------------------------------------------------------------------------
@@ -279,12 +204,9 @@ class Trainer:
         return self.status
 
     def _run_until(self, target: int, stop: threading.Event | None) -> Status:
-        self.status = "running"
-        self.reason = ""
+        self.status, self.reason = "running", ""
         self._publish()
-        every = self.test_every
-        cfg = self.train_cfg
-        hist = self.history
+        every, cfg, hist = self.test_every, self.train_cfg, self.history
         hist.reserve(target)
         chunk = 16  # grows to about CHUNK_SECONDS of work after the first chunks
         t0 = time.perf_counter()
@@ -303,30 +225,15 @@ class Trainer:
                 done = self._stepper.run(hist.free_slots(), k)
                 hist.commit(done)
                 self._stepper.sync()
-                chunk = _next_chunk(chunk, done, time.perf_counter() - c0)
+                chunk = next_chunk(chunk, done, time.perf_counter() - c0)
                 if done < k:
-                    self.status = "diverged"
-                    self.reason = (
-                        f"the cost became infinite or NaN at iteration {hist.n:,}; the learning "
-                        f"rate {cfg.lr:g} is probably too high. Parameters kept from the last "
-                        "finite step."
-                    )
-                    self._record_test()
-                    return self.status
-                if hist.n % every == 0 or hist.n == cfg.iterations:
-                    stopped = self._record_test()
-                    if stopped:
-                        return self.status
-                if cfg.target_cost is not None and self._target_hit(
-                    hist.n - done, cfg.target_cost, start_state
-                ):
-                    self.status = "target_reached"
-                    self.reason = (
-                        f"the cost {hist.costs[hist.n - 1]:.6g} reached the target "
-                        f"{cfg.target_cost:g} at iteration {hist.n - 1:,}"
-                    )
-                    self._record_test()
-                    return self.status
+                    return self._end("diverged", diverged_reason(hist.n, cfg.lr))
+                if (hist.n % every == 0 or hist.n == cfg.iterations) and self._record_test():
+                    return self.status  # early stopping
+                goal = cfg.target_cost
+                if goal is not None and self._target_hit(hist.n - done, goal, start_state):
+                    cost = float(hist.costs[hist.n - 1])
+                    return self._end("target_reached", target_reason(cost, goal, hist.n - 1))
                 self._publish()
             return self.status
         finally:
@@ -351,13 +258,19 @@ class Trainer:
         if stop_at < hist.n:
             self.model.set_params(self._snapshot.params)
             hist.truncate(start)
-            self._replace_stepper(
-                self.model.make_stepper(self.X_train, self.data.Y_train, self.train_cfg)
+            self._stepper = make_stepper(
+                self.model, self.X_train, self.data.Y_train, self.train_cfg
             )
             self._stepper.set_state(start_state)
             hist.commit(self._stepper.run(hist.free_slots(), stop_at - start))
             self._stepper.sync()
         return True
+
+    def _end(self, status: Status, reason: str) -> Status:
+        """End the run with ``status`` for ``reason``, measuring the test cost there."""
+        self.status, self.reason = status, reason
+        self._record_test()
+        return status
 
     def _record_test(self) -> bool:
         """Measure and record the test cost now; True if early stopping ended the run."""
@@ -370,19 +283,10 @@ class Trainer:
             return False
         hist.add_test(hist.n, tc)
         patience = self.train_cfg.early_stop
-        if patience is None:
-            return False
-        if tc < self._best_test - 1e-12:
-            self._best_test = tc
-            self._since_best = 0
-            return False
-        self._since_best += 1
-        if self._since_best >= patience:
+        if self._early.add(tc, patience):
+            assert patience is not None  # add only ends a run that has a patience
             self.status = "early_stopped"
-            self.reason = (
-                f"the test cost has not improved for {patience} measurements "
-                f"(best {self._best_test:.6g}); stopped at iteration {hist.n:,}"
-            )
+            self.reason = self._early.reason(patience, hist.n)
             return True
         return False
 

@@ -14,7 +14,6 @@ import re
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +23,8 @@ import pytest
 from test_cli import ITERATION_LINE, run, run_json, subprocess_env
 
 from neuron_core.store.runfile import load_run
-from neuron_core.training.trainer import Status, Trainer
+from neuron_core.training.schedule import Status
+from neuron_core.training.trainer import Trainer
 from tui.cli.exits import EXIT_HANGUP, EXIT_INTERRUPTED, EXIT_TERMINATED, exit_code
 
 SIGNALS = [
@@ -160,56 +160,20 @@ def _start(*args: str, session: bool = False) -> subprocess.Popen[str]:
     )
 
 
-def _children(pid: int) -> list[tuple[int, bytes]]:
-    """Live (not zombie) child processes of ``pid``: (pid, command line)."""
-    out = []
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                stat = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-                if stat[1] == str(pid) and stat[0] != "Z":
-                    out.append((int(entry.name), (entry / "cmdline").read_bytes()))
-            except OSError:
-                continue
-    return out
-
-
-@pytest.mark.skipif(
-    not sys.platform.startswith("linux") or len(os.sched_getaffinity(0)) < 2,
-    reason="the helper process needs Linux and two CPUs",
-)
-def test_ctrl_c_in_a_terminal_with_a_helper_process(tmp_path: Path) -> None:
-    # A terminal's Ctrl+C signals its whole foreground process group. 2 x 200,000 float64 is
-    # over the helper process's 1 MiB: the helper, in a session of its own, must not print a
-    # traceback nor die before the command has saved the run, and must end with it.
+def test_ctrl_c_in_a_terminal_keeps_the_run(tmp_path: Path) -> None:
+    # A terminal's Ctrl+C signals its whole foreground process group: the command saves the
+    # run, prints no traceback and exits 130.
     path = tmp_path / "interrupted.npz"
     proc = _start("--iterations", "100000000", "--samples", "200000", "--print-every",
                   "100000000", "--save", str(path), session=True)  # fmt: skip
     assert proc.stdout is not None
     assert ITERATION_LINE.match(proc.stdout.readline().rstrip("\n"))
-    helpers = [pid for pid, cmd in _children(proc.pid) if b"neuron_core.training.helper" in cmd]
-    assert len(helpers) == 1
     os.killpg(proc.pid, signal.SIGINT)
     out, err = proc.communicate(timeout=30)
     assert proc.returncode == 130, err
     assert err == ""
     assert "stopped: interrupted (SIGINT)" in out and f"saved: {path}" in out
     assert load_run(path).history.n > 0
-    assert _ended(helpers[0])
-
-
-def _ended(pid: int, timeout: float = 10.0) -> bool:
-    """True once process ``pid`` has exited (gone, or a zombie not yet reaped)."""
-    end = time.monotonic() + timeout
-    while time.monotonic() < end:
-        try:
-            state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-        except OSError:
-            return True
-        if state == "Z":
-            return True
-        time.sleep(0.05)
-    return False
 
 
 def test_sigterm_to_a_real_process(tmp_path: Path) -> None:

@@ -17,7 +17,8 @@ from hypothesis import strategies as st
 
 from neuron_core.config import DataConfig
 from neuron_core.data.csvfile import load_csv, read_header
-from neuron_core.data.datasets import Dataset, load
+from neuron_core.data.dataset import Dataset
+from neuron_core.data.datasets import load
 from neuron_core.errors import ConfigError, DataError
 
 BASIC = "a,b,y\n1,2,no\n3,4,yes\n5,6,no\n7,8,yes\n"

@@ -10,16 +10,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from neuron_core.config import GENERATORS, REGRESSION_GENERATORS, DataConfig
-from neuron_core.data.datasets import (
-    LINE_INTERCEPT,
-    LINE_SLOPE,
-    NOISE_SCALE,
-    Dataset,
-    _assemble,
-    _balance_warnings,
-    generate,
-    load,
-)
+from neuron_core.data.dataset import Dataset, assemble, balance_warnings
+from neuron_core.data.datasets import LINE_INTERCEPT, LINE_SLOPE, NOISE_SCALE, generate, load
 from neuron_core.errors import ConfigError
 
 ALL = GENERATORS + REGRESSION_GENERATORS
@@ -199,19 +191,19 @@ def test_standardize_uses_training_statistics_and_moves_the_true_line() -> None:
 def test_minority_class_warning() -> None:
     Y = np.zeros((1, 1000))
     Y[0, :73] = 1.0
-    (warning,) = _balance_warnings(Y, ("0", "1"))
+    (warning,) = balance_warnings(Y, ("0", "1"))
     assert warning.startswith("class 1 is only 7.3% of the training set")
-    (warning,) = _balance_warnings(1.0 - Y, ("no", "yes"))
+    (warning,) = balance_warnings(1.0 - Y, ("no", "yes"))
     assert warning.startswith("class 0 ('no') is only 7.3%")
     Y[0, :100] = 1.0  # exactly 10%: fine
-    assert _balance_warnings(Y, ("0", "1")) == []
+    assert balance_warnings(Y, ("0", "1")) == []
 
 
 def test_assemble_collects_warnings_and_constant_columns() -> None:
     X = np.vstack([np.arange(20.0), np.full(20, 4.0)])
     Y = np.zeros((1, 20))
     Y[0, 0] = 1.0
-    ds = _assemble(
+    ds = assemble(
         X.copy(),
         Y,
         X.copy(),

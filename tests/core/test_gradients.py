@@ -1,8 +1,9 @@
 """Finite-difference checks of every derivative the training loop uses.
 
 Central differences in float64, ``(f(p + h) - f(p - h)) / 2h``, against the analytic gradients
-from the training loop's own code (``Network.loss_and_gradients`` runs ``NetworkStepper``), with
-the reference cost (``Network.cost`` + ``Network.penalty``, a separate code path) as ``f``.
+from the training loop's own code (``network_stepper.loss_and_gradients`` runs
+``NetworkStepper``), with the reference cost (``Network.cost`` + ``Network.penalty``, a separate
+code path) as ``f``.
 Relative error ``|g - g_fd| / (|g| + |g_fd|)`` must stay below 1e-6. Kinks are avoided on
 purpose: ReLU pre-activations and L1 weights are checked to be well away from 0.
 """
@@ -18,6 +19,8 @@ from numpy.typing import NDArray
 from neuron_core.config import TrainConfig
 from neuron_core.model.activations import ACTIVATIONS, get_activation
 from neuron_core.model.network import Network
+from neuron_core.training.network_stepper import loss_and_gradients
+from neuron_core.training.stepper import make_stepper
 
 F64 = NDArray[np.float64]
 FloatArray = NDArray[np.floating]
@@ -130,7 +133,7 @@ def test_network_gradients_match_finite_differences(
     if activation == "relu" and hidden:
         assert min_abs_hidden_preactivation(net, X) > 1e-4  # no kink within reach of +-H
     assert min(float(np.abs(W).min()) for W in net.weights) > 1e-4  # no L1 kink either
-    cost, grads = net.loss_and_gradients(X, Y, l1, l2)
+    cost, grads = loss_and_gradients(net, X, Y, l1, l2)
     assert cost == pytest.approx(net.cost(X, Y) + net.penalty(l1, l2), rel=1e-12)
     numeric = finite_differences(net, X, Y, l1, l2)
     assert [g.shape for g in grads] == [p.shape for p in net.get_params()]
@@ -141,9 +144,9 @@ def test_network_gradients_match_finite_differences(
 @pytest.mark.parametrize("problem", ["classification", "regression"])
 def test_penalty_gradient_is_on_weights_only(problem: str) -> None:
     net, X, Y = random_problem((4, 3), "tanh", problem, seed=3)
-    _, plain = net.loss_and_gradients(X, Y)
+    _, plain = loss_and_gradients(net, X, Y)
     l1, l2 = 0.7, 0.4
-    cost, reg = net.loss_and_gradients(X, Y, l1, l2)
+    cost, reg = loss_and_gradients(net, X, Y, l1, l2)
     for i, (g, g0, p) in enumerate(zip(reg, plain, net.get_params(), strict=True)):
         if i % 2 == 0:  # weights: + l1 sign(W) + l2 W
             np.testing.assert_allclose(g, g0 + l1 * np.sign(p) + l2 * p, rtol=1e-12, atol=1e-15)
@@ -159,7 +162,7 @@ def test_regression_cost_is_mean_squared_error_and_its_gradient() -> None:
     pred = net.predict_proba(X)
     np.testing.assert_allclose(pred, net.weights[0] @ X + net.biases[0], rtol=1e-13)
     assert net.cost(X, Y) == pytest.approx(float(np.mean((pred - Y) ** 2)), rel=1e-13)
-    _, (dW, db) = net.loss_and_gradients(X, Y)
+    _, (dW, db) = loss_and_gradients(net, X, Y)
     m = X.shape[1]
     np.testing.assert_allclose(dW, 2 / m * (pred - Y) @ X.T, rtol=1e-12)
     np.testing.assert_allclose(db, [[2 / m * float(np.sum(pred - Y))]], rtol=1e-12)
@@ -177,16 +180,16 @@ def test_log_loss_from_huge_logits_stays_finite_and_exact() -> None:
     expected = float(np.mean(np.maximum(z, 0) - z * Y + np.log1p(np.exp(-np.abs(z)))))
     assert np.isfinite(expected) and expected > 100
     assert net.cost(X, Y) == pytest.approx(expected, rel=1e-12)
-    cost, grads = net.loss_and_gradients(X, Y)
+    cost, grads = loss_and_gradients(net, X, Y)
     assert cost == pytest.approx(expected, rel=1e-12)
     assert all(np.all(np.isfinite(g)) for g in grads)
 
 
 def test_float32_gradients_are_close_to_float64() -> None:
     net, X, Y = random_problem((4, 3), "tanh", "classification", seed=2)
-    _, g64 = net.loss_and_gradients(X, Y, 0.01, 0.01)
+    _, g64 = loss_and_gradients(net, X, Y, 0.01, 0.01)
     cfg = TrainConfig(optimizer="gd", dtype="float32", l1=0.01, l2=0.01)
-    stepper = net.make_stepper(X, Y, cfg)
+    stepper = make_stepper(net, X, Y, cfg)
     _, g32 = stepper.cost_and_gradients()
     for a, b in zip(g32, g64, strict=True):
         np.testing.assert_allclose(a, b, rtol=1e-4, atol=1e-6)
@@ -195,8 +198,8 @@ def test_float32_gradients_are_close_to_float64() -> None:
 def test_one_gd_step_moves_by_minus_lr_times_the_checked_gradient() -> None:
     net, X, Y = random_problem((4,), "sigmoid", "regression", seed=4)
     before = net.get_params()
-    _, grads = net.loss_and_gradients(X, Y, 0.02, 0.03)
-    stepper = net.make_stepper(X, Y, TrainConfig(lr=0.25, optimizer="gd", l1=0.02, l2=0.03))
+    _, grads = loss_and_gradients(net, X, Y, 0.02, 0.03)
+    stepper = make_stepper(net, X, Y, TrainConfig(lr=0.25, optimizer="gd", l1=0.02, l2=0.03))
     costs = np.empty(1)
     assert stepper.run(costs, 1) == 1
     stepper.sync()

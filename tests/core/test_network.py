@@ -3,19 +3,22 @@
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 
 import numpy as np
 import pytest
 from numpy.typing import NDArray
 
 from neuron_core.config import DataConfig, ModelConfig, TrainConfig
-from neuron_core.data.datasets import Dataset, load
+from neuron_core.data.dataset import Dataset
+from neuron_core.data.datasets import load
 from neuron_core.model.init import init_params, symmetric_init_warning
 from neuron_core.model.network import Network
+from neuron_core.model.neuron import SingleNeuron
 from neuron_core.training.fast_neuron import NeuronStepper
-from neuron_core.training.network_stepper import NetworkStepper
+from neuron_core.training.network_stepper import NetworkStepper, loss_and_gradients
 from neuron_core.training.optim import Adam, GradientDescent, Momentum, make_optimizer
-from neuron_core.training.stepper import NeuronModel, build_model, uses_fast_neuron
+from neuron_core.training.stepper import keeps_stepper, make_stepper
 from neuron_core.training.trainer import Trainer
 
 F64 = NDArray[np.float64]
@@ -68,20 +71,18 @@ def test_set_params_rejects_wrong_count_and_shapes() -> None:
         net.set_params([params[0].T, *params[1:]])
 
 
-def test_single_neuron_layouts_are_interchangeable() -> None:
-    # A run switches engines when its training config changes; each accepts the other's layout.
+def test_no_hidden_layer_is_the_articles_neuron() -> None:
+    # W1 (1, n) is the neuron's w^T; the predictions are the reference neuron's.
     net = Network(3, (), init="uniform", init_seed=4)
-    neuron = NeuronModel(3)
-    neuron.set_params(net.get_params())  # [W1 (1, 3), b1 (1, 1)]
+    neuron = SingleNeuron(3)
+    W, b = net.get_params()
+    neuron.w, neuron.b = W.T.copy(), float(b[0, 0])
     X, _ = small_data()
     X = np.vstack([X, X[:1] * X[1:]])
     np.testing.assert_allclose(neuron.predict_proba(X), net.predict_proba(X), rtol=1e-14)
-    other = Network(3, (), init="zeros")
-    other.set_params(neuron.get_params())  # [w (3, 1), b (1, 1)]
-    for a, b in zip(other.get_params(), net.get_params(), strict=True):
-        np.testing.assert_array_equal(a, b)
-    with pytest.raises(ValueError):
-        neuron.set_params([np.zeros((1, 4)), np.zeros((1, 1))])
+    np.testing.assert_array_equal(neuron.predict(X), net.predict(X))
+    with pytest.raises(ValueError, match="shape"):
+        net.set_params([np.zeros((3, 1)), np.zeros((1, 1))])  # only one layout
 
 
 def test_predictions_and_layer_outputs() -> None:
@@ -272,23 +273,66 @@ def test_optimizer_set_state_rejects_what_does_not_fit() -> None:
 
 
 def test_no_hidden_layer_zero_init_gd_matches_the_neuron_stepper(line: Dataset) -> None:
+    # The article's run: the fast path's costs are the general path's to 1e-12 (float64).
     cfg = TrainConfig(lr=0.1)
+    fast_net = Network(2, (), init="zeros")
+    fast = make_stepper(fast_net, line.X_train, line.Y_train, cfg)
+    assert isinstance(fast, NeuronStepper)
     expected = np.empty(2000)
-    assert (
-        NeuronStepper(line.X_train, line.Y_train, np.zeros((2, 1)), 0.0, 0.1).run(expected, 2000)
-        == 2000
-    )
+    assert fast.run(expected, 2000) == 2000
     net = Network(2, (), init="zeros")
     got = np.empty(2000)
-    assert net.make_stepper(line.X_train, line.Y_train, cfg).run(got, 2000) == 2000
+    assert NetworkStepper(net, line.X_train, line.Y_train, cfg).run(got, 2000) == 2000
     assert got[0] == pytest.approx(math.log(2), abs=1e-15)
+    assert expected[0] == math.log(2)
     assert np.abs(got - expected).max() < 1e-12
+
+
+@pytest.mark.parametrize("init", ["zeros", "xavier", "uniform"])
+def test_the_fast_path_fits_any_init_and_writes_the_networks_layout(
+    line: Dataset, init: str
+) -> None:
+    cfg = TrainConfig(lr=0.1)
+    runs = []
+    for kind in (NeuronStepper, NetworkStepper):
+        net = Network(2, (), init=init, init_seed=3)
+        stepper = kind(net, line.X_train, line.Y_train, cfg)
+        costs = np.empty(300)
+        assert stepper.run(costs, 300) == 300
+        stepper.sync()
+        runs.append((costs, net.get_params()))
+    (fast, (W, b)), (general, (W_ref, b_ref)) = runs
+    np.testing.assert_allclose(fast, general, rtol=0, atol=1e-12)
+    assert W.shape == (1, 2) and b.shape == (1, 1)
+    np.testing.assert_allclose(W, W_ref, rtol=1e-10)
+    np.testing.assert_allclose(b, b_ref, rtol=1e-10)
+
+
+def test_make_stepper_picks_the_fast_path_for_the_articles_setting(line: Dataset) -> None:
+    fast = Network(2, ())
+    assert isinstance(make_stepper(fast, line.X_train, line.Y_train, TrainConfig()), NeuronStepper)
+    for net, cfg in [
+        (Network(2, (3,)), TrainConfig()),
+        (Network(2, (), problem="regression"), TrainConfig()),
+        (fast, TrainConfig(optimizer="adam")),
+        (fast, TrainConfig(batch_size=50)),
+        (fast, TrainConfig(l1=0.1)),
+        (fast, TrainConfig(l2=0.1)),
+    ]:
+        assert isinstance(make_stepper(net, line.X_train, line.Y_train, cfg), NetworkStepper)
+    fast_cfg = TrainConfig()
+    assert keeps_stepper(fast, fast_cfg, TrainConfig(lr=0.5, iterations=10))
+    assert not keeps_stepper(fast, fast_cfg, TrainConfig(l2=0.1))  # moves to the general path
+    assert not keeps_stepper(fast, fast_cfg, TrainConfig(dtype="float32"))
+    stepper = make_stepper(fast, line.X_train, line.Y_train, fast_cfg)
+    with pytest.raises(ValueError, match="new stepper"):
+        stepper.set_config(TrainConfig(l2=0.1))
 
 
 def test_recorded_cost_is_loss_plus_penalty_before_the_update(circle: Dataset) -> None:
     net = Network(2, (4,), init="xavier", init_seed=1)
     cfg = TrainConfig(lr=0.05, optimizer="momentum", l1=0.01, l2=0.02)
-    stepper = net.make_stepper(circle.X_train, circle.Y_train, cfg)
+    stepper = make_stepper(net, circle.X_train, circle.Y_train, cfg)
     costs = np.empty(1)
     for _ in range(3):
         stepper.sync()
@@ -301,7 +345,7 @@ def test_mini_batches_follow_the_documented_shuffle() -> None:
     X, Y = small_data(10, seed=3)
     net = Network(2, (3,), init="xavier", init_seed=5)
     cfg = TrainConfig(lr=0.3, optimizer="adam", batch_size=4, seed=11, l2=0.01)
-    stepper = net.make_stepper(X, Y, cfg)
+    stepper = make_stepper(net, X, Y, cfg)
     rng = np.random.default_rng(11)
     perm1, perm2 = rng.permutation(10), rng.permutation(10)
     # Epoch 1: 4 + 4 + the 2 leftover columns; epoch 2 starts with a fresh permutation.
@@ -319,7 +363,7 @@ def test_batches_are_deterministic_and_seeded(circle: Dataset) -> None:
         net = Network(2, (4, 2), init="he", init_seed=3)
         cfg = TrainConfig(lr=0.01, optimizer="adam", batch_size=batch_size, seed=seed)
         out = np.empty(200)
-        assert net.make_stepper(circle.X_train, circle.Y_train, cfg).run(out, 200) == 200
+        assert make_stepper(net, circle.X_train, circle.Y_train, cfg).run(out, 200) == 200
         return out
 
     assert history(32, 1).tobytes() == history(32, 1).tobytes()
@@ -352,13 +396,13 @@ def test_blocked_batches_equal_one_block() -> None:
 def test_set_config_changes_rates_at_once(circle: Dataset) -> None:
     net = Network(2, (3,), init="xavier", init_seed=1)
     cfg = TrainConfig(lr=0.1, optimizer="gd")
-    stepper = net.make_stepper(circle.X_train, circle.Y_train, cfg)
+    stepper = make_stepper(net, circle.X_train, circle.Y_train, cfg)
     costs = np.empty(1)
     stepper.run(costs, 1)
     stepper.set_config(TrainConfig(lr=0.5, optimizer="gd", l2=0.3))
     stepper.sync()
     before = net.get_params()
-    cost, grads = net.loss_and_gradients(circle.X_train, circle.Y_train, l2=0.3)
+    cost, grads = loss_and_gradients(net, circle.X_train, circle.Y_train, l2=0.3)
     stepper.run(costs, 1)
     assert costs[0] == pytest.approx(cost, rel=1e-12)  # the new penalty is in the cost
     stepper.sync()
@@ -368,7 +412,7 @@ def test_set_config_changes_rates_at_once(circle: Dataset) -> None:
 
 def test_set_config_with_a_new_optimizer_continues_from_current_params(circle: Dataset) -> None:
     net = Network(2, (3,), init="xavier")
-    stepper = net.make_stepper(circle.X_train, circle.Y_train, TrainConfig(lr=0.1))
+    stepper = make_stepper(net, circle.X_train, circle.Y_train, TrainConfig(lr=0.1))
     costs = np.empty(20)
     stepper.run(costs, 20)
     stepper.sync()
@@ -389,7 +433,7 @@ def test_set_config_with_a_new_optimizer_continues_from_current_params(circle: D
 def test_divergence_keeps_the_last_finite_parameters() -> None:
     data = load(DataConfig(name="reg-line", samples=200, test_samples=50))
     net = Network(1, (), problem="regression", init="uniform")
-    stepper = net.make_stepper(data.X_train, data.Y_train, TrainConfig(lr=50.0))
+    stepper = make_stepper(net, data.X_train, data.Y_train, TrainConfig(lr=50.0))
     costs = np.empty(5000)
     done = stepper.run(costs, 5000)
     assert 1 < done < 5000
@@ -411,7 +455,7 @@ def test_float32_training_tracks_float64(circle: Dataset) -> None:
         net = Network(2, (4, 2), init="xavier")
         cfg = TrainConfig(lr=0.03, optimizer="adam", dtype=dtype)
         costs = np.empty(300)
-        assert net.make_stepper(circle.X_train, circle.Y_train, cfg).run(costs, 300) == 300
+        assert make_stepper(net, circle.X_train, circle.Y_train, cfg).run(costs, 300) == 300
         runs[dtype] = costs
     assert runs["float32"][-1] < 0.5 * runs["float32"][0]
     np.testing.assert_allclose(runs["float32"], runs["float64"], rtol=1e-3, atol=1e-4)
@@ -426,7 +470,7 @@ def test_stepper_rejects_mismatched_data() -> None:
         NetworkStepper(net, X, Y[:, :5], TrainConfig())
 
 
-# -- build_model and the trainer -------------------------------------------------------------------
+# -- the trainer's model and stepper ---------------------------------------------------------------
 
 
 @pytest.mark.parametrize(
@@ -434,7 +478,7 @@ def test_stepper_rejects_mismatched_data() -> None:
     [
         (ModelConfig(), TrainConfig(), True),
         (ModelConfig(hidden=(4,), init="xavier"), TrainConfig(), False),
-        (ModelConfig(init="he"), TrainConfig(), False),
+        (ModelConfig(init="he"), TrainConfig(), True),  # any init: the fast path fits
         (ModelConfig(problem="regression"), TrainConfig(), False),
         (ModelConfig(), TrainConfig(optimizer="adam"), False),
         (ModelConfig(), TrainConfig(optimizer="momentum"), False),
@@ -443,13 +487,16 @@ def test_stepper_rejects_mismatched_data() -> None:
         (ModelConfig(), TrainConfig(l2=0.1), False),
     ],
 )
-def test_build_model_keeps_the_fast_neuron_for_the_article_setting(
-    model_cfg: ModelConfig, train_cfg: TrainConfig, fast: bool
+def test_the_trainer_keeps_the_fast_stepper_for_the_article_setting(
+    line: Dataset, model_cfg: ModelConfig, train_cfg: TrainConfig, fast: bool
 ) -> None:
-    assert uses_fast_neuron(model_cfg, train_cfg) is fast
-    model = build_model(model_cfg, 2, train_cfg)
-    assert isinstance(model, NeuronModel if fast else Network)
-    assert model.problem == model_cfg.problem
+    data = line
+    if model_cfg.problem == "regression":
+        data = load(DataConfig(name="reg-plane", samples=50, test_samples=10))
+    trainer = Trainer(data, model_cfg, train_cfg)
+    assert isinstance(trainer.stepper, NeuronStepper if fast else NetworkStepper)
+    model = trainer.model
+    assert isinstance(model, Network) and model.problem == model_cfg.problem
     assert len(model.layer_outputs(np.zeros((2, 3)))) == len(model_cfg.hidden) + 1
 
 
@@ -474,19 +521,50 @@ def test_trainer_reset_reproduces_initial_weights_and_history(circle: Dataset) -
 
 def test_trainer_switches_engines_when_the_optimizer_changes(line: Dataset) -> None:
     trainer = Trainer(line, ModelConfig(), TrainConfig(lr=0.1, iterations=100))
-    assert isinstance(trainer.model, NeuronModel)
+    assert isinstance(trainer.stepper, NeuronStepper)
     trainer.run()
     w = trainer.model.get_params()
     trainer.set_train_config(trainer.with_config(optimizer="adam", iterations=200))
-    assert isinstance(trainer.model, Network)
-    np.testing.assert_allclose(trainer.model.get_params()[0], w[0].T)
+    assert isinstance(trainer.stepper, NetworkStepper)
+    for a, b in zip(trainer.model.get_params(), w, strict=True):
+        assert a.tobytes() == b.tobytes()  # the same parameters, to the bit
     assert trainer.run() == "completed"
     trainer.set_train_config(trainer.with_config(optimizer="gd", iterations=300))
-    assert isinstance(trainer.model, NeuronModel)
+    assert isinstance(trainer.stepper, NeuronStepper)
     assert trainer.run() == "completed"
     costs = trainer.history.train()
     assert costs.shape == (300,) and np.all(np.isfinite(costs))
     assert costs[-1] < costs[99]
+
+
+@pytest.mark.parametrize("dtype", ["float64", "float32"])
+def test_turning_l2_on_and_off_mid_run_continues_from_the_same_parameters(
+    line: Dataset, dtype: str
+) -> None:
+    # The run moves to the general stepper and back; each continues from exactly the
+    # parameters the other left, as a stepper built from them does.
+    base = TrainConfig(lr=0.1, iterations=300, dtype=dtype)  # type: ignore[arg-type]
+    trainer = Trainer(line, ModelConfig(), base)
+    trainer.step(100)
+    before = trainer.model.get_params()
+    trainer.set_train_config(trainer.with_config(l2=0.01))
+    assert isinstance(trainer.stepper, NetworkStepper)
+    assert [p.tobytes() for p in trainer.model.get_params()] == [p.tobytes() for p in before]
+    trainer.step(100)
+    middle = trainer.model.get_params()
+    trainer.set_train_config(trainer.with_config(l2=0.0))
+    assert isinstance(trainer.stepper, NeuronStepper)
+    trainer.step(100)
+    # The same 100 + 100 iterations from the same parameters, stepper by stepper.
+    for params, cfg, costs in (
+        (before, replace(base, l2=0.01), trainer.history.train()[100:200]),
+        (middle, base, trainer.history.train()[200:300]),
+    ):
+        net = Network(2, (), init="zeros")
+        net.set_params(params)
+        again = np.empty(100)
+        assert make_stepper(net, line.X_train, line.Y_train, cfg).run(again, 100) == 100
+        assert again.tobytes() == costs.tobytes()
 
 
 def test_trainer_reports_divergence_of_a_network() -> None:
@@ -544,8 +622,17 @@ def test_stepper_set_state_rejects_another_runs_state() -> None:
         other.set_state(full.state())
     full.set_state({})  # an empty state keeps the fresh one
     assert full.state()["opt_t"].tolist() == [0]
-    fast = NeuronModel(2).make_stepper(X, Y, TrainConfig())
-    assert fast.state() == {}
+    fast = make_stepper(Network(2, ()), X, Y, TrainConfig())
+    assert isinstance(fast, NeuronStepper)
+    assert fast.state()["opt_t"].tolist() == [0]  # as plain gradient descent keeps it
+    fast.run(np.empty(5), 5)
+    assert fast.state()["opt_t"].tolist() == [5]
     fast.set_state({})
-    with pytest.raises(ValueError, match="no training state"):
+    with pytest.raises(ValueError, match="optimizer state has entries"):
         fast.set_state(full.state())
+    with pytest.raises(ValueError, match="needs \\['opt_t'\\]"):
+        fast.set_state(batched.state())
+    general = NetworkStepper(Network(2, ()), X, Y, TrainConfig())
+    general.run(np.empty(3), 3)
+    fast.set_state(general.state())  # the general loop's gradient descent state fits
+    assert fast.state()["opt_t"].tolist() == [3]

@@ -9,9 +9,10 @@ import numpy as np
 import pytest
 
 from neuron_core.config import DataConfig, ModelConfig, TrainConfig
-from neuron_core.data.datasets import Dataset, load
+from neuron_core.data.dataset import Dataset
+from neuron_core.data.datasets import load
+from neuron_core.model.neuron import SingleNeuron
 from neuron_core.numerics import log_loss_from_logits, sigmoid
-from neuron_core.training.fast_neuron import SingleNeuron
 from neuron_core.training.trainer import Trainer
 
 
@@ -88,8 +89,8 @@ def test_trainer_reproduces_the_articles_loop(line_data: Dataset) -> None:
     trainer = Trainer(line_data, ModelConfig(), TrainConfig(iterations=500))
     assert trainer.run() == "completed"
     np.testing.assert_allclose(trainer.history.train(), costs_ref, rtol=0, atol=1e-12)
-    w, b = trainer.model.get_params()
-    np.testing.assert_allclose(w, w_ref, rtol=1e-10)
+    W, b = trainer.model.get_params()  # W1 (1, 2) is the article's w (2, 1) transposed
+    np.testing.assert_allclose(W.T, w_ref, rtol=1e-10)
     assert float(b[0, 0]) == pytest.approx(b_ref, rel=1e-10)
 
 

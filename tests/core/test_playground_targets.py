@@ -16,7 +16,8 @@ import pytest
 from neuron_core.config import DataConfig, ModelConfig, TrainConfig
 from neuron_core.data.datasets import load
 from neuron_core.model.network import Network
-from neuron_core.training.stepper import NeuronModel
+from neuron_core.training.fast_neuron import NeuronStepper
+from neuron_core.training.network_stepper import NetworkStepper
 from neuron_core.training.trainer import Trainer
 
 
@@ -45,7 +46,7 @@ ADAM = TrainConfig(optimizer="adam", lr=0.03, iterations=1500)
 @pytest.mark.parametrize("name", ["circle", "xor"])
 def test_two_hidden_layers_solve_circle_and_xor(name: str) -> None:
     trainer = train(name, ModelConfig(hidden=(4, 2), activation="tanh", init="xavier"), ADAM)
-    assert isinstance(trainer.model, Network)
+    assert isinstance(trainer.model, Network) and isinstance(trainer.stepper, NetworkStepper)
     assert accuracy(trainer) >= 0.95
 
 
@@ -58,12 +59,12 @@ def test_eight_by_eight_solves_spiral() -> None:
 def test_single_neuron_cannot_do_circle_but_squared_features_can() -> None:
     gd = TrainConfig(lr=0.01, iterations=2000)
     plain = train("circle", ModelConfig(), gd)
-    assert isinstance(plain.model, NeuronModel)  # the article's fast path is kept
+    assert isinstance(plain.stepper, NeuronStepper)  # the article's fast path is kept
     assert accuracy(plain) <= 0.65
 
     squares = ModelConfig(feature_map=("x1", "x2", "x1^2", "x2^2"))
     mapped = train("circle", squares, gd)
-    assert isinstance(mapped.model, NeuronModel)
+    assert isinstance(mapped.stepper, NeuronStepper)
     assert mapped.X_train.shape[0] == 4
     assert accuracy(mapped) >= 0.95
 
@@ -77,7 +78,7 @@ def test_zero_init_keeps_hidden_units_identical(activation: str) -> None:
     data = load(DataConfig(name="circle", samples=1001, test_samples=1000, noise=0.05))
     trainer = Trainer(data, model_cfg, adam)
     assert trainer.run() == "completed"
-    assert isinstance(trainer.model, Network)
+    assert isinstance(trainer.model, Network) and isinstance(trainer.stepper, NetworkStepper)
     params = trainer.model.get_params()
     assert any(
         not np.array_equal(p, q) for p, q in zip(params, trainer.initial_params, strict=True)
@@ -124,15 +125,15 @@ def adam_vs_gd(seed: int) -> dict[str, Any]:
         "adam_iterations": adam.iteration,
         "adam_cost": float(adam.history.train()[-1]),
         "adam_seconds": adam.seconds,
-        "gd_engine": type(gd.model).__name__,
-        "adam_engine": type(adam.model).__name__,
+        "gd_engine": type(gd.stepper).__name__,
+        "adam_engine": type(adam.stepper).__name__,
     }
 
 
 @pytest.mark.parametrize("seed", [0, 1])
 def test_adam_reaches_gd_cost_in_a_tenth_of_the_iterations(seed: int) -> None:
     result = adam_vs_gd(seed)
-    assert result["gd_engine"] == "NeuronModel" and result["adam_engine"] == "Network"
+    assert result["gd_engine"] == "NeuronStepper" and result["adam_engine"] == "NetworkStepper"
     assert result["gd_iterations"] == 2000
     assert result["adam_status"] == "target_reached"
     assert result["adam_cost"] <= result["gd_cost"]
@@ -143,7 +144,7 @@ def test_regression_network_fits_bumps_a_plane_cannot() -> None:
     adam = TrainConfig(optimizer="adam", lr=0.03, iterations=2000)
     plane = train("reg-bumps", ModelConfig(problem="regression", init="xavier"), adam)
     net = train("reg-bumps", ModelConfig(problem="regression", hidden=(8, 8), init="xavier"), adam)
-    assert isinstance(plane.model, Network) and plane.model.problem == "regression"
+    assert isinstance(plane.stepper, NetworkStepper) and plane.model.problem == "regression"
     variance = float(np.var(net.data.Y_test))  # the MSE of always predicting the mean
     assert plane.test_cost() > 0.5 * variance  # a linear model explains little of it
     assert net.test_cost() < 0.05 * variance

@@ -1,7 +1,8 @@
 """NeuronStepper, the fast single-neuron gradient descent: same numbers as the article's loop.
 
-Every test here runs with warnings as errors: the stepper must never emit a RuntimeWarning, even
-on data that overflows.
+The stepper trains a ``Network`` without hidden layers (``[W1 (1, n), b1 (1, 1)]``); ``params``
+below reads them back in the article's layout ``(w (n, 1), b)``. Every test here runs with
+warnings as errors: the stepper must never emit a RuntimeWarning, even on data that overflows.
 """
 
 from __future__ import annotations
@@ -14,7 +15,9 @@ import numpy as np
 import pytest
 from numpy.typing import NDArray
 
+from neuron_core.config import TrainConfig
 from neuron_core.data.datasets import generate
+from neuron_core.model.network import Network
 from neuron_core.training.fast_neuron import NeuronStepper
 
 pytestmark = pytest.mark.filterwarnings("error")
@@ -83,14 +86,30 @@ def wide() -> tuple[F64, F64]:
     return X, Y.reshape(1, -1)
 
 
+def cfg(lr: float, dtype: str = "float64") -> TrainConfig:
+    return TrainConfig(lr=lr, dtype=dtype)  # type: ignore[arg-type]
+
+
 def stepper(
     data: tuple[F64, F64], dtype: str, lr: float = 0.1, block_bytes: int | None = None, **kw: int
 ) -> NeuronStepper:
+    """A stepper from zero init (the article's start) on ``data``."""
     X, Y = data
-    n = X.shape[0]
+    net = Network(X.shape[0], (), init="zeros")
     if block_bytes is None:
-        return NeuronStepper(X, Y, np.zeros((n, 1)), 0.0, lr, dtype, **kw)  # type: ignore[arg-type]
-    return NeuronStepper(X, Y, np.zeros((n, 1)), 0.0, lr, dtype, block_bytes, **kw)  # type: ignore[arg-type]
+        return NeuronStepper(net, X, Y, cfg(lr, dtype), **kw)
+    return NeuronStepper(net, X, Y, cfg(lr, dtype), block_bytes=block_bytes, **kw)
+
+
+def params(s: NeuronStepper) -> tuple[F64, float]:
+    """The stepper's current parameters in the article's layout: ``(w (n, 1), b)``."""
+    s.sync()
+    W, b = s.model.get_params()
+    return W.T, float(b[0, 0])
+
+
+def set_lr(s: NeuronStepper, lr: float) -> None:
+    s.set_config(cfg(lr, s.cfg.dtype))
 
 
 def run(s: NeuronStepper, k: int, pieces: tuple[int, ...] = ()) -> tuple[F64, int]:
@@ -120,7 +139,7 @@ def test_float64_costs_and_params_match_the_article(
     costs, done = run(s, 300)
     assert done == 300
     np.testing.assert_allclose(costs, costs_ref, rtol=0, atol=1e-12)
-    w, b = s.params()
+    w, b = params(s)
     np.testing.assert_allclose(w, w_ref, rtol=0, atol=1e-10)
     assert b == pytest.approx(b_ref, abs=1e-10)
 
@@ -131,7 +150,7 @@ def test_float32_costs_match_the_article(line: tuple[F64, F64], block_bytes: int
     s = stepper(line, "float32", 0.1, block_bytes)
     costs, _ = run(s, 300)
     np.testing.assert_allclose(costs, costs_ref, rtol=0, atol=1e-5)
-    w, b = s.params()
+    w, b = params(s)
     np.testing.assert_allclose(w, w_ref, rtol=0, atol=1e-4)
     assert b == pytest.approx(b_ref, abs=1e-4)
 
@@ -142,7 +161,7 @@ def test_more_features_match_the_article(wide: tuple[F64, F64], block_bytes: int
     s = stepper(wide, "float64", 0.5, block_bytes)
     costs, _ = run(s, 200)
     np.testing.assert_allclose(costs, costs_ref, rtol=0, atol=1e-12)
-    w, b = s.params()
+    w, b = params(s)
     np.testing.assert_allclose(w, w_ref, rtol=0, atol=1e-10)
     assert b == pytest.approx(b_ref, abs=1e-10)
 
@@ -154,7 +173,7 @@ def test_set_lr_between_runs_matches_the_article(
     _, _, costs_ref = article(*line, [0.1] * 60 + [0.5] * 60)
     s = stepper(line, "float64", 0.1, block_bytes)
     first, _ = run(s, 60)
-    s.set_lr(0.5)
+    set_lr(s, 0.5)
     second, _ = run(s, 60)
     np.testing.assert_allclose(np.concatenate([first, second]), costs_ref, rtol=0, atol=1e-12)
 
@@ -182,7 +201,7 @@ def test_two_threads_give_the_same_bits_as_one(wide: tuple[F64, F64], dtype: str
     for threads in (1, 2):
         s = stepper(wide, dtype, 0.5, 2048, threads=threads)
         costs, _ = run(s, 50, pieces=(7, 20))
-        results.append((costs, *s.params()))
+        results.append((costs, *params(s)))
     assert np.array_equal(results[0][0], results[1][0])
     assert np.array_equal(results[0][1], results[1][1])
     assert results[0][2] == results[1][2]
@@ -203,8 +222,8 @@ def test_results_are_bit_identical_however_the_run_is_split(
     assert np.array_equal(a, c)
     ref = stepper(line, dtype, 0.1, block_bytes)
     run(ref, 300)
-    assert np.array_equal(s.params()[0], ref.params()[0])
-    assert s.params()[1] == ref.params()[1]
+    assert np.array_equal(params(s)[0], params(ref)[0])
+    assert params(s)[1] == params(ref)[1]
 
 
 # --- divergence and extreme inputs
@@ -221,7 +240,7 @@ def test_divergence_at_the_first_step_keeps_the_initial_params(
     costs, done = run(s, 50, pieces=(4,))
     assert done == 1  # the cost at zero init is ln 2; the first step overflows
     assert costs[0] == pytest.approx(math.log(2.0), abs=1e-12)
-    w, b = s.params()
+    w, b = params(s)
     assert np.array_equal(w, np.zeros((2, 1))) and b == 0.0
 
 
@@ -234,18 +253,18 @@ def test_divergence_keeps_the_last_params_with_a_finite_cost(
     huge_lr = 1e308 if dtype == "float64" else 1e38  # a step or three overflow the dtype
     s = stepper(line, dtype, 0.1, block_bytes)
     run(s, 23, pieces=(5,))
-    s.set_lr(huge_lr)
+    set_lr(s, huge_lr)
     costs, done = run(s, 30, pieces)
     assert 1 <= done < 30
     assert np.all(np.isfinite(costs[:done]))
-    w, b = s.params()
+    w, b = params(s)
     assert np.all(np.isfinite(w)) and math.isfinite(b)
     # They are the parameters after 23 + done - 1 steps, the ones that gave the last cost.
     ref = stepper(line, dtype, 0.1, block_bytes)
     run(ref, 23)
-    ref.set_lr(huge_lr)
+    set_lr(ref, huge_lr)
     run(ref, done - 1)
-    w_ref, b_ref = ref.params()
+    w_ref, b_ref = params(ref)
     assert np.array_equal(w, w_ref) and b == b_ref
     last, _ = run(ref, 1)
     assert last[0] == costs[done - 1]
@@ -262,22 +281,22 @@ def test_no_warnings_at_large_coordinates_and_learning_rate(
     s = stepper((X, Y), dtype, 1e6, block_bytes)
     costs, done = run(s, 300, pieces=(50,))
     assert np.all(np.isfinite(costs[:done]))
-    w, b = s.params()
+    w, b = params(s)
     assert np.all(np.isfinite(w)) and math.isfinite(b)
 
 
 def test_zero_iterations_do_nothing(line: tuple[F64, F64]) -> None:
     s = stepper(line, "float64")
     assert s.run(np.empty(0), 0) == 0
-    assert np.array_equal(s.params()[0], np.zeros((2, 1)))
+    assert np.array_equal(params(s)[0], np.zeros((2, 1)))
 
 
 def test_rejects_labels_that_are_not_0_or_1(line: tuple[F64, F64]) -> None:
     X, Y = line
     with pytest.raises(ValueError, match="0 or 1"):
-        NeuronStepper(X, Y * 2.0, np.zeros((2, 1)), 0.0, 0.1)
+        NeuronStepper(Network(2, ()), X, Y * 2.0, cfg(0.1))
     with pytest.raises(ValueError, match="labels"):
-        NeuronStepper(X, Y[:, :10], np.zeros((2, 1)), 0.0, 0.1)
+        NeuronStepper(Network(2, ()), X, Y[:, :10], cfg(0.1))
 
 
 @pytest.mark.parametrize("m", [7280, 7281, 12_000])
@@ -302,5 +321,5 @@ def test_overflowing_logits_count_as_divergence(dtype: str, block_bytes: int | N
     s = stepper((X, Y), dtype, 1e6, block_bytes)
     costs, done = run(s, 100)
     assert done == 1 and costs[0] == pytest.approx(math.log(2.0), abs=1e-12)
-    w, b = s.params()
+    w, b = params(s)
     assert np.array_equal(w, np.zeros((2, 1))) and b == 0.0

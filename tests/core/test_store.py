@@ -1,5 +1,5 @@
-"""Tests of saving and loading runs (``neuron_core.store.runfile``) and of atomic writes
-(``atomic``).
+"""Tests of saving and loading runs (``neuron_core.store.runfile``, ``record``, ``restore``) and
+of atomic writes (``atomic``).
 
 Loading must turn every kind of bad file into one ``StoreError`` line; saving must never damage
 the previous file; a loaded run must continue exactly like the original.
@@ -25,15 +25,8 @@ from neuron_core.config import DataConfig, ModelConfig, TrainConfig
 from neuron_core.data.datasets import load
 from neuron_core.errors import StoreError
 from neuron_core.store.atomic import atomic_write_bytes, atomic_write_text
-from neuron_core.store.runfile import (
-    FORMAT_VERSION,
-    MAGIC,
-    load_run,
-    rebuild_dataset,
-    record_from_trainer,
-    save_run,
-    trainer_from_record,
-)
+from neuron_core.store.restore import rebuild_dataset, record_from_trainer, trainer_from_record
+from neuron_core.store.runfile import FORMAT_VERSION, MAGIC, load_run, save_run
 from neuron_core.training.history import History
 from neuron_core.training.trainer import Trainer
 
@@ -401,7 +394,7 @@ def test_newer_format_version(saved: Path, tmp_path: Path) -> None:
 
     path = _rewrite(saved, tmp_path / "newer.npz", newer)
     assert _load_error(path) == (
-        f"{path} was saved by a newer neuron-tui (format 2); this version reads format 1"
+        f"{path} was saved by a newer neuron-tui (format 3); this version reads format 2"
     )
 
 
@@ -469,7 +462,12 @@ BAD_CONTENT: list[tuple[str, Callable[[Arrays, dict[str, Any]], None], str]] = [
     (
         "w-both-3x1",
         lambda a, m: a.update(param_0=np.zeros((3, 1)), init_0=np.zeros((3, 1))),
-        "parameter 0 has shape (3, 1) but the model needs (2, 1)",
+        "parameter 0 has shape (3, 1) but the model needs (1, 2)",
+    ),
+    (
+        "w-old-layout",  # the single neuron's layout of format 1, in a format-2 file
+        lambda a, m: a.update(param_0=np.zeros((2, 1)), init_0=np.zeros((2, 1))),
+        "parameter 0 has shape (2, 1) but the model needs (1, 2)",
     ),
     ("w-1d", _set("param_0", np.zeros(2)), "'param_0' has 1 dimensions, not 2"),
     (
@@ -483,8 +481,8 @@ BAD_CONTENT: list[tuple[str, Callable[[Arrays, dict[str, Any]], None], str]] = [
     ("n-params-0", _meta("n_params", 0), "invalid number of parameter arrays"),
     ("n-params-huge", _meta("n_params", 10**9), "invalid number of parameter arrays"),
     # types
-    ("w-int", _set("param_0", np.zeros((2, 1), dtype=np.int64)), "holds int64, not float64"),
-    ("w-float32", _set("param_0", np.zeros((2, 1), dtype=np.float32)), "holds float32"),
+    ("w-int", _set("param_0", np.zeros((1, 2), dtype=np.int64)), "holds int64, not float64"),
+    ("w-float32", _set("param_0", np.zeros((1, 2), dtype=np.float32)), "holds float32"),
     ("iters-float", _set("test_iters", np.zeros(30)), "holds float64, not int64"),
     ("extra-entry", _set("meta2", np.zeros(1)), ""),  # ignored (forward compatible): loads
     # non-finite values
@@ -505,7 +503,7 @@ BAD_CONTENT: list[tuple[str, Callable[[Arrays, dict[str, Any]], None], str]] = [
     ("names-text", _meta("feature_names", "x1"), "the field 'feature_names'"),
     ("names-empty", _meta("feature_names", []), "the feature names are missing"),
     ("names-numbers", _meta("feature_names", [1, 2]), "the feature names are not all text"),
-    ("names-three", _meta("feature_names", ["a", "b", "c"]), "the model needs (3, 1)"),
+    ("names-three", _meta("feature_names", ["a", "b", "c"]), "the model needs (1, 3)"),
     ("sha-bad", _meta("csv_sha256", "abc"), "not a SHA-256"),
     ("saved-at", _meta("saved_at", 5), "the field 'saved_at' is missing or invalid"),
     # configs that fail validation
@@ -807,7 +805,7 @@ def test_save_writes_a_plain_npz(saved: Path) -> None:
     with np.load(saved, allow_pickle=False) as z:
         names = set(z.files)
         meta = json.loads(z["meta"].tobytes())
-        assert z["costs"].shape == (300,) and z["param_0"].shape == (2, 1)
+        assert z["costs"].shape == (300,) and z["param_0"].shape == (1, 2)
     assert names == {
         "meta",
         "param_0",
@@ -817,7 +815,9 @@ def test_save_writes_a_plain_npz(saved: Path) -> None:
         "costs",
         "test_iters",
         "test_costs",
+        "state_opt_t",  # plain gradient descent's step count, on either stepper
     }
+    assert meta["stepper_state"] == {"opt_t": "i"}
     assert meta["magic"] == MAGIC and meta["format_version"] == FORMAT_VERSION
     assert meta["n_params"] == 2 and meta["train_cfg"]["iterations"] == 2000
 
@@ -1005,7 +1005,7 @@ def test_directory_sync_failure_is_reported(
 
 def test_initial_params_are_restored_for_reset(saved: Path) -> None:
     record = load_run(saved)
-    start = [np.array([[0.5], [-0.25]]), np.array([[0.125]])]
+    start = [np.array([[0.5, -0.25]]), np.array([[0.125]])]
     record.initial_params = [p.copy() for p in start]
     loaded = trainer_from_record(record, rebuild_dataset(record))
     assert _bits(loaded.initial_params) == _bits(start)
@@ -1013,3 +1013,62 @@ def test_initial_params_are_restored_for_reset(saved: Path) -> None:
     loaded.reset()
     assert _bits(loaded.model.get_params()) == _bits(start)
     assert loaded.iteration == 0 and loaded.status == "ready"
+
+
+# ================================================================= files of format 1
+
+# Written by the code before the one training path (commit 5bf8929, format 1): the line data
+# above, 300 iterations, saved; then 200 more (``v1_continued.npz``: their costs and the
+# parameters after them). Session files are run files too. The article's neuron was stored as
+# ``[w (2, 1), b (1, 1)]``, a network without hidden layers (Adam, or a non-zero init) as
+# ``[W1 (1, 2), b1 (1, 1)]``.
+V1 = Path(__file__).parent / "data"
+
+
+def _v1_expected(name: str) -> tuple[NDArray[np.float64], list[NDArray[np.float64]]]:
+    with np.load(V1 / "v1_continued.npz", allow_pickle=False) as z:
+        return z[f"{name}_costs"], [z[f"{name}_param_{i}"] for i in range(2)]
+
+
+@pytest.mark.parametrize(
+    ("name", "layout"), [("neuron", (2, 1)), ("neuron_f32", (2, 1)), ("adam", (1, 2))]
+)
+def test_format_1_files_load_and_continue_bit_for_bit(
+    tmp_path: Path, name: str, layout: tuple[int, int]
+) -> None:
+    with np.load(V1 / f"v1_{name}.npz", allow_pickle=False) as z:
+        assert z["param_0"].shape == z["init_0"].shape == layout
+    record = load_run(V1 / f"v1_{name}.npz")
+    assert record.params[0].shape == record.initial_params[0].shape == (1, 2)
+    loaded = trainer_from_record(record, rebuild_dataset(record))
+    assert loaded.iteration == 300 and loaded.status == "paused"
+    loaded.step(200)
+    costs, (w, b) = _v1_expected(name)
+    assert _bits([loaded.history.train()[300:]]) == _bits([costs])
+    assert _bits(loaded.model.get_params()) == _bits([w.reshape(1, 2), b])
+    # Saved again (format 2) and loaded, it goes on as the same run.
+    save_run(tmp_path / "again.npz", record_from_trainer(loaded, LINE))
+    again = trainer_from_record(load_run(tmp_path / "again.npz"), rebuild_dataset(record))
+    _assert_same_state(loaded, again)
+    # A reset goes back to the saved start: zero init, as a fresh run of the same settings.
+    again.reset()
+    fresh = Trainer(load(LINE), record.model_cfg, record.train_cfg)
+    again.step(50)
+    fresh.step(50)
+    _assert_same_state(again, fresh)
+
+
+def test_format_1_network_without_hidden_layer_continues_on_the_fast_stepper() -> None:
+    # Gradient descent from Xavier weights ran on the general loop before; the fast stepper
+    # fits it now (any init), with the general loop's step count as its state: the same run to
+    # 1e-12.
+    record = load_run(V1 / "v1_xavier_gd.npz")
+    assert list(record.stepper_state) == ["opt_t"]
+    loaded = trainer_from_record(record, rebuild_dataset(record))
+    assert int(loaded.stepper_state()["opt_t"][0]) == 300
+    loaded.step(200)
+    costs, (w, b) = _v1_expected("xavier_gd")
+    np.testing.assert_allclose(loaded.history.train()[300:], costs, rtol=0, atol=1e-12)
+    W, b1 = loaded.model.get_params()
+    np.testing.assert_allclose(W, w, rtol=1e-10)
+    np.testing.assert_allclose(b1, b, rtol=1e-10)

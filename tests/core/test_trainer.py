@@ -10,7 +10,8 @@ import numpy as np
 import pytest
 
 from neuron_core.config import DataConfig, ModelConfig, TrainConfig
-from neuron_core.data.datasets import Dataset, load
+from neuron_core.data.dataset import Dataset
+from neuron_core.data.datasets import load
 from neuron_core.training.history import History
 from neuron_core.training.trainer import Trainer
 
@@ -116,7 +117,8 @@ def test_divergence_stops_and_keeps_last_finite_parameters() -> None:
 def test_switching_optimizer_mid_run_keeps_parameters_and_stays_saveable(
     data: Dataset, tmp_path: pytest.TempPathFactory
 ) -> None:
-    from neuron_core.store.runfile import load_run, record_from_trainer, save_run
+    from neuron_core.store.restore import record_from_trainer
+    from neuron_core.store.runfile import load_run, save_run
 
     trainer = Trainer(data, ModelConfig(), TrainConfig(iterations=400))
     trainer.step(200)

@@ -25,10 +25,10 @@ from textual.pilot import Pilot
 from textual.widgets import Input, Static
 
 import neuron_core.data.datasets
-import neuron_core.store.runfile
+import neuron_core.store.restore
 import tui.run.loading
 from neuron_core.config import DataConfig, ModelConfig, TrainConfig
-from neuron_core.data.datasets import Dataset
+from neuron_core.data.dataset import Dataset
 from neuron_core.data.datasets import load as load_dataset
 from neuron_core.store.runfile import load_run
 from neuron_core.training.trainer import Trainer
@@ -350,7 +350,7 @@ async def test_quitting_while_the_session_is_being_restored_leaves_it_alone(
         return load_dataset(cfg, progress)
 
     # What the store rebuilds a saved run's data with.
-    monkeypatch.setattr(neuron_core.store.runfile, "load_dataset", slow_disk)
+    monkeypatch.setattr(neuron_core.store.restore, "load_dataset", slow_disk)
     again = NeuronApp(data_cfg=SMALL)
     async with again.run_test(size=(80, 24)) as pilot:
         await pilot.pause()

@@ -11,7 +11,6 @@ from textual.geometry import Region
 
 from neuron_core.data.features import expand
 from neuron_core.model.network import Network
-from neuron_core.training.stepper import NeuronModel
 from tui.views.network import NetworkParams
 from tui.views.neuron_output import (
     grid_points,
@@ -34,9 +33,9 @@ from tui.widgets.network_view import NetworkView, NeuronSelected
 FEATURES7 = ("x1", "x2", "x1^2", "x2^2", "x1*x2", "sin(x1)", "sin(x2)")
 
 
-def neuron(w1: float, w2: float, b: float) -> NeuronModel:
-    model = NeuronModel(2)
-    model.set_params([np.array([[w1], [w2]]), np.array([[b]])])
+def neuron(w1: float, w2: float, b: float) -> Network:
+    model = Network(2, (), init="zeros")
+    model.set_params([np.array([[w1, w2]]), np.array([[b]])])
     return model
 
 
@@ -88,14 +87,14 @@ def test_single_neuron_text() -> None:
     assert lines[2].strip() == "x2"
     assert "out = σ(+1.50·x1 -0.50·x2 +0.25)" in text
     assert "largest, 1.5" in text
-    # The network's own layout of a neuron (W (1, 2)) draws the same.
-    net = Network(2, init="zeros")
-    net.set_params(model.get_params())
-    assert network_text(net.get_params(), ("x1", "x2"), None, "classification") == text
+    # The article's layout of a neuron (w (2, 1)) draws the same.
+    article = [np.array([[1.5], [-0.5]]), np.array([[0.25]])]
+    assert network_text(article, ("x1", "x2"), None, "classification") == text
 
 
 def test_zero_weights_have_no_sign() -> None:
-    text = network_text(NeuronModel(2).get_params(), ("x1", "x2"), None, "classification")
+    zeros = Network(2, (), init="zeros").get_params()
+    text = network_text(zeros, ("x1", "x2"), None, "classification")
     assert "x1       · ·" in text
     assert "out = σ(+0.00·x1 +0.00·x2 +0.00)" in text
 

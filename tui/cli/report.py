@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from neuron_core.config import DataConfig
 
 if TYPE_CHECKING:
-    from neuron_core.data.datasets import Dataset
+    from neuron_core.data.dataset import Dataset
     from neuron_core.training.trainer import Trainer
 
 # How a run ended, as the report's `stopped` says it.

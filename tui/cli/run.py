@@ -30,7 +30,7 @@ from tui.cli.signals import SignalInterrupt, signal_name, stop_on_signals
 from tui.cli.summary import print_report
 
 if TYPE_CHECKING:
-    from neuron_core.data.datasets import Dataset
+    from neuron_core.data.dataset import Dataset
     from neuron_core.training.trainer import Trainer
 
 # Training runs in chunks of about this many seconds; between chunks the progress bar is
@@ -131,7 +131,8 @@ def prepare(
             )
         return Trainer(data, model_cfg, req.train_cfg), data, req.data_cfg
 
-    from neuron_core.store.runfile import load_run, rebuild_dataset, trainer_from_record
+    from neuron_core.store.restore import rebuild_dataset, trainer_from_record
+    from neuron_core.store.runfile import load_run
 
     record = load_run(req.load)
     data = rebuild_dataset(record, progress)
@@ -193,7 +194,8 @@ def run_train(req: Request) -> int:
             lost, status = exc, trainer.status
         stopped = _stopped(status)
         if req.save is not None:
-            from neuron_core.store.runfile import record_from_trainer, save_run
+            from neuron_core.store.restore import record_from_trainer
+            from neuron_core.store.runfile import save_run
 
             save_run(req.save, record_from_trainer(trainer, data_cfg))
         if lost is not None:

@@ -17,7 +17,7 @@ from textual.app import ComposeResult
 from textual.widgets import Input, Select, SelectionList, Static
 
 from neuron_core.config import GENERATORS, MAX_SEED, REGRESSION_GENERATORS, DataConfig
-from neuron_core.data.datasets import Dataset
+from neuron_core.data.dataset import Dataset
 from neuron_core.errors import ConfigError, DataError
 from tui.forms import build_config, parse_float, parse_int
 from tui.messages import DataConfigChanged

@@ -23,8 +23,8 @@ from textual.widget import Widget
 from textual.worker import Worker, WorkerState
 
 from neuron_core.config import DataConfig, ModelConfig, TrainConfig
-from neuron_core.data.datasets import Dataset
-from neuron_core.store.runfile import RunRecord
+from neuron_core.data.dataset import Dataset
+from neuron_core.store.record import RunRecord
 from neuron_core.training.trainer import Trainer
 from tui.messages import (
     DataLoaded,

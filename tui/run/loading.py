@@ -18,7 +18,8 @@ from textual.widget import Widget
 from textual.worker import get_current_worker
 
 from neuron_core.config import DataConfig, ModelConfig, TrainConfig
-from neuron_core.data.datasets import Dataset, load
+from neuron_core.data.dataset import Dataset
+from neuron_core.data.datasets import load
 from neuron_core.errors import ConfigError, NeuronError
 from neuron_core.training.trainer import Trainer
 from tui.messages import DataLoaded, RunNotice

@@ -22,16 +22,11 @@ from textual.widget import Widget
 from textual.worker import get_current_worker
 
 from neuron_core.config import DataConfig, ModelConfig, TrainConfig
-from neuron_core.data.datasets import Dataset
+from neuron_core.data.dataset import Dataset
 from neuron_core.errors import NeuronError, StoreError
-from neuron_core.store.runfile import (
-    RunRecord,
-    load_run,
-    rebuild_dataset,
-    record_from_trainer,
-    save_run,
-    trainer_from_record,
-)
+from neuron_core.store.record import RunRecord
+from neuron_core.store.restore import rebuild_dataset, record_from_trainer, trainer_from_record
+from neuron_core.store.runfile import load_run, save_run
 from neuron_core.training.trainer import Trainer
 from tui.messages import RunChanged, RunNotice, RunRestored
 from tui.run import session

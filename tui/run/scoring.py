@@ -14,7 +14,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from neuron_core.metrics import ClassificationReport, RegressionReport
-from neuron_core.training.stepper import Model, build_model
+from neuron_core.model.network import Network
 from neuron_core.training.trainer import Trainer
 
 F64 = NDArray[np.float64]
@@ -29,7 +29,7 @@ class Evaluation:
     reports on both sets.
     """
 
-    model: Model
+    model: Network
     params: list[F64]
     iteration: int
     pred_test: F64
@@ -63,7 +63,7 @@ def evaluate(trainer: Trainer, params: list[F64], iteration: int) -> Evaluation:
     Uses ``trainer.X_train``/``X_test`` (n_inputs, m) as the model sees them (standardized and
     feature-mapped) and the labels (1, m) of its dataset.
     """
-    model = build_model(trainer.model_cfg, trainer.X_train.shape[0], trainer.train_cfg)
+    model = Network.from_config(trainer.model_cfg, trainer.X_train.shape[0])
     model.set_params(params)
     data = trainer.data
     pred_train = model.predict(trainer.X_train)

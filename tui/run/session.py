@@ -29,7 +29,8 @@ from pathlib import Path
 from types import FrameType
 
 from neuron_core.errors import StoreError
-from neuron_core.store.runfile import RunRecord, load_run, save_run
+from neuron_core.store.record import RunRecord
+from neuron_core.store.runfile import load_run, save_run
 
 SESSION_NAME = "session.npz"
 # The signals that end the app the way quitting does (session saved): the terminal went away

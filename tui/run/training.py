@@ -17,7 +17,8 @@ from textual.widget import Widget
 from textual.worker import Worker
 
 from neuron_core.errors import NeuronError
-from neuron_core.training.trainer import FINISHED, Trainer
+from neuron_core.training.schedule import FINISHED
+from neuron_core.training.trainer import Trainer
 from tui.messages import TrainingStopped
 
 

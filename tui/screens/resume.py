@@ -19,7 +19,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
-from neuron_core.store.runfile import RunRecord
+from neuron_core.store.record import RunRecord
 
 # How a saved status reads (a run saved while training was paused by the save).
 _STATUS_WORDS: dict[str, str] = {

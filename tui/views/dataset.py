@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 
-from neuron_core.data.datasets import Dataset
+from neuron_core.data.dataset import Dataset
 
 
 def dataset_summary(dataset: Dataset) -> tuple[list[str], tuple[str, ...]]:

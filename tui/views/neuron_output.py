@@ -33,7 +33,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from neuron_core.data.features import expand as expand_features
-from neuron_core.training.stepper import Model
+from neuron_core.model.network import Network
 
 F64 = NDArray[np.float64]
 Extent = tuple[float, float, float, float]
@@ -92,7 +92,7 @@ def _check_index(name: str, index: int, count: int) -> int:
 
 
 def _evaluate(
-    model: Model,
+    model: Network,
     layer: int,
     unit: int,
     extent: Extent,
@@ -109,7 +109,7 @@ def _evaluate(
 
 
 def neuron_values(
-    model: Model,
+    model: Network,
     layer: int,
     unit: int,
     extent: Extent,
@@ -123,7 +123,7 @@ def neuron_values(
     return _evaluate(model, layer, unit, extent, shape, expand)[0]
 
 
-def shade_kind(model: Model, layer: int, n_layers: int) -> str:
+def shade_kind(model: Network, layer: int, n_layers: int) -> str:
     """How the output of ``layer`` (0 to ``n_layers`` - 1) is scaled to [0, 1]: ``"probability"``,
     ``"tanh"``, ``"relu"``, ``"symmetric"`` (linear hidden) or ``"range"`` (regression output);
     see the module docstring."""
@@ -159,7 +159,7 @@ def shade(values: F64, kind: str) -> F64:
 
 
 def neuron_surface(
-    model: Model,
+    model: Network,
     layer: int,
     unit: int,
     extent: Extent,

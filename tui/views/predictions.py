@@ -15,9 +15,9 @@ import numpy as np
 from numpy.typing import NDArray
 
 from neuron_core.config import ModelConfig
-from neuron_core.data.datasets import Dataset
+from neuron_core.data.dataset import Dataset
 from neuron_core.data.features import expand
-from neuron_core.training.stepper import Model
+from neuron_core.model.network import Network
 from tui.views.neuron_output import points_extent
 
 F64 = NDArray[np.float64]
@@ -123,7 +123,7 @@ def _true_line(data: Dataset) -> tuple[float, float] | None:
 def _surface(
     data: Dataset,
     feature_map: tuple[str, ...] | None,
-    model: Model,
+    model: Network,
     extent: tuple[float, float, float, float],
     shape: tuple[int, int],
 ) -> F64:
@@ -145,7 +145,7 @@ def _surface(
 def prediction_view(
     data: Dataset,
     model_cfg: ModelConfig,
-    model: Model,
+    model: Network,
     pred_test: F64,
     grid_shape: tuple[int, int] | None,
 ) -> PredictionView:

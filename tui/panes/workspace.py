@@ -173,9 +173,11 @@ class Workspace(Vertical):
             self._refresh_scatter()
 
     def _refresh_scatter(self) -> None:
-        """Score the latest parameters and redraw the visible scatter or network."""
+        """Score the latest parameters (at most every ``SCATTER_SECONDS`` while training) and
+        redraw the visible scatter or network."""
         t0 = time.perf_counter()
         evaluator = self.controller.evaluator
+        evaluator.latest()  # the scores in the stats column come from it, on every pane
         if self.pane_visible("predictions"):
             self.predictions_pane.show(evaluator)
         if self.pane_visible("network"):

@@ -101,7 +101,7 @@ class RunController(Widget):
         """A cheap read of the run's progress (called about 10 times a second)."""
         if self.trainer is None:
             return idle_progress(self.blocker, self.train_cfg.iterations, self.load_progress)
-        ev = self.evaluate()
+        ev = self.evaluator.shown
         scores = Scores(ev.train_score, ev.test_score, ev.score_name) if ev else Scores()
         return progress_of(self.trainer, self.running, self.rate, scores, self.load_progress)
 

@@ -61,6 +61,12 @@ class Evaluator:
         self._key = None
         self._views.clear()
 
+    @property
+    def shown(self) -> Evaluation | None:
+        """The evaluation last computed, without computing a newer one (for the scores shown
+        at 10 Hz: scoring runs at the scatter's pace, not the poll's)."""
+        return self._latest
+
     def latest(self) -> Evaluation | None:
         """The evaluation of the trainer's latest published parameters (cached until they
         change). On large data while training, the previous one until a worker is done."""

@@ -30,8 +30,25 @@ SYNC_SAMPLES = 100_000
 TRAIN_FIELDS = frozenset(TrainConfig.__dataclass_fields__)
 
 
-class _Cancelled(Exception):
+class Cancelled(Exception):
     """Raised from the progress callback of a load whose worker was cancelled."""
+
+
+def worker_progress(
+    current: Callable[[], bool], report: Callable[[float], None]
+) -> Callable[[float], None]:
+    """A progress callback for the load running in this thread worker: it raises ``Cancelled``
+    once the worker is cancelled (a newer request came), and reports the fraction read only
+    while ``current()`` says the request is still the newest."""
+    worker = get_current_worker()
+
+    def progress(fraction: float) -> None:
+        if worker.is_cancelled:
+            raise Cancelled
+        if current():
+            report(fraction)
+
+    return progress
 
 
 class DataLoader:
@@ -67,17 +84,10 @@ class DataLoader:
         loading(0.0)
 
         def job() -> None:
-            worker = get_current_worker()
-
-            def step(fraction: float) -> None:
-                if worker.is_cancelled:
-                    raise _Cancelled
-                if token == self._token:
-                    loading(fraction)
-
+            step = worker_progress(lambda: token == self._token, loading)
             try:
                 dataset = load(cfg, step)
-            except _Cancelled:
+            except Cancelled:
                 return
             except (NeuronError, OSError, MemoryError) as exc:
                 self._node.post_message(DataLoaded(token, cfg, None, None, exc))

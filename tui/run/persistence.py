@@ -19,7 +19,6 @@ from dataclasses import replace
 from typing import Literal
 
 from textual.widget import Widget
-from textual.worker import get_current_worker
 
 from neuron_core.config import DataConfig, ModelConfig, TrainConfig
 from neuron_core.data.dataset import Dataset
@@ -30,16 +29,12 @@ from neuron_core.store.runfile import load_run, save_run
 from neuron_core.training.trainer import Trainer
 from tui.messages import RunChanged, RunNotice, RunRestored
 from tui.run import session
-from tui.run.loading import describe
+from tui.run.loading import Cancelled, describe, worker_progress
 from tui.screens.resume import ResumeScreen
 
 # How long quitting waits for the training thread to finish its chunk (chunks last ~20 ms; one
 # iteration on tens of millions of points can take longer).
 STOP_WAIT_SECONDS = 3.0
-
-
-class _Cancelled(Exception):
-    """Raised from the progress callback of a restore whose worker was cancelled."""
 
 
 class RunFiles:
@@ -125,19 +120,12 @@ class RunFiles:
         loading(0.0)
 
         def job() -> None:
-            worker = get_current_worker()
-
-            def progress(fraction: float) -> None:
-                if worker.is_cancelled:
-                    raise _Cancelled
-                if token == self._token:
-                    loading(fraction)
-
+            progress = worker_progress(lambda: token == self._token, loading)
             try:
                 record = get()
                 dataset = rebuild_dataset(record, progress)
                 trainer = trainer_from_record(record, dataset)
-            except _Cancelled:
+            except Cancelled:
                 return
             except (NeuronError, OSError, MemoryError) as exc:
                 node.post_message(RunRestored(token, kind, label, None, None, None, exc))

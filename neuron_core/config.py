@@ -13,6 +13,7 @@ the UI can mark exactly that field. ``to_dict``/``from_dict`` give a JSON-safe f
 from __future__ import annotations
 
 import math
+import unicodedata
 from dataclasses import asdict, dataclass, fields
 from typing import Any, Literal
 
@@ -58,6 +59,11 @@ def _check_float(field: str, value: object, lo: float, hi: float, *, lo_open: bo
         raise ConfigError(field, f"must be {bound} {lo:g}, got {v:g}")
     if v > hi:
         raise ConfigError(field, f"must be at most {hi:g}, got {v:g}")
+
+
+def _has_control(text: str) -> bool:
+    """True if ``text`` holds a control or format character (ESC, BEL, a bidi override...)."""
+    return any(unicodedata.category(ch) in ("Cc", "Cf") for ch in text)
 
 
 def _check_choice(field: str, value: object, choices: tuple[str, ...]) -> None:
@@ -120,6 +126,10 @@ class DataConfig(_Serializable):
         else:
             if not self.csv_path:
                 raise ConfigError("csv_path", "give the path of a CSV file")
+            if not isinstance(self.csv_path, str) or _has_control(self.csv_path):
+                # It could not be shown nor typed back faithfully (and a run file carrying one
+                # would be a way to drive the terminal that shows it).
+                raise ConfigError("csv_path", "the path contains control characters")
             if not self.target:
                 raise ConfigError("target", "name the target (label) column")
             if self.features is not None:

@@ -175,6 +175,8 @@ def test_the_private_name_check_catches_what_it_looks_for(tmp_path: Path) -> Non
 
 
 UI_LIBRARIES = ("textual", "rich", "plotext", "textual_plotext")
+# What view-models may import of tui: other view-models, and the escaping of data (stdlib only).
+PLAIN_TUI = ("tui.views", "tui.text")
 
 
 @pytest.mark.parametrize("path", _files("tui/views"), ids=lambda p: str(p.relative_to(ROOT)))
@@ -185,7 +187,11 @@ def test_view_models_are_plain_data(path: Path) -> None:
         f"line {line}: {module}"
         for module, _, line in _imported_modules(path, tree)
         if module.split(".")[0] in UI_LIBRARIES
-        or (module.startswith("tui.") and not module.startswith("tui.views"))
+        or (
+            module.startswith("tui.")
+            and not module.startswith("tui.views")
+            and module != "tui.text"
+        )
     ]
     assert not ui, f"{path.relative_to(ROOT)} imports {ui}"
 
@@ -206,3 +212,51 @@ def test_panes_read_view_models_not_the_trainer(path: Path) -> None:
         if isinstance(node, ast.Attribute) and node.attr in ("trainer", "history")
     ]
     assert not found, f"{path.relative_to(ROOT)}: {found}"
+
+
+# Ways to start a process, by module and function name.
+_PROCESS_STARTERS = {
+    "subprocess": {"run", "Popen", "call", "check_call", "check_output", "getoutput"},
+    "os": {"system", "popen", "posix_spawn", "posix_spawnp", "execv", "execve", "execvp",
+           "execvpe", "execl", "execle", "execlp", "execlpe", "spawnv", "spawnve", "spawnl"},
+    "multiprocessing": {"Process", "Pool", "get_context", "set_start_method"},
+    "concurrent.futures": {"ProcessPoolExecutor"},
+}  # fmt: skip
+
+
+def _dotted(node: ast.expr) -> str:
+    parts: list[str] = []
+    while isinstance(node, ast.Attribute):
+        parts.append(node.attr)
+        node = node.value
+    if isinstance(node, ast.Name):
+        parts.append(node.id)
+    return ".".join(reversed(parts))
+
+
+def test_processes_start_isolated_and_sys_path_is_left_alone() -> None:
+    """Nothing from the working directory may run (issue 10, class 1): a process we start is a
+    Python started with ``-I`` (isolated: no working directory, no PYTHONPATH, no user site on
+    its path), and no code of ours puts a folder on ``sys.path``. Multiprocessing is not used at
+    all (its children start Python without ``-I``). The end-to-end test with planted modules
+    (``tests/e2e/test_hostile_input.py``) checks the result in real runs."""
+    found: list[str] = []
+    for path in _files(*PACKAGES):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        where = path.relative_to(ROOT)
+        for node in ast.walk(tree):
+            if not isinstance(node, ast.Call):
+                continue
+            name = _dotted(node.func)
+            module, _, function = name.rpartition(".")
+            if module.startswith("sys.path") or name.startswith("sys.path."):
+                found.append(f"{where}:{node.lineno}: {name}() changes sys.path")
+            starters = _PROCESS_STARTERS.get(module, set())
+            if function in starters or module.startswith("multiprocessing"):
+                flags = {
+                    n.value for n in ast.walk(node)
+                    if isinstance(n, ast.Constant) and isinstance(n.value, str)
+                }  # fmt: skip
+                if module.startswith(("multiprocessing", "concurrent")) or "-I" not in flags:
+                    found.append(f"{where}:{node.lineno}: {name}() without python -I")
+    assert not found, "\n".join(found)

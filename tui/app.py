@@ -16,6 +16,7 @@ from typing import Any, ClassVar
 from textual.app import App, ComposeResult
 from textual.binding import BindingType
 from textual.events import Resize
+from textual.notifications import SeverityLevel
 from textual.widgets import Footer
 
 from neuron_core.config import DataConfig, ModelConfig, TrainConfig
@@ -34,6 +35,7 @@ from tui.run.controller import RunController
 from tui.run.session import TerminationSignals, arm_exit_watchdog
 from tui.screens.help import HelpScreen
 from tui.screens.path_prompt import PathPrompt
+from tui.text import printable
 
 DEFAULT_RUN_FILE = "~/neuron-tui-run.npz"
 
@@ -75,6 +77,22 @@ class NeuronApp(App[None], inherit_bindings=False):
         self.run_path = DEFAULT_RUN_FILE
         self._quitting = False
         self._signals = TerminationSignals()
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = False,
+    ) -> None:
+        """Every notification shows its text as it is: messages quote file paths and column
+        names, which are data (escaped, and never read as markup; see ``tui.text``)."""
+        super().notify(
+            printable(message), title=printable(title), severity=severity, timeout=timeout,
+            markup=False,
+        )  # fmt: skip
 
     @property
     def session_note(self) -> str | None:

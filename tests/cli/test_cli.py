@@ -523,8 +523,9 @@ def test_option_defaults_come_from_the_configs() -> None:
     assert by_flag["--save"].default is None
 
 
-# What the headless command may load of `tui`: the package, its entry point and tui.cli.
-HEADLESS_TUI = re.compile(r"tui(\.__main__|\.cli(\..*)?)?")
+# What the headless command may load of `tui`: the package, its entry point, tui.cli and tui.text
+# (escaping data for the terminal; standard library only).
+HEADLESS_TUI = re.compile(r"tui(\.__main__|\.text|\.cli(\..*)?)?")
 # UI libraries: the app's, never the headless command's.
 UI_LIBRARIES = ("textual", "textual_plotext", "plotext")
 

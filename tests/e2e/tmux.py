@@ -327,8 +327,9 @@ class TmuxPane:
         self._piping = True
 
     def stop_pipe(self, path: str | os.PathLike[str]) -> None:
-        """Close the pipe and wait until ``cat`` has flushed everything into ``path``."""
-        self._run("pipe-pane", "-t", _TARGET)
+        """Close the pipe and wait until ``cat`` has flushed everything into ``path`` (a program
+        that has exited has had its pipe closed by tmux already)."""
+        self._run("pipe-pane", "-t", _TARGET, check=False)
         self._piping = False
         self._settle(Path(path))
 

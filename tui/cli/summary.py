@@ -13,6 +13,8 @@ import sys
 from collections.abc import Callable
 from typing import Any
 
+from tui.text import printable
+
 
 def _num(x: float | None, digits: int = 6) -> str:
     return "-" if x is None else f"{x:.{digits}g}"
@@ -64,7 +66,8 @@ def _weights_text(rep: dict[str, Any]) -> str:
 
 
 def summary_rows(rep: dict[str, Any]) -> list[tuple[str, str]]:
-    """The report as (label, text) rows, shared by the plain and the table summary."""
+    """The report as (label, text) rows, shared by the plain and the table summary. Names from
+    the data (CSV columns and labels, paths) are escaped (``tui.text.printable``)."""
     if rep["source"] == "csv":
         source = f"{rep['dataset']} (CSV, split seed {rep['seed']})"
     else:
@@ -129,7 +132,7 @@ def summary_rows(rep: dict[str, Any]) -> list[tuple[str, str]]:
         rows.append(("loaded", rep["loaded"]))
     if rep["saved"]:
         rows.append(("saved", rep["saved"]))
-    return rows
+    return [(label, printable(text)) for label, text in rows]
 
 
 def _confusion_text(confusion: list[list[int]], class_names: list[str] | None) -> str:
@@ -147,15 +150,16 @@ def print_plain_summary(rep: dict[str, Any], write: Callable[[str], object]) -> 
 
 
 def print_table_summary(rep: dict[str, Any]) -> None:
-    """A rich table, for a terminal."""
+    """A rich table, for a terminal (cells as plain text: a name like ``[red]x`` is no markup)."""
     from rich.console import Console
     from rich.table import Table
+    from rich.text import Text
 
     table = Table(title="neuron-tui train", show_header=False, title_justify="left")
     table.add_column(style="bold")
     table.add_column(overflow="fold")
     for label, text in summary_rows(rep):
-        table.add_row(label, text)
+        table.add_row(label, Text(text))
     Console().print(table)
 
 

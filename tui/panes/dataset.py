@@ -23,7 +23,7 @@ from tui.forms import build_config, parse_float, parse_int
 from tui.messages import DataConfigChanged
 from tui.panes.fields import Field, FormPane, YesNo
 from tui.views.dataset import dataset_summary
-from tui.widgets.feature_list import FeatureList
+from tui.widgets.feature_list import FeatureList, column_options
 
 SOURCES: list[tuple[str, str]] = [("generator", "generator"), ("CSV file", "csv")]
 # Fields that only matter for one source: hidden (and not checked) for the other.
@@ -216,15 +216,13 @@ class DatasetPane(FormPane):
         features = cfg.features if same_file else None
         with self.prevent(Select.Changed, SelectionList.SelectedChanged):
             select = self.query_one("#target", Select)
-            select.set_options([(c, c) for c in columns])
+            select.set_options(column_options(columns))
             select.value = target
             self._offer_features(target, features)
 
     def _offer_features(self, target: str, chosen: tuple[str, ...] | None) -> None:
         """Every column but the target, checked when in ``chosen`` (all when ``None``)."""
-        box = self.query_one(FeatureList)
-        box.clear_options()
-        box.add_options((c, c, chosen is None or c in chosen) for c in self._columns if c != target)
+        self.query_one(FeatureList).offer([c for c in self._columns if c != target], chosen)
 
     def on_select_changed(self, event: Select.Changed) -> None:
         if event.select.id == "source":

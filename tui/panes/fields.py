@@ -22,6 +22,8 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widget import Widget
 from textual.widgets import Checkbox, Input, Label, Select, Static
 
+from tui.text import printable
+
 
 class Field(Vertical):
     """A labelled control (or several on one line) with an error line under it.
@@ -60,7 +62,8 @@ class Field(Vertical):
         self.error = message
         self.set_class(message is not None, "-invalid")
         if self.is_mounted:
-            self.query_one(".field-error", Static).update(f"✗ {message}" if message else "")
+            shown = f"✗ {printable(message)}" if message else ""  # errors quote file data
+            self.query_one(".field-error", Static).update(shown)
 
 
 class YesNo(Checkbox):

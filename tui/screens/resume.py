@@ -20,6 +20,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
 from neuron_core.store.record import RunRecord
+from tui.text import printable
 
 # How a saved status reads (a run saved while training was paused by the save).
 _STATUS_WORDS: dict[str, str] = {
@@ -48,7 +49,8 @@ def describe(record: RunRecord) -> str:
     """A few lines saying what the saved run is, for a person deciding whether to resume it."""
     d, m, t = record.data_cfg, record.model_cfg, record.train_cfg
     if d.source == "csv":
-        data = f"{os.path.basename(str(d.csv_path))} (target {d.target})"
+        # The file's name and column are data from the run file: escaped (``tui.text``).
+        data = printable(f"{os.path.basename(str(d.csv_path))} (target {d.target})")
     else:
         data = f"{d.name}, {d.samples:,} train / {d.test_samples:,} test points, seed {d.seed}"
     if m.hidden:
@@ -64,7 +66,7 @@ def describe(record: RunRecord) -> str:
             f"Data:     {data}",
             f"Model:    {model}, learning rate {t.lr:g}, {t.optimizer}",
             f"Progress: {progress}",
-            f"Saved:    {_saved_when(record.saved_at)}",
+            f"Saved:    {printable(_saved_when(record.saved_at))}",
         )
     )
 

@@ -1,10 +1,12 @@
-"""What the dataset pane says about the data: its split, class balance and warnings."""
+"""What the dataset pane says about the data: its split, class balance and warnings (class names
+and warnings quote the file's data: escaped, see ``tui.text``)."""
 
 from __future__ import annotations
 
 import math
 
 from neuron_core.data.dataset import Dataset
+from tui.text import printable
 
 
 def dataset_summary(dataset: Dataset) -> tuple[list[str], tuple[str, ...]]:
@@ -16,7 +18,7 @@ def dataset_summary(dataset: Dataset) -> tuple[list[str], tuple[str, ...]]:
     ]
     if dataset.problem == "classification":
         ones = dataset.class_balance()
-        names = dataset.class_names or ("0", "1")
+        names = tuple(printable(n) for n in dataset.class_names or ("0", "1"))
         # CSV labels have names ("yes"/"no"); generated ones are just 0 and 1.
         named = names != ("0", "1")
         one = f"class 1 ({names[1]})" if named else "class 1"
@@ -27,4 +29,4 @@ def dataset_summary(dataset: Dataset) -> tuple[list[str], tuple[str, ...]]:
         std = float(y.std())
         line = f"regression · target mean {float(y.mean()):.3g}, std {std:.3g}"
         lines.append(line if math.isfinite(std) else line + " (not finite)")
-    return lines, tuple(dataset.warnings)
+    return lines, tuple(printable(w) for w in dataset.warnings)

@@ -8,6 +8,8 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
+from tui.text import printable
+
 F64 = NDArray[np.float64]
 
 
@@ -59,7 +61,10 @@ class NetworkParams:
             weights.append(W)
             biases.append(b)
         n0 = int(weights[0].shape[1])
-        names = tuple(input_names[i] if i < len(input_names) else f"x{i + 1}" for i in range(n0))
+        # Input names are data (CSV columns): escaped for the terminal (``tui.text``).
+        names = tuple(
+            printable(input_names[i]) if i < len(input_names) else f"x{i + 1}" for i in range(n0)
+        )
         return cls(tuple(weights), tuple(biases), names, activation, problem)
 
     @property

@@ -18,6 +18,7 @@ from neuron_core.config import ModelConfig
 from neuron_core.data.dataset import Dataset
 from neuron_core.data.features import expand
 from neuron_core.model.network import Network
+from tui.text import printable
 from tui.views.neuron_output import points_extent
 
 F64 = NDArray[np.float64]
@@ -161,7 +162,7 @@ def prediction_view(
     X_all = _original_units(data, data.X_test)
     Y = np.ascontiguousarray(data.Y_test[:, cols])
     pred = np.ascontiguousarray(pred_test[:, cols])
-    names = data.feature_names
+    names = [printable(n) for n in data.feature_names]  # axis labels: data, escaped
     if data.n_features == 1:
         # One input: plot it against the target; the "boundary" is the fitted curve drawn by the
         # widget from pred.

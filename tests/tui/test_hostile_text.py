@@ -97,3 +97,12 @@ async def test_names_from_a_csv_reach_the_terminal_as_text(tmp_path: Path) -> No
     assert "b[red]x[/red]" in text
     assert "[bold]yes" in text and "no\\u202e" in text
     assert "[bold]lab\\x1b[2J" in text and "a notice quoting a\\x1b]0;PWNED" in text
+
+
+async def test_path_completion_skips_names_with_control_characters(tmp_path: Path) -> None:
+    from tui.screens.path_prompt import PathSuggester
+
+    (tmp_path / f"a{TITLE}.npz").write_bytes(b"")
+    (tmp_path / "ab.npz").write_bytes(b"")
+    suggestion = await PathSuggester().get_suggestion(str(tmp_path / "a"))
+    assert suggestion == str(tmp_path / "ab.npz")

@@ -18,6 +18,8 @@ from textual.screen import ModalScreen
 from textual.suggester import Suggester
 from textual.widgets import Input, Label, Static
 
+from tui.text import printable
+
 Purpose = Literal["save", "open"]
 
 
@@ -37,6 +39,8 @@ class PathSuggester(Suggester):
         for name in names:
             if not name.startswith(tail) or name == tail:
                 continue
+            if printable(name) != name:
+                continue  # a name with control characters would drive the terminal as a hint
             if not tail and name.startswith("."):
                 continue  # hidden files only when asked for with a dot
             rest = name[len(tail) :]

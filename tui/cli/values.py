@@ -53,7 +53,7 @@ def to_float(text: str, field: str) -> float:
     try:
         return float(text.strip().replace("_", ""))
     except ValueError:
-        raise ConfigError(field, f"must be a number, got {text!r}") from None
+        raise ConfigError(field, f"must be a number, got {text[:24]!r}") from None
 
 
 def to_names(text: str, field: str, noun: str = "name") -> tuple[str, ...]:

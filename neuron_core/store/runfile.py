@@ -30,10 +30,10 @@ escapes ``load_run``.
 The data itself is not stored (``restore.rebuild_dataset`` builds it again). Unknown extra
 entries and fields are ignored, so a later format can add them (as ``state_*`` were added
 without a new format version: an older reader ignores them and continues with a fresh
-optimizer; ``iterations_done`` likewise, files without it are bounded by their configured
-iterations, see ``limits``). Format 2
-changed the layout of the single neuron's parameters: a format-1 reader refuses such a file as
-"saved by a newer neuron-tui" instead of misreading it.
+optimizer; ``iterations_done`` likewise: an older reader ignores it, and files without it are
+bounded by their configured iterations, see ``limits``). Format 2 changed the layout of the
+single neuron's parameters: a format-1 reader refuses such a file as "saved by a newer
+neuron-tui" instead of misreading it.
 """
 
 from __future__ import annotations
@@ -178,11 +178,10 @@ def _read_record(zf: zipfile.ZipFile, shown: str, file_size: int) -> RunRecord:
     model_cfg = _config(meta, "model_cfg", ModelConfig, shown)
     train_cfg = _config(meta, "train_cfg", TrainConfig, shown)
     names = check_feature_names(get_field(meta, "feature_names", list))
-    sha = meta.get("csv_sha256")
+    sha = None if meta.get("csv_sha256") is None else get_field(meta, "csv_sha256", str)
     status = get_field(meta, "status", str)
     reason = get_field(meta, "reason", str)
     seconds = float(get_field(meta, "seconds", (int, float)))
-    sha = sha if sha is None else get_field(meta, "csv_sha256", str)
     saved_at = get_field(meta, "saved_at", str)
     # Every entry is checked against the metadata before any array is read.
     entries = plan(zf, meta, model_cfg, train_cfg, names, file_size)

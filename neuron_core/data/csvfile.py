@@ -15,8 +15,10 @@ Large files are read in two streaming passes, never held as Python strings all a
 2. text, through ``csv.reader`` (``csvtable.read_table``): every ``csvtable.CHUNK_ROWS`` rows the
    feature cells are converted into one float64 block; the target cells become small codes.
 
-The peak memory is about twice the final float64 arrays (the parsed blocks, then the train/test
-copies) plus one chunk of strings.
+The parsed blocks go straight into the final train and test arrays (``_split``), each freed as
+soon as it is copied: the peak memory is the blocks plus the final arrays (under twice the final
+arrays) plus one chunk of strings. A file of more than ``csvtable.MAX_ROWS`` data rows (the
+``samples`` limit) is refused as soon as its parse passes the limit.
 """
 
 from __future__ import annotations
@@ -60,24 +62,49 @@ def read_header(path: str) -> list[str]:
         raise DataError(f"{path}: cannot read: {exc}") from None
 
 
+def _scatter(
+    blocks: list[FloatArray],
+    in_test: NDArray[np.bool_] | None,
+    X_train: FloatArray,
+    X_test: FloatArray,
+) -> None:
+    """Copy the parsed ``blocks`` (each (k, n), in file order) into ``X_train`` and ``X_test``
+    (n, m_part): row i goes to the test part where ``in_test[i]`` (``None``: all to train).
+
+    Each part keeps the file's order, so a block fills the next columns of each part. Blocks
+    are freed as they are copied: the peak is one set of blocks plus the final arrays.
+    """
+    blocks.reverse()
+    row = train = test = 0
+    while blocks:
+        block = blocks.pop()
+        k = block.shape[0]
+        if in_test is None:
+            X_train[:, train : train + k] = block.T
+            train += k
+        else:
+            mask = in_test[row : row + k]
+            c = int(np.count_nonzero(mask))
+            X_test[:, test : test + c] = block[mask].T
+            X_train[:, train : train + k - c] = block[~mask].T
+            test, train = test + c, train + k - c
+        row += k
+        del block
+
+
 def _split(
     table: Table, codes: NDArray[np.uint8], cfg: DataConfig, path: str
 ) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray, list[str]]:
     """Shuffle-split the parsed rows (labels ``codes``, ``(m,)``) into train and test parts.
 
     Returns ``X_train (n, m_train)``, ``Y_train (1, m_train)``, ``X_test``, ``Y_test``, warnings.
+    The test rows are the first ``round(m * test_ratio)`` of ``default_rng(seed).permutation(m)``;
+    each part keeps the file's row order (easier to relate to the file).
     """
     m, n = table.rows, len(table.features)
-    # Blocks (k, n) -> one (n, m) array, freeing each block as soon as it is copied, so the peak
-    # is one full copy plus one block rather than two full copies.
-    X_all = np.empty((n, m))
-    table.blocks.reverse()
-    start = 0
-    while table.blocks:
-        block = table.blocks.pop()
-        X_all[:, start : start + block.shape[0]] = block.T
-        start += block.shape[0]
     if cfg.test_ratio == 0:
+        X_all = np.empty((n, m))
+        _scatter(table.blocks, None, X_all, X_all)
         # X_all already is the training set; the test set is a separate copy, so standardizing
         # one in place (or a caller writing into one) leaves the other alone.
         Y_all = codes.astype(np.float64).reshape(1, m)
@@ -93,17 +120,13 @@ def _split(
             f"{path} has {m} data rows: test_ratio {cfg.test_ratio:g} takes {n_test} for "
             f"testing and leaves {m - n_test} for training; at least 2 training rows are needed"
         )
-    order = np.random.default_rng(cfg.seed).permutation(m)
-
-    def take(idx: NDArray[np.intp]) -> tuple[FloatArray, FloatArray]:
-        idx = np.sort(idx)  # each part keeps the file's row order: easier to relate to the file
-        X = np.empty((n, idx.size))
-        for j in range(n):  # row by row: no (n, k) temporary
-            np.take(X_all[j], idx, out=X[j])
-        return X, codes[idx].astype(np.float64).reshape(1, idx.size)
-
-    X_test, Y_test = take(order[:n_test])
-    X_train, Y_train = take(order[n_test:])
+    in_test = np.zeros(m, dtype=bool)
+    in_test[np.random.default_rng(cfg.seed).permutation(m)[:n_test]] = True
+    X_train, X_test = np.empty((n, m - n_test)), np.empty((n, n_test))
+    _scatter(table.blocks, in_test, X_train, X_test)
+    Y_test = codes[in_test].astype(np.float64).reshape(1, n_test)
+    np.logical_not(in_test, out=in_test)
+    Y_train = codes[in_test].astype(np.float64).reshape(1, m - n_test)
     return X_train, Y_train, X_test, Y_test, []
 
 

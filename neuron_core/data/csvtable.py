@@ -4,7 +4,8 @@ Pass 2 over the file (``read_table``), through ``csvformat.Reader``: every ``CHU
 the feature cells are converted into one float64 block, and the target cells become small
 integer codes, mapped to 0/1 in the sorted order of the two values at the end
 (``Table.labels``). Large files are never held as Python strings all at once. A bad cell raises
-``DataError`` naming its line (1-based, as an editor shows it) and column.
+``DataError`` naming its line (1-based, as an editor shows it) and column. A file of more than
+``MAX_ROWS`` data rows is refused as soon as the row after the limit is read.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from typing import NoReturn
 import numpy as np
 from numpy.typing import NDArray
 
-from neuron_core.config import DataConfig
+from neuron_core.config import MAX_SAMPLES, DataConfig
 from neuron_core.data.csvformat import Format, Reader, header, show
 from neuron_core.data.dataset import FloatArray
 from neuron_core.errors import DataError
@@ -26,6 +27,9 @@ from neuron_core.errors import DataError
 # Rows per converted block: big enough that the per-block cost vanishes, small enough that the
 # block's Python strings (~60 bytes each) stay a few MB.
 CHUNK_ROWS = 16_384
+# At most this many data rows, as for generated data (``DataConfig.samples``): a longer file is
+# refused when the row after the limit is read, before the rest of it is.
+MAX_ROWS = MAX_SAMPLES
 # How many distinct target values to remember for the error message.
 _MAX_DISTINCT = 10
 # Progress is reported in steps of 1/PROGRESS_STEPS of the file (so at most that many calls).
@@ -59,8 +63,12 @@ def columns(names: list[str], cfg: DataConfig) -> tuple[int, list[int]]:
 class Table:
     """Accumulates parsed rows: feature cells are converted to float64 blocks every chunk."""
 
-    def __init__(self, names: list[str], target: int, features: list[int]) -> None:
+    def __init__(
+        self, names: list[str], target: int, features: list[int], max_rows: int, path: str
+    ) -> None:
         self.names = names
+        self.max_rows = max_rows
+        self.path = path
         self.target_name = names[target]
         self.features = features
         self.blocks: list[FloatArray] = []
@@ -82,8 +90,13 @@ class Table:
         self.values[value] = code
         return code
 
+    def pending_limit(self) -> int:
+        """Rows to gather before the next ``flush``: a chunk, or one past the row limit."""
+        return min(CHUNK_ROWS, self.max_rows + 1 - self.rows)
+
     def flush(self) -> None:
-        """Convert the pending chunk; a bad cell raises ``DataError`` naming line and column."""
+        """Convert the pending chunk; a bad cell raises ``DataError`` naming line and column,
+        as does a row past ``max_rows``."""
         if not self.codes:
             return
         n = len(self.features)
@@ -98,6 +111,11 @@ class Table:
             raise DataError(
                 f"column {show(self.names[self.features[k % n]])} row {self.lines[k // n]}: "
                 f"{show(self.cells[k])} is not a finite number"
+            )
+        if self.rows + len(self.codes) > self.max_rows:
+            raise DataError(
+                f"{self.path} has more than {self.max_rows:,} data rows; at most "
+                f"{self.max_rows:,} can be loaded (as for generated samples)"
             )
         self.blocks.append(flat.reshape(-1, n))
         self.code_blocks.append(np.array(self.codes, dtype=np.uint8))
@@ -137,7 +155,9 @@ class Table:
         # remap[first-seen code] = sorted position.
         remap = np.array([ordered.index(v) for v in values], dtype=np.uint8)
         codes = np.concatenate(self.code_blocks)
-        return remap[codes], (ordered[0], ordered[1])
+        self.code_blocks.clear()
+        np.take(remap, codes, out=codes)
+        return codes, (ordered[0], ordered[1])
 
 
 def _label_order(value: str) -> tuple[int, float, str]:
@@ -159,7 +179,7 @@ def read_table(
     try:
         names = header(reader.rows, path)
         t, features = columns(names, cfg)
-        table = Table(names, t, features)
+        table = Table(names, t, features, MAX_ROWS, path)
         width = len(names)
         # Bind hot-loop attributes to locals: this loop runs once per row of the file.
         rows = reader.rows
@@ -170,6 +190,7 @@ def read_table(
         pick = itemgetter(*features)
         single = len(features) == 1
         next_report = 1
+        pending = table.pending_limit()
         try:
             for row in rows:
                 if len(row) != width:
@@ -196,8 +217,9 @@ def read_table(
                     table.cells.append(pick(row))
                 else:
                     add_cells(pick(row))
-                if len(table.codes) >= CHUNK_ROWS:
+                if len(table.codes) >= pending:
                     table.flush()
+                    pending = table.pending_limit()
                     if progress is not None:
                         done = reader.raw.tell() / max(fmt.size, 1)
                         if next_report <= done * PROGRESS_STEPS and next_report < PROGRESS_STEPS:

@@ -137,6 +137,16 @@ class Network:
         """The network described by ``cfg`` for ``n_inputs`` inputs, freshly initialised."""
         return cls(n_inputs, cfg.hidden, cfg.activation, cfg.problem, cfg.init, cfg.init_seed)
 
+    @staticmethod
+    def param_shapes(n_inputs: int, hidden: tuple[int, ...]) -> list[tuple[int, int]]:
+        """The shapes ``get_params()`` has for ``n_inputs`` inputs and the ``hidden`` widths,
+        without building the network: ``[(n_1, n_0), (n_1, 1), ..., (1, n_{L-1}), (1, 1)]``."""
+        sizes = (int(n_inputs), *(int(h) for h in hidden), 1)
+        shapes: list[tuple[int, int]] = []
+        for rows, cols in zip(sizes[1:], sizes[:-1], strict=True):
+            shapes += [(rows, cols), (rows, 1)]
+        return shapes
+
     @property
     def n_inputs(self) -> int:
         """Number of inputs ``n_0``."""

@@ -100,25 +100,31 @@ def check_state(state: dict[str, NDArray[Any]]) -> None:
             raise Invalid(f"the training state {name!r} contains infinite or NaN values")
 
 
-def check_shapes(params: list[F64], expected: list[tuple[int, ...]]) -> None:
-    """Raise ``Invalid`` unless ``params`` have exactly the ``expected`` shapes."""
-    if len(params) != len(expected):
-        raise Invalid(f"{len(params)} parameter arrays saved but the model has {len(expected)}")
-    for i, (p, shape) in enumerate(zip(params, expected, strict=True)):
-        if p.shape != shape:
+def check_shapes(shapes: list[tuple[int, ...]], expected: list[tuple[int, ...]]) -> None:
+    """Raise ``Invalid`` unless the parameters' ``shapes`` are exactly the ``expected`` ones."""
+    if len(shapes) != len(expected):
+        raise Invalid(f"{len(shapes)} parameter arrays saved but the model has {len(expected)}")
+    for i, (got, shape) in enumerate(zip(shapes, expected, strict=True)):
+        if got != shape:
             raise Invalid(
-                f"parameter {i} has shape {p.shape} but the model needs {shape} (the model or "
+                f"parameter {i} has shape {got} but the model needs {shape} (the model or "
                 "the data's number of features does not match the saved parameters)"
             )
 
 
 def model_shapes(model_cfg: ModelConfig, n_inputs: int) -> list[tuple[int, ...]]:
-    """The parameter shapes of the network ``model_cfg`` describes with ``n_inputs`` inputs."""
-    try:
-        model = Network.from_config(model_cfg, n_inputs)
-    except ValueError as exc:  # ConfigError: a model this version cannot build
-        raise Invalid(f"the model cannot be built: {exc}") from None
-    return [p.shape for p in model.get_params()]
+    """The parameter shapes of the network ``model_cfg`` describes with ``n_inputs`` inputs
+    (computed, not built: a file's metadata may claim any number of inputs)."""
+    return list(Network.param_shapes(n_inputs, model_cfg.hidden))
+
+
+def check_feature_names(names: object) -> tuple[str, ...]:
+    """``names`` as a tuple of text, or ``Invalid`` when they are missing or not all text."""
+    if not isinstance(names, tuple | list) or not names:
+        raise Invalid("the feature names are missing")
+    if not all(isinstance(f, str) for f in names):
+        raise Invalid("the feature names are not all text")
+    return tuple(names)
 
 
 def model_inputs(model_cfg: ModelConfig, n_features: int) -> int:
@@ -147,12 +153,11 @@ def check_record(r: RunRecord) -> None:
         raise Invalid(f"{len(r.params)} parameter arrays and {len(r.initial_params)} initial ones")
     _check_arrays("parameter", r.params, None)
     _check_arrays("initial parameter", r.initial_params, r.params)
-    if not isinstance(r.feature_names, tuple) or not r.feature_names:
+    if not isinstance(r.feature_names, tuple):
         raise Invalid("the feature names are missing")
-    if not all(isinstance(f, str) for f in r.feature_names):
-        raise Invalid("the feature names are not all text")
+    check_feature_names(r.feature_names)
     n_inputs = model_inputs(r.model_cfg, len(r.feature_names))
-    check_shapes(r.params, model_shapes(r.model_cfg, n_inputs))
+    check_shapes([p.shape for p in r.params], model_shapes(r.model_cfg, n_inputs))
     check_state(r.stepper_state)
 
     h = r.history
@@ -162,7 +167,8 @@ def check_record(r: RunRecord) -> None:
         raise Invalid("the cost history contains infinite or NaN values")
     if not np.all(np.isfinite(tcosts)):
         raise Invalid("the test-cost history contains infinite or NaN values")
-    if iters.size and (int(iters[0]) < 0 or int(iters[-1]) > h.n or np.any(np.diff(iters) < 0)):
+    # At most one measurement per iteration (0 to n), in the order they were taken.
+    if iters.size and (int(iters[0]) < 0 or int(iters[-1]) > h.n or np.any(np.diff(iters) <= 0)):
         raise Invalid("the test-cost iterations are out of order or out of range")
 
     if r.status not in STATUSES:
@@ -195,16 +201,27 @@ def check_record(r: RunRecord) -> None:
         raise Invalid("the CSV path, target or feature names are not text")
 
 
-def upgrade_layout(version: int, model_cfg: ModelConfig, params: list[F64]) -> list[F64]:
-    """``params`` as ``Network.get_params()`` lays them out, from a file of ``version``.
+def upgrade_shape(
+    version: int, model_cfg: ModelConfig, index: int, shape: tuple[int, ...]
+) -> tuple[int, ...]:
+    """The shape parameter ``index`` saved as ``shape`` in a file of ``version`` has in
+    ``Network.get_params()``'s layout.
 
     Format 1 saved the article's neuron as ``w`` (n, 1): it becomes ``W1`` (1, n). A network
     with no hidden layer saved by the general loop was already (1, n) and stays; anything else
     is left for the checks to judge.
     """
-    if version != 1 or model_cfg.hidden != () or not params:
-        return params
-    w = params[0]
-    if w.ndim == 2 and w.shape[1] == 1 and w.shape[0] > 1:
-        return [w.reshape(1, w.shape[0]), *params[1:]]
-    return params
+    old_neuron = version == 1 and model_cfg.hidden == () and index == 0
+    if old_neuron and len(shape) == 2 and shape[1] == 1 and shape[0] > 1:
+        return (1, shape[0])
+    return shape
+
+
+def upgrade_layout(version: int, model_cfg: ModelConfig, params: list[F64]) -> list[F64]:
+    """``params`` as ``Network.get_params()`` lays them out, from a file of ``version``
+    (``upgrade_shape``: the same numbers, reshaped)."""
+    out = []
+    for i, p in enumerate(params):
+        shape = upgrade_shape(version, model_cfg, i, p.shape)
+        out.append(p if shape == p.shape else p.reshape(shape))
+    return out

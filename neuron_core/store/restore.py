@@ -123,8 +123,8 @@ def trainer_from_record(record: RunRecord, dataset: Dataset) -> Trainer:
     try:
         n_inputs = model_inputs(model_cfg, dataset.n_features)
         expected = model_shapes(model_cfg, n_inputs)
-        check_shapes(record.params, expected)
-        check_shapes(record.initial_params, expected)
+        check_shapes([p.shape for p in record.params], expected)
+        check_shapes([p.shape for p in record.initial_params], expected)
     except Invalid as exc:
         raise StoreError(f"cannot restore this run: {exc}") from None
     iters, tcosts = record.history.test()
@@ -133,7 +133,11 @@ def trainer_from_record(record: RunRecord, dataset: Dataset) -> Trainer:
             dataset,
             model_cfg,
             train_cfg,
-            history=History.from_arrays(record.history.train(), iters, tcosts),
+            # Room for the configured iterations now: the trainer's ``reserve`` would otherwise
+            # copy the whole history once more while the record's copy is still alive.
+            history=History.from_arrays(
+                record.history.train(), iters, tcosts, capacity=train_cfg.iterations
+            ),
             params=[p.copy() for p in record.params],
         )
         trainer.restore(

@@ -3,8 +3,8 @@
 The file is a NumPy ``.npz`` archive (a zip of ``.npy`` arrays, written uncompressed):
 
 * ``meta``: UTF-8 JSON as a uint8 array (m,): ``magic`` (``"neuron-tui-run"``), ``format_version``,
-  the three configs (``to_dict``), ``n_params``, ``status``, ``reason``, ``seconds``,
-  ``csv_sha256``, ``feature_names``, ``saved_at``;
+  the three configs (``to_dict``), ``n_params``, ``iterations_done`` (the length of ``costs``),
+  ``status``, ``reason``, ``seconds``, ``csv_sha256``, ``feature_names``, ``saved_at``;
 * ``param_0 .. param_{k-1}``: the current parameters, float64, in ``Network.get_params()`` order
   (format 1 stored a network without hidden layers trained as in the article as ``[w (n, 1), b]``:
   it loads as ``[W1 (1, n), b1]``, see ``record.upgrade_layout``);
@@ -17,16 +17,23 @@ The file is a NumPy ``.npz`` archive (a zip of ``.npy`` arrays, written uncompre
   these entries existed have neither and load with a fresh optimizer state.
 
 Writing goes through ``atomic.atomic_write_bytes`` (a failed save never damages the previous
-file). Reading trusts nothing: entries are read by ``archive`` (no pickle, sizes checked against
-headers before anything is allocated, zip CRCs verified), and every value is checked by
-``record.check_record`` (types, shapes, finiteness, the configs' ``validate()``). Any problem is
-a ``StoreError`` with one line for a person; no other exception escapes ``load_run``.
+file). Reading trusts nothing and expands nothing before it is bounded: the zip's list of
+entries is checked for size before ``zipfile`` reads it, the metadata entry is capped, then
+every entry's header is checked against what the metadata allows (``limits``: the model's
+parameter shapes, one cost per iteration done...) and every entry must be stored uncompressed
+within the file before any array is read (``archive``: no pickle, read in pieces straight into
+the arrays, zip CRCs verified). Memory while loading stays about twice the run's own arrays.
+Every value is then checked by ``record.check_record`` (types, shapes, finiteness, the configs'
+``validate()``). Any problem is a ``StoreError`` with one line for a person; no other exception
+escapes ``load_run``.
 
 The data itself is not stored (``restore.rebuild_dataset`` builds it again). Unknown extra
-entries are ignored, so a later format can add them (as ``state_*`` were added without a new
-format version: an older reader ignores them and continues with a fresh optimizer). Format 2
-changed the layout of the single neuron's parameters: a format-1 reader refuses such a file as
-"saved by a newer neuron-tui" instead of misreading it.
+entries and fields are ignored, so a later format can add them (as ``state_*`` were added
+without a new format version: an older reader ignores them and continues with a fresh
+optimizer; ``iterations_done`` likewise: an older reader ignores it, and files without it are
+bounded by their configured iterations, see ``limits``). Format 2 changed the layout of the
+single neuron's parameters: a format-1 reader refuses such a file as "saved by a newer
+neuron-tui" instead of misreading it.
 """
 
 from __future__ import annotations
@@ -46,18 +53,19 @@ from neuron_core.errors import ConfigError, StoreError
 from neuron_core.store.archive import (
     ZIP_MAGIC,
     Invalid,
+    check_directory,
     damaged,
     get_field,
     one_line,
     open_checked,
     read_array,
+    read_entry,
 )
 from neuron_core.store.atomic import atomic_write_bytes
+from neuron_core.store.limits import ITERATIONS_DONE, plan
 from neuron_core.store.record import (
-    MAX_PARAMS,
-    MAX_STATE,
-    STATE_NAME,
     RunRecord,
+    check_feature_names,
     check_record,
     state_kind,
     upgrade_layout,
@@ -83,6 +91,7 @@ def _meta(record: RunRecord) -> dict[str, Any]:
         "model_cfg": record.model_cfg.to_dict(),
         "train_cfg": record.train_cfg.to_dict(),
         "n_params": len(record.params),
+        ITERATIONS_DONE: record.history.n,
         "status": record.status,
         "reason": record.reason,
         "seconds": float(record.seconds),
@@ -163,48 +172,41 @@ def _read_meta(zf: zipfile.ZipFile, shown: str) -> dict[str, Any]:
     return meta
 
 
-def _read_record(zf: zipfile.ZipFile, shown: str) -> RunRecord:
+def _read_record(zf: zipfile.ZipFile, shown: str, file_size: int) -> RunRecord:
     meta = _read_meta(zf, shown)
     data_cfg = _config(meta, "data_cfg", DataConfig, shown)
     model_cfg = _config(meta, "model_cfg", ModelConfig, shown)
     train_cfg = _config(meta, "train_cfg", TrainConfig, shown)
-    n_params = get_field(meta, "n_params", int)
-    if not 1 <= n_params <= MAX_PARAMS:
-        raise Invalid(f"invalid number of parameter arrays {n_params}")
+    names = check_feature_names(get_field(meta, "feature_names", list))
+    sha = None if meta.get("csv_sha256") is None else get_field(meta, "csv_sha256", str)
+    status = get_field(meta, "status", str)
+    reason = get_field(meta, "reason", str)
+    seconds = float(get_field(meta, "seconds", (int, float)))
+    saved_at = get_field(meta, "saved_at", str)
+    # Every entry is checked against the metadata before any array is read.
+    entries = plan(zf, meta, model_cfg, train_cfg, names, file_size)
     version = int(meta["format_version"])
-    params = [read_array(zf, f"param_{i}", "f", 2) for i in range(n_params)]
-    params = upgrade_layout(version, model_cfg, params)
-    initial = [read_array(zf, f"init_{i}", "f", 2) for i in range(n_params)]
-    initial = upgrade_layout(version, model_cfg, initial)
-    costs = read_array(zf, "costs", "f", 1)
-    iters = read_array(zf, "test_iters", "i", 1)
-    tcosts = read_array(zf, "test_costs", "f", 1)
-    if iters.shape != tcosts.shape:
-        raise Invalid("the test-cost entries have different lengths")
-    names = get_field(meta, "feature_names", list)
-    sha = meta.get("csv_sha256")
-    kinds = meta.get("stepper_state", {})  # absent in files saved before it existed
-    if not isinstance(kinds, dict) or len(kinds) > MAX_STATE:
-        raise Invalid("the field 'stepper_state' is invalid")
-    state: dict[str, NDArray[Any]] = {}
-    for name, kind in kinds.items():
-        if not STATE_NAME.fullmatch(name) or kind not in ("f", "i"):
-            raise Invalid(f"the training state entry {name!r} is invalid")
-        state[name] = read_array(zf, f"state_{name}", kind, 1)
+    params = upgrade_layout(version, model_cfg, [read_entry(zf, e) for e in entries.params])
+    initial = upgrade_layout(version, model_cfg, [read_entry(zf, e) for e in entries.initial])
+    history = History.from_arrays(
+        read_entry(zf, entries.costs),
+        read_entry(zf, entries.test_iters),
+        read_entry(zf, entries.test_costs),
+    )  # the entries' arrays are dropped once copied: the peak is twice the history
     record = RunRecord(
         data_cfg=data_cfg,
         model_cfg=model_cfg,
         train_cfg=train_cfg,
         params=params,
         initial_params=initial,
-        history=History.from_arrays(costs, iters, tcosts),
-        status=get_field(meta, "status", str),
-        reason=get_field(meta, "reason", str),
-        seconds=float(get_field(meta, "seconds", (int, float))),
-        csv_sha256=sha if sha is None else get_field(meta, "csv_sha256", str),
-        feature_names=tuple(names),
-        saved_at=get_field(meta, "saved_at", str),
-        stepper_state=state,
+        history=history,
+        status=status,
+        reason=reason,
+        seconds=seconds,
+        csv_sha256=sha,
+        feature_names=names,
+        saved_at=saved_at,
+        stepper_state={name: read_entry(zf, e) for name, e in entries.state.items()},
     )
     check_record(record)
     return record
@@ -216,7 +218,9 @@ def load_run(path: str | os.PathLike[str]) -> RunRecord:
     Raises ``StoreError`` (and nothing else) with one line naming the file and the problem: not
     found, a directory, empty, not a neuron-tui run (a text file, a foreign zip or ``.npz``),
     damaged or incomplete (truncated, corrupt bytes, missing entries, wrong shapes, non-finite
-    values), saved by a newer version, or settings that fail validation.
+    values, entries larger than the metadata allows, compressed entries), saved by a newer
+    version, or settings that fail validation. Nothing is expanded before it is bounded (see
+    the module docstring): the memory used is about twice the run's arrays, whatever the file.
     """
     shown = os.fspath(path)
     with open_checked(shown) as fh:
@@ -225,8 +229,9 @@ def load_run(path: str | os.PathLike[str]) -> RunRecord:
             fh.seek(0)
             if not (head.startswith(ZIP_MAGIC) or ZIP_MAGIC.startswith(head)):
                 raise StoreError(f"{shown} is not a neuron-tui run file")
+            check_directory(fh)
             with zipfile.ZipFile(fh) as zf:
-                return _read_record(zf, shown)
+                return _read_record(zf, shown, os.fstat(fh.fileno()).st_size)
         except StoreError:
             raise
         except Invalid as exc:

@@ -17,12 +17,13 @@ class History:
     """Training cost per iteration, ``costs[:n]`` (n,), and test cost ``test_costs[:n_test]`` at
     iterations ``test_iters[:n_test]``."""
 
-    def __init__(self, capacity: int = 1024) -> None:
+    def __init__(self, capacity: int = 1024, test_capacity: int | None = None) -> None:
         capacity = max(1, int(capacity))
         self.costs: F64 = np.empty(capacity, dtype=np.float64)
         self.n = 0
-        self.test_iters: NDArray[np.int64] = np.empty(max(16, capacity // 8), dtype=np.int64)
-        self.test_costs: F64 = np.empty(self.test_iters.shape[0], dtype=np.float64)
+        tests = max(16, capacity // 8 if test_capacity is None else int(test_capacity))
+        self.test_iters: NDArray[np.int64] = np.empty(tests, dtype=np.int64)
+        self.test_costs: F64 = np.empty(tests, dtype=np.float64)
         self.n_test = 0
 
     @property
@@ -74,11 +75,22 @@ class History:
         self.n_test = keep
 
     @classmethod
-    def from_arrays(cls, costs: F64, test_iters: NDArray[np.int64], test_costs: F64) -> History:
-        """Rebuild a history from saved arrays."""
-        h = cls(max(1, costs.shape[0]))
-        h.costs[: costs.shape[0]] = costs
-        h.n = int(costs.shape[0])
-        for i, c in zip(test_iters.tolist(), test_costs.tolist(), strict=True):
-            h.add_test(int(i), float(c))
+    def from_arrays(
+        cls, costs: F64, test_iters: NDArray[np.int64], test_costs: F64, capacity: int = 0
+    ) -> History:
+        """A history holding copies of ``costs`` (n,), ``test_iters`` (k,) and ``test_costs``
+        (k,), with room for ``capacity`` training costs (at least n) and k test costs.
+
+        The arrays are copied with NumPy, never through Python objects: a saved history can
+        hold a billion costs (8 bytes each as an array, about 60 as Python numbers in a list).
+        """
+        n, k = int(costs.shape[0]), int(test_iters.shape[0])
+        if test_costs.shape != (k,):
+            raise ValueError(f"{k} test iterations but {test_costs.shape[0]} test costs")
+        h = cls(max(n, capacity), test_capacity=k)
+        h.costs[:n] = costs
+        h.n = n
+        h.test_iters[:k] = test_iters
+        h.test_costs[:k] = test_costs
+        h.n_test = k
         return h

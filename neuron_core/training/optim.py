@@ -23,7 +23,7 @@ from __future__ import annotations
 import math
 from abc import ABC, abstractmethod
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 from numpy.typing import NDArray
@@ -39,7 +39,12 @@ ADAM_EPS = 1e-8
 
 
 class Optimizer(ABC):
-    """Updates a fixed list of parameter arrays from their gradients, in place."""
+    """Updates a fixed list of parameter arrays from their gradients, in place.
+
+    ``SLOTS`` names the per-parameter memory (``_slots``), as it appears in ``state()``.
+    """
+
+    SLOTS: ClassVar[tuple[str, ...]] = ()
 
     def __init__(self, params: Sequence[FloatArray], lr: float) -> None:
         self.lr = float(lr)
@@ -114,6 +119,8 @@ class Momentum(Optimizer):
     speed up (by up to ``1/(1-beta)`` = 10x) and oscillating ones cancel out.
     """
 
+    SLOTS = ("velocity",)
+
     def __init__(self, params: Sequence[FloatArray], lr: float, beta: float = MOMENTUM) -> None:
         super().__init__(params, lr)
         self.beta = float(beta)
@@ -139,6 +146,8 @@ class Adam(Optimizer):
     ``p <- p - lr_t m / (sqrt(v) + eps_t)`` with ``lr_t = lr sqrt(1-b2^t) / (1-b1^t)`` and
     ``eps_t = eps sqrt(1-b2^t)``, which needs no ``mhat``/``vhat`` arrays.
     """
+
+    SLOTS = ("m", "v")
 
     def __init__(
         self,
@@ -189,3 +198,14 @@ def make_optimizer(name: str, params: Sequence[FloatArray], lr: float) -> Optimi
     if name == "adam":
         return Adam(params, lr)
     raise ValueError(f"optimizer must be one of {', '.join(OPTIMIZERS)}; got {name!r}")
+
+
+def state_limits(sizes: Sequence[int]) -> dict[str, int]:
+    """Every entry that ``state()`` of any optimizer built for parameter arrays of ``sizes``
+    values holds, with its length: ``t`` (1) and ``<slot>_<i>`` (``sizes[i]``) for every slot of
+    every optimizer (``SLOTS``)."""
+    limits = {"t": 1}
+    for cls in (GradientDescent, Momentum, Adam):
+        for slot in cls.SLOTS:
+            limits.update({f"{slot}_{i}": int(size) for i, size in enumerate(sizes)})
+    return limits

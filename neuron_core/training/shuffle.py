@@ -18,6 +18,8 @@ import numpy as np
 from numpy.typing import NDArray
 
 _WORD = 1 << 32
+# The entries of ``Shuffle.state()`` and their lengths.
+STATE_LENGTHS = {"shuffle_rng": 10, "shuffle_pos": 1}
 
 
 def rng_words(state: Mapping[str, Any]) -> NDArray[np.int64]:

@@ -3,8 +3,16 @@
 It describes the saved run (data, model, progress, when it was saved) and offers two buttons;
 everything works from the keyboard: Enter presses the focused button (Resume has the focus
 first), ``r`` resumes, ``f`` starts fresh, Tab or the arrow keys move between the buttons.
-Escape resumes: the one answer that cannot lose anything. The screen returns ``True`` to resume,
-``False`` to start fresh (the app then removes the saved session).
+Escape resumes: the one answer that cannot lose anything.
+
+When several sessions were saved (several apps ran at once on one state folder, see
+``tui.run.instance``) they are listed newest first, each under its file's name, with the newest
+highlighted; the list has the focus, up and down choose, Enter (or ``r``, Escape, the Resume
+button) resumes the highlighted one and keeps the others for the next start. "Start fresh"
+forgets them all, and says so.
+
+The screen returns the index of the session to resume, or ``None`` to start fresh (the app then
+removes the saved sessions it offered).
 """
 
 from __future__ import annotations
@@ -13,11 +21,13 @@ import os
 from datetime import datetime
 from typing import ClassVar
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Button, Static
+from textual.widgets import Button, OptionList, Static
+from textual.widgets.option_list import Option
 
 from neuron_core.store.record import RunRecord
 
@@ -69,8 +79,9 @@ def describe(record: RunRecord) -> str:
     )
 
 
-class ResumeScreen(ModalScreen[bool]):
-    """Resume the saved session or start fresh; see the module docstring."""
+class ResumeScreen(ModalScreen[int | None]):
+    """Resume a saved session or start fresh; see the module docstring. ``sessions`` are
+    ``(file name, record)`` pairs, newest first."""
 
     DEFAULT_CSS = """
     ResumeScreen {
@@ -80,12 +91,21 @@ class ResumeScreen(ModalScreen[bool]):
         width: 90%;
         max-width: 90;
         height: auto;
+        max-height: 100%;
         border: round $accent;
         background: $surface;
         padding: 0 1;
     }
     ResumeScreen #resume-summary {
         margin: 1 0;
+    }
+    ResumeScreen #resume-list {
+        height: auto;
+        max-height: 12;
+        margin: 1 0 0 0;
+    }
+    ResumeScreen #resume-hint {
+        margin: 0 0 1 0;
     }
     ResumeScreen #resume-buttons {
         height: auto;
@@ -103,26 +123,63 @@ class ResumeScreen(ModalScreen[bool]):
         Binding("right", "app.focus_next", "Next", show=False),
     ]
 
-    def __init__(self, record: RunRecord) -> None:
+    def __init__(self, sessions: list[tuple[str, RunRecord]]) -> None:
         super().__init__()
-        self.record = record
+        if not sessions:
+            raise ValueError("no saved session to offer")
+        self.sessions = sessions
 
     def compose(self) -> ComposeResult:
+        many = len(self.sessions) > 1
         with Vertical(id="resume-box") as box:
-            box.border_title = "A saved session was found"
-            box.border_subtitle = "Enter chooses · r resume · f start fresh"
-            yield Static(describe(self.record), id="resume-summary", markup=False)
+            if many:
+                box.border_title = f"{len(self.sessions)} saved sessions were found"
+                box.border_subtitle = (
+                    f"↑↓ choose · Enter/r resume · f start fresh (forgets all {len(self.sessions)})"
+                )
+                options: list[Option | None] = []
+                for i, (name, record) in enumerate(self.sessions):
+                    if i:
+                        options.append(None)  # a rule between two sessions
+                    options.append(Option(Text(f"{name}\n{describe(record)}"), id=f"s{i}"))
+                yield OptionList(*options, id="resume-list")
+                yield Static(
+                    "Newest first. The others are kept for the next start.",
+                    id="resume-hint",
+                    markup=False,
+                )
+            else:
+                box.border_title = "A saved session was found"
+                box.border_subtitle = "Enter chooses · r resume · f start fresh"
+                record = self.sessions[0][1]
+                yield Static(describe(record), id="resume-summary", markup=False)
             with Horizontal(id="resume-buttons"):
                 yield Button("Resume", id="resume", variant="primary", compact=True)
                 yield Button("Start fresh", id="fresh", compact=True)
 
     def on_mount(self) -> None:
-        self.query_one("#resume", Button).focus()
+        if len(self.sessions) > 1:
+            listing = self.query_one(OptionList)
+            listing.highlighted = 0
+            listing.focus()
+        else:
+            self.query_one("#resume", Button).focus()
+
+    def _highlighted(self) -> int:
+        """The index of the session the list highlights (the only one when there is no list)."""
+        if len(self.sessions) == 1:
+            return 0
+        option = self.query_one(OptionList).highlighted_option
+        return int(option.id[1:]) if option is not None and option.id else 0
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        self.action_choose(True)
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         event.stop()
-        self.dismiss(event.button.id == "resume")
+        self.action_choose(event.button.id == "resume")
 
     def action_choose(self, resume: bool) -> None:
-        """r / Escape: resume; f: start fresh."""
-        self.dismiss(resume)
+        """r / Escape: resume (the highlighted session); f: start fresh."""
+        self.dismiss(self._highlighted() if resume else None)

@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 from conftest import notifications, settle
 from textual.pilot import Pilot
-from textual.widgets import OptionList
+from textual.widgets import OptionList, Static
 
 from neuron_core.config import DataConfig, TrainConfig
 from neuron_core.store.runfile import load_run, save_run
@@ -144,10 +144,19 @@ async def test_the_next_start_offers_both_and_keeps_the_one_not_chosen(sessions:
         assert isinstance(again.screen, ResumeScreen)
         listing = again.screen.query_one(OptionList)
         assert again.focused is listing
-        texts = [str(listing.get_option_at_index(i).prompt) for i in range(listing.option_count)]
-        assert texts[0].startswith("session-2.npz\n") and "iteration 5 / 2,000" in texts[0]
-        assert texts[1].startswith("session.npz\n") and "iteration 3 / 2,000" in texts[1]
-        await pilot.press("down", "enter")  # the older one: the first app's run
+        lines = [str(listing.get_option_at_index(i).prompt) for i in range(2)]
+        assert lines[0].startswith("▶ session-2.npz  saved ")
+        assert lines[0].endswith("  iteration 5 / 2,000")
+        assert lines[1].startswith("  session.npz    saved ")
+        assert lines[1].endswith("  iteration 3 / 2,000")
+        summary = again.screen.query_one("#resume-summary", Static)
+        assert "iteration 5 / 2,000" in str(summary.render())
+        await pilot.press("down")  # the older one: the first app's run
+        await pilot.pause()
+        lines = [str(listing.get_option_at_index(i).prompt) for i in range(2)]
+        assert lines[0].startswith("  session-2.npz") and lines[1].startswith("▶ session.npz")
+        assert "iteration 3 / 2,000" in str(summary.render())
+        await pilot.press("enter")
         await settle(pilot)
         assert not isinstance(again.screen, ResumeScreen)
         assert again.controller.trainer is not None

@@ -96,8 +96,10 @@ class InstanceSession:
         if lock.n == 1:
             return None
         pid = holder(self.directory, 1)
+        self._why = f"{SESSION_NAME} was in use by another neuron-tui" + (
+            f", process {pid}" if pid else ""
+        )
         who = "another neuron-tui" + (f" (process {pid})" if pid else "")
-        self._why = f"{SESSION_NAME} was in use by {who}"
         return f"{SESSION_NAME} is in use by {who}: this one keeps its session in {self.home}"
 
     def _first_free_slot(self) -> SlotLock | None:

@@ -6,10 +6,10 @@ first), ``r`` resumes, ``f`` starts fresh, Tab or the arrow keys move between th
 Escape resumes: the one answer that cannot lose anything.
 
 When several sessions were saved (several apps ran at once on one state folder, see
-``tui.run.instance``) they are listed newest first, each under its file's name, with the newest
-highlighted; the list has the focus, up and down choose, Enter (or ``r``, Escape, the Resume
-button) resumes the highlighted one and keeps the others for the next start. "Start fresh"
-forgets them all, and says so.
+``tui.run.instance``) they are listed newest first, one line each (file, when saved, progress),
+the chosen one marked ``▶`` (visible without colour) and described in full below the list. The
+list has the focus; up and down choose, Enter (or ``r``, Escape, the Resume button) resumes the
+chosen one and keeps the others for the next start. "Start fresh" forgets them all, and says so.
 
 The screen returns the index of the session to resume, or ``None`` to start fresh (the app then
 removes the saved sessions it offered).
@@ -101,7 +101,7 @@ class ResumeScreen(ModalScreen[int | None]):
     }
     ResumeScreen #resume-list {
         height: auto;
-        max-height: 12;
+        max-height: 8;
         margin: 1 0 0 0;
     }
     ResumeScreen #resume-hint {
@@ -137,25 +137,33 @@ class ResumeScreen(ModalScreen[int | None]):
                 box.border_subtitle = (
                     f"↑↓ choose · Enter/r resume · f start fresh (forgets all {len(self.sessions)})"
                 )
-                options: list[Option | None] = []
-                for i, (name, record) in enumerate(self.sessions):
-                    if i:
-                        options.append(None)  # a rule between two sessions
-                    options.append(Option(Text(f"{name}\n{describe(record)}"), id=f"s{i}"))
-                yield OptionList(*options, id="resume-list")
-                yield Static(
-                    "Newest first. The others are kept for the next start.",
-                    id="resume-hint",
-                    markup=False,
+                yield OptionList(
+                    *(Option(self._line(i), id=f"s{i}") for i in range(len(self.sessions))),
+                    id="resume-list",
                 )
             else:
                 box.border_title = "A saved session was found"
                 box.border_subtitle = "Enter chooses · r resume · f start fresh"
-                record = self.sessions[0][1]
-                yield Static(describe(record), id="resume-summary", markup=False)
+            yield Static(describe(self.sessions[0][1]), id="resume-summary", markup=False)
+            if many:
+                yield Static(
+                    "Newest first. Resume one: the others are kept for the next start.",
+                    id="resume-hint",
+                    markup=False,
+                )
             with Horizontal(id="resume-buttons"):
                 yield Button("Resume", id="resume", variant="primary", compact=True)
                 yield Button("Start fresh", id="fresh", compact=True)
+
+    def _line(self, i: int, current: int = 0) -> Text:
+        """Session ``i`` in one line, marked with ``▶`` when it is the ``current`` one (so
+        the choice shows without colour)."""
+        name, record = self.sessions[i]
+        width = max(len(other) for other, _ in self.sessions)
+        n, total = record.history.n, record.train_cfg.iterations
+        mark = "▶" if i == current else " "
+        when = _saved_when(record.saved_at)
+        return Text(f"{mark} {name:<{width}}  saved {when}  iteration {n:,} / {total:,}")
 
     def on_mount(self) -> None:
         if len(self.sessions) > 1:
@@ -164,6 +172,16 @@ class ResumeScreen(ModalScreen[int | None]):
             listing.focus()
         else:
             self.query_one("#resume", Button).focus()
+
+    def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        """Another session is highlighted: move the mark and show what it holds."""
+        event.stop()
+        current = event.option_index
+        listing = self.query_one(OptionList)
+        for i in range(len(self.sessions)):
+            listing.replace_option_prompt_at_index(i, self._line(i, current))
+        summary = describe(self.sessions[current][1])
+        self.query_one("#resume-summary", Static).update(summary)
 
     def _highlighted(self) -> int:
         """The index of the session the list highlights (the only one when there is no list)."""

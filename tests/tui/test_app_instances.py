@@ -312,3 +312,52 @@ async def test_a_running_apps_temporary_file_is_left_alone(sessions: Path) -> No
         await settle(pilot)
         assert not saving.exists()
         await quit_app(pilot)
+
+
+async def test_a_lone_session_of_another_slot_comes_back_to_session_npz(sessions: Path) -> None:
+    first, second = NeuronApp(data_cfg=SMALL), NeuronApp(data_cfg=SMALL)
+    async with AsyncExitStack() as stack:
+        one = await stack.enter_async_context(first.run_test(size=(80, 24)))
+        two = await stack.enter_async_context(second.run_test(size=(80, 24)))
+        await settle(one)
+        await steps(two, 5)
+        await quit_app(one)  # untouched: keeps nothing
+        await quit_app(two)
+    assert not (sessions / "session.npz").exists()
+    assert load_run(sessions / "session-2.npz").history.n == 5
+
+    # Alone now, the next app offers it and, resumed, keeps it in the usual file.
+    again = NeuronApp()
+    async with again.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert isinstance(again.screen, ResumeScreen)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert again.controller.trainer is not None
+        assert again.controller.trainer.iteration == 5
+        await pilot.press("n")
+        await settle(pilot)
+        await quit_app(pilot)
+    assert load_run(sessions / "session.npz").history.n == 6
+    assert not (sessions / "session-2.npz").exists()
+    assert again.session_note is None
+
+
+async def test_an_unreadable_session_leaves_its_slot_to_this_app(sessions: Path) -> None:
+    sessions.mkdir()
+    (sessions / "session.npz").write_bytes(b"PK\x03\x04 damaged")
+    app = NeuronApp(data_cfg=SMALL)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await steps(pilot, 2)
+        await quit_app(pilot)
+    assert (sessions / "session.npz.unreadable").read_bytes() == b"PK\x03\x04 damaged"
+    assert load_run(sessions / "session.npz").history.n == 2
+    assert app.session_note is None
+    # A second damaged file never replaces the first one set aside.
+    (sessions / "session.npz").write_bytes(b"PK\x03\x04 damaged again")
+    app = NeuronApp(data_cfg=SMALL)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await quit_app(pilot)
+    assert (sessions / "session.npz.unreadable").read_bytes() == b"PK\x03\x04 damaged"
+    assert (sessions / "session.npz.unreadable.2").read_bytes() == b"PK\x03\x04 damaged again"

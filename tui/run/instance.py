@@ -39,6 +39,7 @@ from tui.run.slots import (
     holder,
     identity,
     running_slots,
+    slot_number,
     slot_path,
     used_slots,
 )
@@ -149,6 +150,8 @@ class InstanceSession:
             if problem is not None:
                 problems.append(problem)
             if record is None or seen is None:
+                # An unreadable file was moved aside: this app saw its slot empty.
+                self._seen[path] = identity(path)
                 if lock is not None:
                     lock.release()
                 continue
@@ -159,14 +162,29 @@ class InstanceSession:
         found.sort(key=lambda item: -item[0])
         return [saved for _, saved in found], problems
 
-    def adopt(self, chosen: SavedSession) -> None:
-        """The person resumed ``chosen``: its file becomes this app's session; the other
-        offered slots are given back (their sessions stay for the next start)."""
-        if chosen.path != self.home:
-            self.home = chosen.path
-            resumed = chosen.path.name != SESSION_NAME
-            self._why = "the file the session was resumed from" if resumed else ""
-        self._release_all_but(self.home)
+    def adopt(self, chosen: SavedSession) -> Path:
+        """The person resumed ``chosen``: it becomes this app's session, and the other offered
+        slots are given back (their sessions stay for the next start). Returns where the
+        session file now is: moved into this app's own slot when that one is empty and lower
+        (so one app alone ends up with ``session.npz`` again), else where it was."""
+        home, path = self.home, chosen.path
+        if home is not None and home != path and self._may_move(path, home):
+            with contextlib.suppress(OSError):
+                if session.move_unless_taken(path, home):
+                    self._seen[home], self._seen[path] = identity(home), None
+                    self._release_all_but(home)
+                    return home
+        self.home = path
+        self._why = "the file the session was resumed from" if path.name != SESSION_NAME else ""
+        self._release_all_but(path)
+        return path
+
+    def _may_move(self, path: Path, home: Path) -> bool:
+        """True when ``path`` may move into the empty slot ``home``: both as this app saw
+        them, ``home`` empty, and ``home`` the lower slot."""
+        unchanged = identity(path) == self._seen.get(path) and identity(home) is None
+        lower = (slot_number(home.name) or MAX_SLOTS) < (slot_number(path.name) or MAX_SLOTS)
+        return unchanged and self._seen.get(home) is None and lower
 
     def forget(self, offered: list[SavedSession]) -> list[str]:
         """The person started fresh: remove every offered file that is still as it was read;

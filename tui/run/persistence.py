@@ -162,9 +162,9 @@ class RunFiles:
             if answer is None:
                 self._start_fresh(found)
             else:
-                self._chosen = found[answer]
-                self.session.adopt(self._chosen)
-                self.resume(self._chosen.record)
+                saved = found[answer]
+                self._chosen = replace(saved, path=self.session.adopt(saved))
+                self.resume(saved.record)
 
         app.push_screen(ResumeScreen([(s.path.name, s.record) for s in found]), chosen)
 

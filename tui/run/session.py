@@ -94,7 +94,7 @@ def load_session(path: Path) -> tuple[RunRecord | None, str | None]:
         return None, f"the saved session could not be read ({exc}); it was moved to {aside}"
 
 
-def _move_unless_taken(src: Path, dst: Path) -> bool:
+def move_unless_taken(src: Path, dst: Path) -> bool:
     """Rename ``src`` to ``dst`` unless something is there: True once moved, False when
     ``dst`` is taken; ``OSError`` when ``src`` cannot be moved. A hard link then an unlink
     never replaces ``dst``; without hard links (some filesystems) a check comes first."""
@@ -119,7 +119,7 @@ def set_aside(path: Path, suffix: str) -> Path | None:
     for i in range(1, _MAX_ASIDE + 1):
         aside = path.with_name(f"{path.name}.{suffix}" + (f".{i}" if i > 1 else ""))
         try:
-            if _move_unless_taken(path, aside):
+            if move_unless_taken(path, aside):
                 return aside
         except OSError:
             return None

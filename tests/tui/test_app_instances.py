@@ -361,3 +361,34 @@ async def test_an_unreadable_session_leaves_its_slot_to_this_app(sessions: Path)
         await quit_app(pilot)
     assert (sessions / "session.npz.unreadable").read_bytes() == b"PK\x03\x04 damaged"
     assert (sessions / "session.npz.unreadable.2").read_bytes() == b"PK\x03\x04 damaged again"
+
+
+_HOLD_SLOT = """
+import sys, time
+from pathlib import Path
+from tui.run.slots import SlotLock
+lock = SlotLock.take(Path(sys.argv[1]), 1)
+print("held" if lock is not None else "busy", flush=True)
+time.sleep(600)
+"""
+
+
+def test_a_killed_process_gives_its_slot_back(sessions: Path) -> None:
+    from tui.run.slots import SlotLock, holder, running_slots
+
+    sessions.mkdir()
+    proc = subprocess.Popen(
+        [sys.executable, "-I", "-c", _HOLD_SLOT, str(sessions)], stdout=subprocess.PIPE, text=True
+    )
+    try:
+        assert proc.stdout is not None and proc.stdout.readline() == "held\n"
+        assert SlotLock.take(sessions, 1) is None
+        assert holder(sessions, 1) == proc.pid
+        assert running_slots(sessions) == [1]
+    finally:
+        proc.kill()
+        proc.wait()
+    lock = SlotLock.take(sessions, 1)  # the lock died with the process
+    assert lock is not None
+    lock.release()
+    assert running_slots(sessions) == []

@@ -148,9 +148,9 @@ class RunFiles:
         person picks."""
         app = self._node.app
         self.offered = True
-        moved = self.session.claim()
-        if moved is not None:
-            app.notify(moved, title="Saved session", severity="warning", timeout=12.0)
+        elsewhere = self.session.claim()
+        if elsewhere is not None:
+            app.notify(elsewhere, title="Saved session", severity="warning", timeout=12.0)
         found, problems = self.session.offer()
         for problem in problems:
             app.notify(problem, title="Saved session", severity="warning", timeout=10.0)

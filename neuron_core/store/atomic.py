@@ -9,6 +9,12 @@ survives a power cut.
 
 Every failure removes the temporary file, leaves an existing target untouched and raises
 ``StoreError`` with one line for a person: ``cannot save to PATH: No space left on device``.
+
+Only a kill (``kill -9``, a power cut) between creating the temporary file and renaming it leaves
+it behind. Its name is ``.<target name>.<8 random characters>.tmp`` (lower-case letters, digits
+and ``_``), made here and nowhere else, so ``leftover_temp_files`` can find exactly the ones a
+write of a given target left, and nothing that merely looks like them. Whoever removes them must
+know that no live process is writing that target (the app's session slots are locked).
 """
 
 from __future__ import annotations
@@ -16,14 +22,26 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
+import re
+import secrets
 import stat
-import tempfile
+import time
+from pathlib import Path
 
 from neuron_core.errors import StoreError
 
 # errno values meaning "this filesystem cannot fsync a directory": nothing to report.
 _DIR_SYNC_UNSUPPORTED = frozenset(
     {errno.EINVAL, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EBADF, errno.EISDIR, errno.EACCES}
+)
+# The random part of a temporary file's name: the alphabet and length ``tempfile.mkstemp`` used
+# before, so files left by earlier versions are recognised too.
+_TEMP_ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789_"
+_TEMP_RANDOM = 8
+_TEMP_SUFFIX = ".tmp"
+# A new file only (a clash retries with another name), never through a link; binary on Windows.
+_TEMP_FLAGS = (
+    os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0)
 )
 
 
@@ -130,11 +148,81 @@ def atomic_write_bytes(path: str | os.PathLike[str], data: bytes | bytearray | m
         raise StoreError(f"cannot save to {shown}: {_reason(exc)}") from exc
 
 
+def _temp_pattern(target_name: str) -> re.Pattern[str]:
+    """The names of the temporary files a write of the file named ``target_name`` creates."""
+    return re.compile(
+        rf"\.{re.escape(target_name)}\.[{_TEMP_ALPHABET}]{{{_TEMP_RANDOM}}}{re.escape(_TEMP_SUFFIX)}"
+    )
+
+
+def _create_temp(directory: str, target_name: str) -> tuple[int, str]:
+    """Create a new, empty temporary file (owner-only permissions) for ``target_name`` in
+    ``directory``; its descriptor and path. ``O_EXCL`` makes a name clash retry, never reuse."""
+    for _ in range(100):
+        random = "".join(secrets.choice(_TEMP_ALPHABET) for _ in range(_TEMP_RANDOM))
+        path = os.path.join(directory, f".{target_name}.{random}{_TEMP_SUFFIX}")
+        try:
+            fd = os.open(path, _TEMP_FLAGS, 0o600)
+        except FileExistsError:
+            continue
+        return fd, path
+    raise FileExistsError(errno.EEXIST, "no free temporary file name", directory)
+
+
+def _ours(st: os.stat_result) -> bool:
+    """True when the file belongs to this user (always true where there are no user ids)."""
+    return not hasattr(os, "getuid") or st.st_uid == os.getuid()
+
+
+def leftover_temp_files(target: str | os.PathLike[str]) -> list[Path]:
+    """The temporary files that interrupted writes of ``target`` left in its folder, oldest
+    first: regular files (not links, not folders) owned by this user whose name is exactly
+    what ``atomic_write_bytes(target, ...)`` creates (next to the file a link points to, as
+    the writer follows links). Nothing is removed here; a folder that cannot be listed gives an
+    empty list."""
+    real = Path(os.path.realpath(target))
+    folder = real.parent
+    pattern = _temp_pattern(real.name)
+    found: list[tuple[int, Path]] = []
+    try:
+        names = os.listdir(folder)
+    except OSError:
+        return []
+    for name in names:
+        if not pattern.fullmatch(name):
+            continue
+        try:
+            st = os.lstat(folder / name)
+        except OSError:
+            continue
+        if stat.S_ISREG(st.st_mode) and _ours(st):
+            found.append((st.st_mtime_ns, folder / name))
+    return [path for _, path in sorted(found)]
+
+
+def remove_leftover_temp_files(
+    target: str | os.PathLike[str], older_than: float | None = None
+) -> list[Path]:
+    """Remove ``leftover_temp_files(target)`` (only those last written more than
+    ``older_than`` seconds ago, when given); the ones removed. Call only when no live process
+    is writing ``target`` (its temporary file would go, and its rename fail), or with an age
+    no live write reaches. A file that cannot be removed is left alone."""
+    removed: list[Path] = []
+    now = time.time()
+    for path in leftover_temp_files(target):
+        with contextlib.suppress(OSError):
+            if older_than is not None and now - path.lstat().st_mtime <= older_than:
+                continue
+            path.unlink()
+            removed.append(path)
+    return removed
+
+
 def _replace_with(
     target: str, directory: str, data: bytes | bytearray | memoryview, mode: int
 ) -> None:
     """Write ``data`` to a temporary file in ``directory``, sync it, rename it onto ``target``."""
-    fd, tmp = tempfile.mkstemp(dir=directory, prefix=f".{os.path.basename(target)}.", suffix=".tmp")
+    fd, tmp = _create_temp(directory, os.path.basename(target))
     renamed = False
     try:
         try:

@@ -53,7 +53,7 @@ def state_home(
     home = tmp_path_factory.mktemp("state")
     monkeypatch.setenv("XDG_STATE_HOME", str(home))
     if "sessions" not in request.fixturenames:
-        monkeypatch.setattr(tui.run.session, "load_session", lambda: (None, None))
+        monkeypatch.setattr(tui.run.session, "load_session", lambda _path: (None, None))
     return home
 
 

@@ -5,10 +5,12 @@ has paused for it (the run then goes on). Opening a file and resuming the sessio
 rebuild its data (a CSV file is read again) and its trainer in a thread worker that posts
 ``RunRestored`` to the controller, which replaces the current run only when everything worked.
 
-The session (see ``tui.run.session`` for the file): at start the saved one is offered
+The session (see ``tui.run.session`` for the file, ``tui.run.instance`` for the file of each of
+several apps): at start this app takes its session slot and the saved sessions are offered
 (``offer_resume``); on quit, on a terminating signal and when the app ends any other way, the
 run is kept once (``keep_session``), after the training thread has left the trainer, so the
-parameters, history and optimizer state written belong to one and the same iteration.
+parameters, history and optimizer state written belong to one and the same iteration; then the
+slot is given back.
 """
 
 from __future__ import annotations
@@ -22,13 +24,13 @@ from textual.widget import Widget
 
 from neuron_core.config import DataConfig, ModelConfig, TrainConfig
 from neuron_core.data.dataset import Dataset
-from neuron_core.errors import NeuronError, StoreError
+from neuron_core.errors import NeuronError
 from neuron_core.store.record import RunRecord
 from neuron_core.store.restore import rebuild_dataset, record_from_trainer, trainer_from_record
 from neuron_core.store.runfile import load_run, save_run
 from neuron_core.training.trainer import Trainer
 from tui.messages import RunChanged, RunNotice, RunRestored
-from tui.run import session
+from tui.run.instance import InstanceSession, SavedSession
 from tui.run.loading import Cancelled, describe, worker_progress
 from tui.screens.resume import ResumeScreen
 
@@ -61,8 +63,11 @@ class RunFiles:
         self.session_owned = False
         self.offered = False
         self._kept = False
-        # Why the session could not be saved at the end (printed by ``neuron-tui`` on exit).
+        # What to tell about the session at the end (printed by ``neuron-tui`` on exit): why it
+        # could not be saved, or where it went when not to the usual file.
         self.note: str | None = None
+        self.session = InstanceSession()
+        self._chosen: SavedSession | None = None  # the session being resumed
 
     def _notice(self, message: str, severity: Literal["information", "error"]) -> None:
         self._node.post_message(RunNotice(message, severity))
@@ -138,37 +143,43 @@ class RunFiles:
 
     # -- the session -------------------------------------------------------------------------
     def offer_resume(self) -> None:
-        """At start: offer the saved session, if there is one, and bring it back if the person
-        says so."""
+        """At start: take this app's session slot (saying so if it is not the usual file),
+        offer the saved sessions no other running app holds, and bring back the one the
+        person picks."""
         app = self._node.app
         self.offered = True
-        record, problem = session.load_session()
-        if problem is not None:
+        elsewhere = self.session.claim()
+        if elsewhere is not None:
+            app.notify(elsewhere, title="Saved session", severity="warning", timeout=12.0)
+        found, problems = self.session.offer()
+        for problem in problems:
             app.notify(problem, title="Saved session", severity="warning", timeout=10.0)
-        if record is None:
+        if not found:
             self.session_owned = True
             return
 
-        def chosen(answer: bool | None) -> None:
-            if answer is False:
-                self._start_fresh()
+        def chosen(answer: int | None) -> None:
+            if answer is None:
+                self._start_fresh(found)
             else:
-                self.resume(record)
+                saved = found[answer]
+                self._chosen = replace(saved, path=self.session.adopt(saved))
+                self.resume(saved.record)
 
-        app.push_screen(ResumeScreen(record), chosen)
+        app.push_screen(ResumeScreen([(s.path.name, s.record) for s in found]), chosen)
 
-    def _start_fresh(self) -> None:
-        """The person chose a fresh start: forget the saved session; this run becomes it."""
-        try:
-            session.discard_session()
-        except StoreError as exc:
-            self._node.app.notify(str(exc), title="Saved session", severity="error")
+    def _start_fresh(self, offered: list[SavedSession]) -> None:
+        """The person chose a fresh start: forget the offered sessions; this run becomes this
+        app's session."""
+        for problem in self.session.forget(offered):
+            self._node.app.notify(problem, title="Saved session", severity="error")
         self.session_owned = True
 
     def resume_failed(self) -> None:
         """The saved session cannot be brought back (e.g. its CSV file changed): keep the file
         under another name, so nothing is lost and the next start is not asked again."""
-        aside = session.set_aside("unrestorable")
+        chosen, self._chosen = self._chosen, None
+        aside = self.session.set_aside(chosen.path, "unrestorable") if chosen else None
         self.session_owned = True
         if aside is not None:
             self._node.app.notify(f"the saved session was kept as {aside}", title="Saved session")
@@ -193,13 +204,26 @@ class RunFiles:
         stop_and_wait: Callable[[float], bool],
     ) -> None:
         """Save the session for the next start, once, however the app ends (or forget it, see
-        ``tui.run.session``), after ``stop_and_wait`` has stopped training. ``train_cfg`` is
-        what the form shows: settings not yet handed to the trainer are applied first. Never
-        raises: a full disk or a read-only state folder must not stop the app from quitting;
-        why it failed goes to ``note``."""
+        ``tui.run.session``), after ``stop_and_wait`` has stopped training, then give the
+        session slot back. ``train_cfg`` is what the form shows: settings not yet handed to
+        the trainer are applied first. Never raises: a full disk or a read-only state folder
+        must not stop the app from quitting; why it failed, or where the session went when
+        not to the usual file, goes to ``note``."""
         if self._kept:
             return
         self._kept = True
+        try:
+            self._keep(trainer, data_cfg, train_cfg, stop_and_wait)
+        finally:
+            self.session.release()
+
+    def _keep(
+        self,
+        trainer: Trainer | None,
+        data_cfg: DataConfig | None,
+        train_cfg: TrainConfig,
+        stop_and_wait: Callable[[float], bool],
+    ) -> None:
         if not self.session_owned:
             return
         if not stop_and_wait(STOP_WAIT_SECONDS):
@@ -210,8 +234,8 @@ class RunFiles:
                 # Settings the engine refused (and said so) leave the trainer its own.
                 with contextlib.suppress(NeuronError, ValueError):
                     trainer.set_train_config(train_cfg)
-                session.save_session(record_from_trainer(trainer, data_cfg))
+                self.note = self.session.keep(record_from_trainer(trainer, data_cfg))
             elif trainer is not None:
-                session.discard_session()
+                self.session.drop()
         except (NeuronError, OSError, MemoryError, ValueError) as exc:
             self.note = f"the session was not saved: {describe(exc)}"

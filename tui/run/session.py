@@ -7,14 +7,21 @@ to ``$XDG_STATE_HOME/neuron-tui/session.npz`` (default ``~/.local/state/neuron-t
 next start offers to resume it (``tui.screens.resume``). Writes are atomic (the store writes
 aside, then renames), so a crash during a save leaves the previous session intact. A session file
 that cannot be read, or whose data cannot be rebuilt (its CSV file changed), is moved aside
-(``session.npz.unreadable`` / ``.unrestorable``), never deleted, and never stops the app from
-starting. A save that fails (full disk, read-only folder) never stops the app from quitting:
-``neuron-tui`` says why in one line on stderr.
+(``session.npz.unreadable`` / ``.unrestorable``, or ``.unreadable.2``... when that name is
+taken), never deleted, and never stops the app from starting. A save that fails (full disk,
+read-only folder) never stops the app from quitting: ``neuron-tui`` says why in one line on
+stderr.
+
+Each running app has a session file of its own: a second app on the same state folder keeps its
+session in ``session-2.npz`` and says so; which file an app holds, what it offers at start and
+the rule that it never replaces or removes a file it did not write are ``tui.run.instance``'s
+(the locks, ``tui.run.slots``). This module holds the file operations they use, by path.
 
 What is kept is decided by the run controller (``RunController.keep_session``): a run with at least
 one iteration, or settings that differ from the ones the app started with, is saved; a fresh,
-untouched run removes the saved session (it is what "Start fresh" gives anyway); a state with
-nothing to save (no data, or settings the engine refused) leaves the file as it is.
+untouched run removes the app's saved session (it is what "Start fresh" gives anyway) if that
+file is as the app saw it; a state with nothing to save (no data, or settings the engine refused)
+leaves the file as it is.
 """
 
 from __future__ import annotations
@@ -31,8 +38,8 @@ from types import FrameType
 from neuron_core.errors import StoreError
 from neuron_core.store.record import RunRecord
 from neuron_core.store.runfile import load_run, save_run
+from tui.run.slots import SESSION_NAME
 
-SESSION_NAME = "session.npz"
 # The signals that end the app the way quitting does (session saved): the terminal went away
 # (SIGHUP), the system or a user asks the process to end (SIGTERM), or an interrupt sent from
 # outside (SIGINT; Ctrl+C typed in the app is a key, not a signal, because Textual turns the
@@ -41,6 +48,8 @@ TERMINATING_SIGNALS: tuple[signal.Signals, ...] = (signal.SIGHUP, signal.SIGTERM
 # After a terminating signal the app exits normally; if that hangs (the terminal it would restore
 # is gone and a write blocks), the process is ended this many seconds later anyway.
 EXIT_GRACE_SECONDS = 3.0
+# Set-aside names tried for one file (``session.npz.unreadable``, ``.unreadable.2``...).
+_MAX_ASIDE = 100
 
 _Handler = Callable[[int, FrameType | None], object] | int | None
 
@@ -54,13 +63,13 @@ def state_dir() -> Path:
 
 
 def session_path() -> Path:
-    """Where the session file lives."""
+    """The first slot's session file, ``session.npz`` (the one a single app uses)."""
     return state_dir() / SESSION_NAME
 
 
-def save_session(record: RunRecord) -> Path:
-    """Write ``record`` as the session (atomically); raises ``StoreError`` with the reason."""
-    path = session_path()
+def save_session(record: RunRecord, path: Path) -> Path:
+    """Write ``record`` as the session file ``path`` (atomically, creating its folder); raises
+    ``StoreError`` with the reason."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
@@ -69,45 +78,63 @@ def save_session(record: RunRecord) -> Path:
     return path
 
 
-def load_session() -> tuple[RunRecord | None, str | None]:
-    """The saved session, if any: ``(record, None)``, or ``(None, message)`` when a session file
-    exists but cannot be read (it is then renamed to ``session.npz.unreadable`` so the next
-    start is clean, and the message says where it went), or ``(None, None)`` when there is none."""
-    path = session_path()
+def load_session(path: Path) -> tuple[RunRecord | None, str | None]:
+    """The session saved at ``path``, if any: ``(record, None)``, or ``(None, message)`` when
+    the file exists but cannot be read (it is then set aside as ``<name>.unreadable`` so the
+    next start is clean, and the message says where it went), or ``(None, None)`` when there is
+    none."""
     if not path.exists():
         return None, None
     try:
         return load_run(path), None
     except StoreError as exc:
-        aside = path.with_name(SESSION_NAME + ".unreadable")
-        try:
-            os.replace(path, aside)
-        except OSError:
+        aside = set_aside(path, "unreadable")
+        if aside is None:
             return None, f"the saved session could not be read ({exc})"
         return None, f"the saved session could not be read ({exc}); it was moved to {aside}"
 
 
-def set_aside(suffix: str) -> Path | None:
-    """Keep the session file under another name (``session.npz.<suffix>``) so it is no longer
-    offered but not lost (e.g. a run whose CSV file has changed); returns where it went, or
-    ``None`` when there was no file or it could not be moved."""
-    path = session_path()
-    aside = path.with_name(f"{SESSION_NAME}.{suffix}")
+def move_unless_taken(src: Path, dst: Path) -> bool:
+    """Rename ``src`` to ``dst`` unless something is there: True once moved, False when
+    ``dst`` is taken; ``OSError`` when ``src`` cannot be moved. A hard link then an unlink
+    never replaces ``dst``; without hard links (some filesystems) a check comes first."""
     try:
-        os.replace(path, aside)
+        os.link(src, dst)
+    except FileExistsError:
+        return False
     except OSError:
-        return None
-    return aside
+        if os.path.lexists(dst):
+            return False
+        os.replace(src, dst)
+        return True
+    os.unlink(src)
+    return True
 
 
-def discard_session() -> None:
-    """Forget the saved session (the user chose a fresh start)."""
+def set_aside(path: Path, suffix: str) -> Path | None:
+    """Keep the session file ``path`` under another name (``<name>.<suffix>``, or
+    ``<name>.<suffix>.2``... when that is taken: an earlier file set aside is never replaced)
+    so it is no longer offered but not lost (e.g. a run whose CSV file has changed); returns
+    where it went, or ``None`` when there was no file or it could not be moved."""
+    for i in range(1, _MAX_ASIDE + 1):
+        aside = path.with_name(f"{path.name}.{suffix}" + (f".{i}" if i > 1 else ""))
+        try:
+            if move_unless_taken(path, aside):
+                return aside
+        except OSError:
+            return None
+    return None
+
+
+def discard_session(path: Path) -> None:
+    """Remove the session file ``path`` (the person chose a fresh start, or the run is
+    untouched); raises ``StoreError`` when it cannot be removed."""
     try:
-        session_path().unlink()
+        path.unlink()
     except FileNotFoundError:
         pass
     except OSError as exc:
-        raise StoreError(f"cannot remove {session_path()}: {exc.strerror or exc}") from exc
+        raise StoreError(f"cannot remove {path}: {exc.strerror or exc}") from exc
 
 
 class TerminationSignals:

@@ -3,8 +3,16 @@
 It describes the saved run (data, model, progress, when it was saved) and offers two buttons;
 everything works from the keyboard: Enter presses the focused button (Resume has the focus
 first), ``r`` resumes, ``f`` starts fresh, Tab or the arrow keys move between the buttons.
-Escape resumes: the one answer that cannot lose anything. The screen returns ``True`` to resume,
-``False`` to start fresh (the app then removes the saved session).
+Escape resumes: the one answer that cannot lose anything.
+
+When several sessions were saved (several apps ran at once on one state folder, see
+``tui.run.instance``) they are listed newest first, one line each (file, when saved, progress),
+the chosen one marked ``▶`` (visible without colour) and described in full below the list. The
+list has the focus; up and down choose, Enter (or ``r``, Escape, the Resume button) resumes the
+chosen one and keeps the others for the next start. "Start fresh" forgets them all, and says so.
+
+The screen returns the index of the session to resume, or ``None`` to start fresh (the app then
+removes the saved sessions it offered).
 """
 
 from __future__ import annotations
@@ -13,11 +21,13 @@ import os
 from datetime import datetime
 from typing import ClassVar
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Button, Static
+from textual.widgets import Button, OptionList, Static
+from textual.widgets.option_list import Option
 
 from neuron_core.store.record import RunRecord
 from tui.text import printable
@@ -71,8 +81,9 @@ def describe(record: RunRecord) -> str:
     )
 
 
-class ResumeScreen(ModalScreen[bool]):
-    """Resume the saved session or start fresh; see the module docstring."""
+class ResumeScreen(ModalScreen[int | None]):
+    """Resume a saved session or start fresh; see the module docstring. ``sessions`` are
+    ``(file name, record)`` pairs, newest first."""
 
     DEFAULT_CSS = """
     ResumeScreen {
@@ -82,12 +93,21 @@ class ResumeScreen(ModalScreen[bool]):
         width: 90%;
         max-width: 90;
         height: auto;
+        max-height: 100%;
         border: round $accent;
         background: $surface;
         padding: 0 1;
     }
     ResumeScreen #resume-summary {
         margin: 1 0;
+    }
+    ResumeScreen #resume-list {
+        height: auto;
+        max-height: 8;
+        margin: 1 0 0 0;
+    }
+    ResumeScreen #resume-hint {
+        margin: 0 0 1 0;
     }
     ResumeScreen #resume-buttons {
         height: auto;
@@ -105,26 +125,81 @@ class ResumeScreen(ModalScreen[bool]):
         Binding("right", "app.focus_next", "Next", show=False),
     ]
 
-    def __init__(self, record: RunRecord) -> None:
+    def __init__(self, sessions: list[tuple[str, RunRecord]]) -> None:
         super().__init__()
-        self.record = record
+        if not sessions:
+            raise ValueError("no saved session to offer")
+        self.sessions = sessions
 
     def compose(self) -> ComposeResult:
+        many = len(self.sessions) > 1
         with Vertical(id="resume-box") as box:
-            box.border_title = "A saved session was found"
-            box.border_subtitle = "Enter chooses · r resume · f start fresh"
-            yield Static(describe(self.record), id="resume-summary", markup=False)
+            if many:
+                box.border_title = f"{len(self.sessions)} saved sessions were found"
+                box.border_subtitle = (
+                    f"↑↓ choose · Enter/r resume · f start fresh (forgets all {len(self.sessions)})"
+                )
+                yield OptionList(
+                    *(Option(self._line(i), id=f"s{i}") for i in range(len(self.sessions))),
+                    id="resume-list",
+                )
+            else:
+                box.border_title = "A saved session was found"
+                box.border_subtitle = "Enter chooses · r resume · f start fresh"
+            yield Static(describe(self.sessions[0][1]), id="resume-summary", markup=False)
+            if many:
+                yield Static(
+                    "Newest first. Resume one: the others are kept for the next start.",
+                    id="resume-hint",
+                    markup=False,
+                )
             with Horizontal(id="resume-buttons"):
                 yield Button("Resume", id="resume", variant="primary", compact=True)
                 yield Button("Start fresh", id="fresh", compact=True)
 
+    def _line(self, i: int, current: int = 0) -> Text:
+        """Session ``i`` in one line, marked with ``▶`` when it is the ``current`` one (so
+        the choice shows without colour)."""
+        name, record = self.sessions[i]
+        width = max(len(other) for other, _ in self.sessions)
+        n, total = record.history.n, record.train_cfg.iterations
+        mark = "▶" if i == current else " "
+        when = _saved_when(record.saved_at)
+        return Text(f"{mark} {name:<{width}}  saved {when}  iteration {n:,} / {total:,}")
+
     def on_mount(self) -> None:
-        self.query_one("#resume", Button).focus()
+        if len(self.sessions) > 1:
+            listing = self.query_one(OptionList)
+            listing.highlighted = 0
+            listing.focus()
+        else:
+            self.query_one("#resume", Button).focus()
+
+    def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        """Another session is highlighted: move the mark and show what it holds."""
+        event.stop()
+        current = event.option_index
+        listing = self.query_one(OptionList)
+        for i in range(len(self.sessions)):
+            listing.replace_option_prompt_at_index(i, self._line(i, current))
+        summary = describe(self.sessions[current][1])
+        self.query_one("#resume-summary", Static).update(summary)
+
+    def _highlighted(self) -> int:
+        """The index of the session the list highlights (the only one when there is no list)."""
+        if len(self.sessions) == 1:
+            return 0
+        option = self.query_one(OptionList).highlighted_option
+        return int(option.id[1:]) if option is not None and option.id else 0
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        self.action_choose(True)
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         event.stop()
-        self.dismiss(event.button.id == "resume")
+        self.action_choose(event.button.id == "resume")
 
     def action_choose(self, resume: bool) -> None:
-        """r / Escape: resume; f: start fresh."""
-        self.dismiss(resume)
+        """r / Escape: resume (the highlighted session); f: start fresh."""
+        self.dismiss(self._highlighted() if resume else None)

@@ -18,8 +18,10 @@ def launch_app() -> int:
     """Start the interactive app; returns its exit code once the user quits (0), or 128 + N
     when signal N (SIGHUP, SIGTERM, SIGINT) ended it after saving the session.
 
-    A session that could not be saved (full disk, read-only state folder) is said in one line
-    on stderr once the terminal is restored; the exit code stays that of the quit.
+    What became of the session, when a person should know (it could not be saved: full disk,
+    read-only state folder; or it went to another slot than ``session.npz`` because another
+    neuron-tui holds that one), is said in one line on stderr once the terminal is restored;
+    the exit code stays that of the quit.
     """
     from tui.app import NeuronApp
 

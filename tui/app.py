@@ -96,7 +96,8 @@ class NeuronApp(App[None], inherit_bindings=False):
 
     @property
     def session_note(self) -> str | None:
-        """Why the session could not be saved at the end (``neuron-tui`` prints it on exit)."""
+        """What became of the session at the end, when a person should know: why it could not
+        be saved, or where it went (``neuron-tui`` prints it on exit)."""
         return self.controller.files.note
 
     def compose(self) -> ComposeResult:

@@ -16,10 +16,10 @@ from typing import ClassVar
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
 from neuron_core.store.record import RunRecord
+from tui.screens.dialog import Dialog
 
 # How a saved status reads (a run saved while training was paused by the save).
 _STATUS_WORDS: dict[str, str] = {
@@ -69,7 +69,7 @@ def describe(record: RunRecord) -> str:
     )
 
 
-class ResumeScreen(ModalScreen[bool]):
+class ResumeScreen(Dialog[bool]):
     """Resume the saved session or start fresh; see the module docstring."""
 
     DEFAULT_CSS = """
@@ -96,6 +96,8 @@ class ResumeScreen(ModalScreen[bool]):
     }
     """
 
+    # Resume has the focus from the first frame on, so an Enter typed at once resumes.
+    AUTO_FOCUS = "#resume"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("r,escape", "choose(True)", "Resume", id="resume.resume"),
         Binding("f", "choose(False)", "Start fresh", id="resume.fresh"),
@@ -115,9 +117,6 @@ class ResumeScreen(ModalScreen[bool]):
             with Horizontal(id="resume-buttons"):
                 yield Button("Resume", id="resume", variant="primary", compact=True)
                 yield Button("Start fresh", id="fresh", compact=True)
-
-    def on_mount(self) -> None:
-        self.query_one("#resume", Button).focus()
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         event.stop()

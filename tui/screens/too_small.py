@@ -14,8 +14,9 @@ from typing import ClassVar
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.geometry import Size
-from textual.screen import ModalScreen
 from textual.widgets import Static
+
+from tui.screens.dialog import Dialog
 
 # The smallest terminal the layout is made for (columns, rows).
 MIN_SIZE = Size(80, 24)
@@ -36,7 +37,7 @@ def size_message(size: Size) -> str:
     )
 
 
-class TooSmallScreen(ModalScreen[None]):
+class TooSmallScreen(Dialog[None]):
     """Covers the app while the terminal is below ``MIN_SIZE``; see the module docstring."""
 
     DEFAULT_CSS = """

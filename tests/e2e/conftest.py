@@ -104,9 +104,10 @@ PaneFactory = Callable[..., NeuronPane]
 
 @pytest.fixture
 def pane_factory(tmux_ok: None, app_env: dict[str, str]) -> Iterator[PaneFactory]:
-    """``make(argv, width=, height=, env=, term=)``: start a neuron-tui pane (any program
-    works; the extra methods just read neuron-tui's screen); all are killed at teardown, before
-    ``app_env``'s sweep (which is why this fixture depends on it)."""
+    """``make(argv, width=, height=, env=, term=, cwd=)``: start a neuron-tui pane (any program
+    works; the extra methods just read neuron-tui's screen) in ``cwd`` (default: the repository);
+    all are killed at teardown, before ``app_env``'s sweep (which is why this fixture depends on
+    it)."""
     panes: list[NeuronPane] = []
 
     def make(
@@ -116,8 +117,9 @@ def pane_factory(tmux_ok: None, app_env: dict[str, str]) -> Iterator[PaneFactory
         height: int = 40,
         env: Mapping[str, str] | None = None,
         term: str = "xterm-256color",
+        cwd: Path = REPO,
     ) -> NeuronPane:
-        pane = NeuronPane(argv, width=width, height=height, env=env, term=term, cwd=REPO)
+        pane = NeuronPane(argv, width=width, height=height, env=env, term=term, cwd=cwd)
         panes.append(pane)
         return pane
 

@@ -17,6 +17,7 @@ from textual.pilot import Pilot
 from textual.widgets import Input, Static
 
 from neuron_core.config import DataConfig
+from tui import key_gate
 from tui.app import NeuronApp
 from tui.panes.hyper import HyperPane
 from tui.screens.path_prompt import PathPrompt
@@ -100,3 +101,22 @@ async def test_a_burst_of_tabs_and_escapes_ends_where_typed_slowly_it_ends() -> 
         assert fast.focused.id == expected.id
         assert type(fast.focused) is type(expected)
         assert fast.workspace.slot_pane == "predictions"
+
+
+async def test_keys_are_handed_on_even_if_the_app_never_looks_idle(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Some widget that never stops messaging would keep the gate shut: after MAX_POLLS polls
+    # the next key goes on anyway, so the keyboard never locks up.
+    monkeypatch.setattr(key_gate, "MAX_POLLS", 5)
+    app = NeuronApp(data_cfg=SMALL)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        monkeypatch.setattr(key_gate.KeyGate, "idle", lambda self: False)
+        post_keys(app, "l", "l", "w", "q")
+        for _ in range(500):
+            if not app.is_running:
+                break
+            await pilot.pause()
+        assert not app.is_running, "the keys were never handed on"
+    assert app.return_code == 0

@@ -4,7 +4,9 @@ Below ``MIN_SIZE`` (80x24) the panes cannot show their fields, the chart or the 
 the app covers everything with one message naming the size it needs and the size it has. The
 app pushes this screen when the terminal shrinks below the minimum and pops it as soon as it is
 large enough again (``NeuronApp`` does both on every resize); training and every timer go on
-underneath. While it shows, ``q`` (and ctrl+q, ctrl+c from anywhere) still quits.
+underneath. While it shows, ``q`` (and ctrl+q, ctrl+c from anywhere) still quits, and nothing
+else: no palette, help or prompt opens over it (``NeuronApp.check_action``), so there is only
+ever one notice, and it is on top.
 """
 
 from __future__ import annotations

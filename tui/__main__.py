@@ -10,6 +10,7 @@ stderr points to ``neuron-tui train``, exit code 2.
 from __future__ import annotations
 
 import contextlib
+import os
 import sys
 from collections.abc import Sequence
 from typing import TextIO
@@ -29,7 +30,10 @@ def _is_terminal(stream: TextIO | None) -> bool:
 def missing_terminal() -> str | None:
     """What the app lacks to run here, or ``None``: it reads keys from stdin and draws on stderr
     (Textual's choice), so both must be a terminal. Without one the app would wait forever for
-    keys that never come (``neuron-tui < /dev/null``, a cron job, ``ssh host neuron-tui``)."""
+    keys that never come (``neuron-tui < /dev/null``, a cron job, ``ssh host neuron-tui``). With
+    another Textual driver (``TEXTUAL_DRIVER``, as textual-serve sets it) no terminal is needed."""
+    if os.environ.get("TEXTUAL_DRIVER"):
+        return None
     missing = [
         name
         for name, stream in (("stdin", sys.__stdin__), ("stderr", sys.__stderr__))

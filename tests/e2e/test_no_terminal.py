@@ -5,12 +5,16 @@ instead of starting the full-screen app and waiting forever for keys that never 
 
 from __future__ import annotations
 
+import io
 import os
 import pty
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
+
+from tui.__main__ import missing_terminal
 
 # Generous: the refusal takes a fraction of a second; the app it replaces never ended at all.
 TIMEOUT = 60.0
@@ -105,3 +109,20 @@ def test_the_command_it_points_to_runs_without_a_terminal(
     )
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.decode().lstrip().startswith("{")
+
+
+def test_what_is_missing_is_named_and_another_driver_needs_no_terminal(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.delenv("TEXTUAL_DRIVER", raising=False)
+    monkeypatch.setattr(sys, "__stdin__", io.StringIO())
+    monkeypatch.setattr(sys, "__stderr__", io.StringIO())
+    assert missing_terminal() == "stdin and stderr"
+    closed = io.StringIO()
+    closed.close()
+    monkeypatch.setattr(sys, "__stdin__", closed)
+    monkeypatch.setattr(sys, "__stderr__", None)
+    assert missing_terminal() == "stdin and stderr"
+    # textual-serve and other drivers draw elsewhere: the check does not apply.
+    monkeypatch.setenv("TEXTUAL_DRIVER", "textual.drivers.web_driver:WebDriver")
+    assert missing_terminal() is None

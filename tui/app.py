@@ -13,6 +13,7 @@ import gc
 from pathlib import Path
 from typing import Any, ClassVar
 
+from textual import events
 from textual.app import App, ComposeResult
 from textual.binding import BindingType
 from textual.events import Resize
@@ -22,6 +23,7 @@ from textual.widgets import Footer
 from neuron_core.config import DataConfig, ModelConfig, TrainConfig
 from tui.bindings import APP_BINDINGS
 from tui.commands import BindingCommands
+from tui.key_gate import InputEvent, KeyGate
 from tui.messages import (
     DataConfigChanged,
     ModelConfigChanged,
@@ -35,6 +37,7 @@ from tui.run.controller import RunController
 from tui.run.session import TerminationSignals, arm_exit_watchdog
 from tui.screens.help import HelpScreen
 from tui.screens.path_prompt import PathPrompt
+from tui.screens.too_small import TooSmallScreen
 from tui.text import printable
 
 DEFAULT_RUN_FILE = "~/neuron-tui-run.npz"
@@ -77,6 +80,7 @@ class NeuronApp(App[None], inherit_bindings=False):
         self.run_path = DEFAULT_RUN_FILE
         self._quitting = False
         self._signals = TerminationSignals()
+        self.keys = KeyGate(self, self._deliver_input)
 
     def notify(
         self,
@@ -122,6 +126,22 @@ class NeuronApp(App[None], inherit_bindings=False):
         self.footer.show_command_palette = size.width >= 100
         self.workspace.apply_layout(size)
 
+    # -- keys --------------------------------------------------------------------------------
+    async def on_event(self, event: events.Event) -> None:
+        """Keys and pastes from the terminal go through the key gate (``tui.key_gate``): one
+        is routed only once the earlier ones took effect."""
+        if (
+            isinstance(event, events.Key | events.Paste)
+            and not event.is_forwarded
+            and not self.keys.admit(event)
+        ):
+            return
+        await super().on_event(event)
+
+    async def _deliver_input(self, event: InputEvent) -> None:
+        """Route a key or paste the gate held back, as Textual routes one it reads."""
+        await super().on_event(event)
+
     def _alive(self) -> bool:
         """False once the app is closing: late messages and timers then do nothing."""
         return not self._quitting and self.is_running
@@ -155,7 +175,11 @@ class NeuronApp(App[None], inherit_bindings=False):
 
     # -- actions ----------------------------------------------------------------------------
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """Space shows one of Start / Resume / Pause, depending on the run's state."""
+        """Space shows one of Start / Resume / Pause, depending on the run's state. While the
+        "enlarge the terminal" notice is on top, only quitting is possible: nothing (a palette,
+        the help, a prompt) opens over it, so it stays the one notice, on top."""
+        if isinstance(self.screen, TooSmallScreen):
+            return action == "quit"
         c = self.controller
         paused = c.trainer is not None and c.trainer.status == "paused"
         if action == "start":

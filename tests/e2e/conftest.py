@@ -105,8 +105,9 @@ PaneFactory = Callable[..., NeuronPane]
 @pytest.fixture
 def pane_factory(tmux_ok: None, app_env: dict[str, str]) -> Iterator[PaneFactory]:
     """``make(argv, width=, height=, env=, term=, cwd=)``: start a neuron-tui pane (any program
-    works; the extra methods just read neuron-tui's screen); all are killed at teardown, before
-    ``app_env``'s sweep (which is why this fixture depends on it)."""
+    works; the extra methods just read neuron-tui's screen) in ``cwd`` (default: the repository);
+    all are killed at teardown, before ``app_env``'s sweep (which is why this fixture depends on
+    it)."""
     panes: list[NeuronPane] = []
 
     def make(

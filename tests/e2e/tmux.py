@@ -406,8 +406,6 @@ _NUM = r"[\d,]+(?:\.\d+)?[kMG]?"
 ITERATION = re.compile(rf"Iteration ({_NUM}) / ({_NUM})")
 _WRAPPED_HEAD = re.compile(rf"Iteration ({_NUM}) /\s*(?:│|$)")
 STATE_WORDS = ("loading", "not ready", "ready", "running", "paused", "finished", "diverged")
-# Time for the app to apply a focus change before the next key.
-_FOCUS_SETTLE = 0.15
 _STATE = re.compile(r"(?<![\w-])(" + "|".join(STATE_WORDS) + r")(?![\w-])")
 
 
@@ -473,19 +471,13 @@ class NeuronPane(TmuxPane):
         ``2`` focuses the form; its first fields are the learning rate (a text field and a
         preset list), then the iterations. Enter applies the value and gives focus back to the
         form, ``3`` returns to the training pane. Waits until the total shows on screen.
+
+        All the keys go in one read, as over SSH: the app handles each one with the focus the
+        keys before it left (``tui.key_gate``), so no pause between them is needed.
         """
-        # Focus moves are applied after the key is handled; keys that arrive in the same read
-        # (likely over SSH) would otherwise be routed by the old focus. Hence the pauses.
-        for keys in (["2"], ["Tab"], ["Tab"], ["Tab"], ["C-a", "C-k"]):
-            self.send_keys(*keys)
-            time.sleep(_FOCUS_SETTLE)
-        self.type_text(str(iterations))
-        self.send_keys("Enter")
+        self.send_keys("2", "Tab", "Tab", "Tab", "C-a", "C-k", *str(iterations), "Enter", "3")
         self.wait_until(
             lambda s: (screen_iteration(s) or (0, 0))[1] == iterations,
             timeout,
             what=f"total {iterations:,} on screen",
         )
-        time.sleep(_FOCUS_SETTLE)
-        self.send_keys("3")
-        time.sleep(_FOCUS_SETTLE)

@@ -11,12 +11,14 @@ from conftest import settle
 from rich.console import Console
 from rich.text import Text
 from textual.app import App, ComposeResult
+from textual.color import Color
 from textual.geometry import Region
 from textual.widget import Widget
 
+from neuron_core.config import DataConfig
 from neuron_core.metrics import ClassificationReport, RegressionReport
 from tui.app import NeuronApp
-from tui.charts.base import ChartPlot
+from tui.charts.base import ChartPlot, theme_color
 from tui.charts.cost_axes import full_range, recent_range
 from tui.charts.cost_chart import TEST_MARK, CostChart
 from tui.charts.picture import decode, row_text
@@ -446,6 +448,38 @@ async def test_charts_work_with_no_color(monkeypatch: pytest.MonkeyPatch) -> Non
         assert MARK_0 in text and MARK_1 in text and MARK_WRONG in text
         svg = app.export_screenshot()
         assert "misclassified" in svg
+
+
+async def test_charts_draw_in_every_theme_of_the_palette() -> None:
+    # Found by the monkey test: the palette's "Change theme" to an ANSI theme crashed the redraw
+    # (its muted colours read "ansi_default 50%", which Color.parse refuses).
+    app = NeuronApp(data_cfg=DataConfig(samples=200, test_samples=200))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("space")
+        await settle(pilot)
+        themes = sorted(app.available_themes)
+        assert any(name.startswith("textual-ansi") or "ansi" in name for name in themes)
+        for name in themes:
+            app.theme = name
+            await pilot.pause()
+            assert app.is_running, name
+            for chart in app.query(ChartPlot):
+                assert set(chart.role_colors()) == set(chart.ROLES), name
+                assert "".join(lines(chart)).strip(), name
+        assert MARK_0 in "\n".join(plot_area(app.query_one(PredictionsPlot)))
+        await pilot.press("q")
+    assert app.return_code == 0
+
+
+def test_theme_colors_with_an_opacity_and_unknown_ones() -> None:
+    fallback = Color(1, 2, 3)
+    assert theme_color("#ff0000", fallback) == Color(255, 0, 0)
+    half = theme_color("ansi_red 50%", fallback)
+    assert half.a == 0.5 and half.rgb == Color.parse("ansi_red").rgb
+    assert theme_color("#00ff00 25%", fallback) == Color(0, 255, 0, 0.25)
+    for junk in ("", "bold", "ansi_nothing 50%", "#ff0000 half%", "not a colour"):
+        assert theme_color(junk, fallback) is fallback, junk
 
 
 def _render(renderable: Any, width: int) -> list[str]:

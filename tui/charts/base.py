@@ -29,7 +29,7 @@ import numpy as np
 from numpy.typing import NDArray
 from rich.style import Style as RichStyle
 from textual.app import RenderResult
-from textual.color import Color
+from textual.color import Color, ColorParseError
 from textual.geometry import Region
 from textual_plotext import PlotextPlot
 
@@ -49,6 +49,20 @@ MIN_AREA = (6, 2)
 # one surface point per cell); nothing is placed with it.
 FRAME_ROWS = 5
 FRAME_COLS = 2
+
+
+def theme_color(value: str, fallback: Color) -> Color:
+    """The colour a theme variable holds: a colour Textual parses (``#rrggbb``, ``ansi_red``...),
+    or one followed by an opacity, as the ANSI themes write their muted colours
+    (``ansi_default 50%``, which ``Color.parse`` refuses). Anything else (a theme of someone
+    else's making) gives ``fallback`` rather than a crash in the middle of a redraw."""
+    color, _, alpha = value.strip().rpartition(" ")
+    try:
+        if color and alpha.endswith("%"):
+            return Color.parse(color).with_alpha(float(alpha[:-1]) / 100)
+        return Color.parse(value)
+    except (ColorParseError, ValueError):
+        return fallback
 
 
 def estimate_area(width: int, height: int, ylabel_width: int) -> tuple[int, int]:
@@ -137,10 +151,11 @@ class ChartPlot(PlotextPlot):
         surface), so charts follow theme changes; Textual downgrades them on 16-colour and
         NO_COLOR terminals."""
         variables = self.app.theme_variables
-        surface = Color.parse(variables.get("surface", "#000000"))
+        surface = theme_color(variables.get("surface", ""), Color(0, 0, 0))
+        foreground = theme_color(variables.get("foreground", ""), Color(255, 255, 255))
         out = {}
         for role, var in self.ROLES.items():
-            c = Color.parse(variables.get(var, variables.get("foreground", "#ffffff")))
+            c = theme_color(variables.get(var, ""), foreground)
             if c.a < 1:
                 c = surface + c
             out[role] = c.rgb

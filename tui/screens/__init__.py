@@ -1,1 +1,2 @@
-"""Modal screens: the key help and the path prompts for saving and opening runs."""
+"""Modal screens: the key help, the path prompts, the resume prompt, the "enlarge the terminal"
+notice, and their base (``dialog``: a screen answered once)."""

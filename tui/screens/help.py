@@ -9,10 +9,10 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from tui.keys import key_rows
+from tui.screens.dialog import Dialog
 
 INTRO = (
     "Set up the data and the hyperparameters, press space and watch the neuron learn. "
@@ -20,9 +20,11 @@ INTRO = (
 )
 
 
-class HelpScreen(ModalScreen[None]):
+class HelpScreen(Dialog[None]):
     """A scrollable key table; Escape (or ?, F1, q) closes it."""
 
+    # The table scrolls with the arrow keys from the first frame on.
+    AUTO_FOCUS = "#help-scroll"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,question_mark,f1,q", "close", "Close help", id="help.close"),
     ]
@@ -56,9 +58,6 @@ class HelpScreen(ModalScreen[None]):
                 what.append(f"  {row.explanation}", style="")
             table.add_row(row.keys, what)
         return table
-
-    def on_mount(self) -> None:
-        self.query_one("#help-scroll").focus()
 
     def action_close(self) -> None:
         """Back to the app."""

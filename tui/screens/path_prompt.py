@@ -14,10 +14,10 @@ from typing import ClassVar, Literal
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.suggester import Suggester
 from textual.widgets import Input, Label, Static
 
+from tui.screens.dialog import Dialog
 from tui.text import printable
 
 Purpose = Literal["save", "open"]
@@ -62,9 +62,12 @@ def check_save_path(path: str) -> str | None:
     return None
 
 
-class PathPrompt(ModalScreen[str | None]):
+class PathPrompt(Dialog[str | None]):
     """Asks for a path to save to or open from; see the module docstring."""
 
+    # The field has the focus from the first frame on (set when the screen is composed, not
+    # later in a mount handler), so keys typed at once go into it.
+    AUTO_FOCUS = "#path"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Cancel", id="prompt.cancel"),
     ]
@@ -83,9 +86,6 @@ class PathPrompt(ModalScreen[str | None]):
             yield Label("File (.npz):")
             yield Input(self.default, id="path", suggester=PathSuggester(), compact=True)
             yield Static("", id="prompt-message", markup=False)
-
-    def on_mount(self) -> None:
-        self.query_one("#path", Input).focus()
 
     def on_input_changed(self, event: Input.Changed) -> None:
         event.stop()

@@ -25,11 +25,11 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Button, OptionList, Static
 from textual.widgets.option_list import Option
 
 from neuron_core.store.record import RunRecord
+from tui.screens.dialog import Dialog
 from tui.text import printable
 
 # How a saved status reads (a run saved while training was paused by the save).
@@ -81,7 +81,7 @@ def describe(record: RunRecord) -> str:
     )
 
 
-class ResumeScreen(ModalScreen[int | None]):
+class ResumeScreen(Dialog[int | None]):
     """Resume a saved session or start fresh; see the module docstring. ``sessions`` are
     ``(file name, record)`` pairs, newest first."""
 
@@ -118,6 +118,9 @@ class ResumeScreen(ModalScreen[int | None]):
     }
     """
 
+    # The focus is where the answer is from the first frame on, so an Enter typed at once
+    # answers: the list of sessions when there are several (it comes first), else Resume.
+    AUTO_FOCUS = "#resume-list, #resume"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("r,escape", "choose(True)", "Resume", id="resume.resume"),
         Binding("f", "choose(False)", "Start fresh", id="resume.fresh"),
@@ -164,16 +167,12 @@ class ResumeScreen(ModalScreen[int | None]):
         width = max(len(other) for other, _ in self.sessions)
         n, total = record.history.n, record.train_cfg.iterations
         mark = "▶" if i == current else " "
-        when = _saved_when(record.saved_at)
+        when = printable(_saved_when(record.saved_at))  # a string from the run file
         return Text(f"{mark} {name:<{width}}  saved {when}  iteration {n:,} / {total:,}")
 
     def on_mount(self) -> None:
         if len(self.sessions) > 1:
-            listing = self.query_one(OptionList)
-            listing.highlighted = 0
-            listing.focus()
-        else:
-            self.query_one("#resume", Button).focus()
+            self.query_one(OptionList).highlighted = 0
 
     def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
         """Another session is highlighted: move the mark and show what it holds."""

@@ -4,7 +4,9 @@ Below ``MIN_SIZE`` (80x24) the panes cannot show their fields, the chart or the 
 the app covers everything with one message naming the size it needs and the size it has. The
 app pushes this screen when the terminal shrinks below the minimum and pops it as soon as it is
 large enough again (``NeuronApp`` does both on every resize); training and every timer go on
-underneath. While it shows, ``q`` (and ctrl+q, ctrl+c from anywhere) still quits.
+underneath. While it shows, ``q`` (and ctrl+q, ctrl+c from anywhere) still quits, and nothing
+else: no palette, help or prompt opens over it (``NeuronApp.check_action``), so there is only
+ever one notice, and it is on top.
 """
 
 from __future__ import annotations
@@ -14,8 +16,9 @@ from typing import ClassVar
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.geometry import Size
-from textual.screen import ModalScreen
 from textual.widgets import Static
+
+from tui.screens.dialog import Dialog
 
 # The smallest terminal the layout is made for (columns, rows).
 MIN_SIZE = Size(80, 24)
@@ -36,7 +39,7 @@ def size_message(size: Size) -> str:
     )
 
 
-class TooSmallScreen(ModalScreen[None]):
+class TooSmallScreen(Dialog[None]):
     """Covers the app while the terminal is below ``MIN_SIZE``; see the module docstring."""
 
     DEFAULT_CSS = """

@@ -1,0 +1,122 @@
+"""Keys that arrive early are handled as if they came late (issue 10).
+
+Right after start (data still loading), or whenever the app is busy, several keys reach the app
+in one go. Each must act with the focus the keys before it left: ``2`` Tab Tab Tab ``250`` Enter
+sets 250 iterations, as it does when typed slowly, instead of opening the learning-rate presets
+(the focus moves of ``2`` and the Tabs used to come after the next keys had been routed).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from conftest import notifications, settle
+from textual import events
+from textual.pilot import Pilot
+from textual.widgets import Input, Static
+
+from neuron_core.config import DataConfig
+from tui import key_gate
+from tui.app import NeuronApp
+from tui.panes.hyper import HyperPane
+from tui.screens.path_prompt import PathPrompt
+
+SMALL = DataConfig(samples=200, test_samples=200)
+CHARS = {"tab": "\t", "enter": "\r", "escape": "\x1b", "space": " "}
+
+
+def post_keys(app: NeuronApp, *keys: str) -> None:
+    """Send raw keys to the app in one go, as one read from a busy terminal delivers them."""
+    for key in keys:
+        app.post_message(events.Key(key, CHARS.get(key, key if len(key) == 1 else None)))
+
+
+async def handled(pilot: Pilot[None]) -> None:
+    """Wait until every key sent was handled and the app is idle again."""
+    app = pilot.app
+    assert isinstance(app, NeuronApp)
+    await settle(pilot)
+    while app.is_running and (app.keys.waiting or not app.keys.idle()):
+        await pilot.pause()
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=["80x24", "120x40"])
+async def test_keys_sent_at_once_right_after_start_go_where_typed_slowly_they_go(
+    size: tuple[int, int],
+) -> None:
+    app = NeuronApp(data_cfg=SMALL)
+    async with app.run_test(size=size) as pilot:
+        # No wait for the data: these keys arrive while the app is still starting.
+        post_keys(app, "2", "tab", "tab", "tab", "2", "5", "0", "enter")
+        await handled(pilot)
+        assert app.controller.train_cfg.iterations == 250
+        assert app.query_one("#iterations", Input).value == "250"
+        assert app.query_one("#lr", Input).value == "0.1"
+        # Enter applied the field and gave the focus back to the form, as typed slowly.
+        assert app.focused is app.query_one(HyperPane)
+        assert "Iteration 0 / 250" in str(app.query_one("#stats", Static).render())
+        post_keys(app, "3", "space")
+        await handled(pilot)
+        assert app.controller.trainer is not None
+        post_keys(app, "q")
+        await handled(pilot)
+    assert app.return_code == 0
+
+
+async def test_text_typed_at_once_after_ctrl_o_goes_into_the_prompt(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    app = NeuronApp(data_cfg=SMALL)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        before = app.controller.data_cfg
+        # The prompt is not even mounted when the name's letters arrive: they wait for it (and
+        # never reach the app's own keys: n steps, r resets, g draws new data).
+        post_keys(app, "ctrl+o", *"nogr.npz", "enter")
+        await handled(pilot)
+        assert not isinstance(app.screen, PathPrompt)
+        assert any("nogr.npz" in n for n in notifications(app)), notifications(app)
+        assert app.controller.data_cfg == before
+        assert app.controller.trainer is not None
+        assert app.controller.trainer.history.n == 0
+
+
+async def test_a_burst_of_tabs_and_escapes_ends_where_typed_slowly_it_ends() -> None:
+    slow = NeuronApp(data_cfg=SMALL)
+    keys = ("1", "tab", "tab", "escape", "2", "tab", "tab", "tab", "tab", "escape", "5", "4")
+    async with slow.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        for key in keys:
+            await pilot.press(key)
+            await settle(pilot)
+        expected = slow.focused
+        assert expected is not None
+    fast = NeuronApp(data_cfg=SMALL)
+    async with fast.run_test(size=(120, 40)) as pilot:
+        post_keys(fast, *keys)
+        await handled(pilot)
+        assert fast.focused is not None
+        assert fast.focused.id == expected.id
+        assert type(fast.focused) is type(expected)
+        assert fast.workspace.slot_pane == "predictions"
+
+
+async def test_keys_are_handed_on_even_if_the_app_never_looks_idle(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Some widget that never stops messaging would keep the gate shut: after MAX_POLLS polls
+    # the next key goes on anyway, so the keyboard never locks up.
+    monkeypatch.setattr(key_gate, "MAX_POLLS", 5)
+    app = NeuronApp(data_cfg=SMALL)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        monkeypatch.setattr(key_gate.KeyGate, "idle", lambda self: False)
+        post_keys(app, "l", "l", "w", "q")
+        for _ in range(500):
+            if not app.is_running:
+                break
+            await pilot.pause()
+        assert not app.is_running, "the keys were never handed on"
+    assert app.return_code == 0

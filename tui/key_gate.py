@@ -1,0 +1,98 @@
+"""Keys in order: each key (or paste) from the terminal is handed on once the earlier ones took
+effect, so a key that arrives early is handled exactly as if it had arrived when the app was idle.
+
+Why it is needed: Textual routes a key to the widget focused *when the app reads the key*, and
+the key then travels through several message queues (the focused widget, its parents, the app,
+where the bindings run); a focus change it causes (``1``-``5``, Tab, Enter in a field, a prompt
+that opens) is applied at the end of that trip. When the app is busy (at start-up, on a loaded
+machine, or when keys arrive in one read over SSH) the next keys have been read, and routed by the
+old focus, before the first one took effect: ``2`` Tab Tab Tab ``7`` typed right after the first
+frame opened the learning-rate presets instead of typing 7 into the iterations field.
+
+How: the app hands every key and paste it reads to ``KeyGate.admit``. One goes on at once when
+the app is idle: nothing waits in line, and every message queue (the app's, and those of all the
+widgets of the screens on the stack) is empty, so every earlier key took effect. Otherwise it
+waits in line, and a short poll hands the waiting ones on one at a time, each once the app is idle
+again. At start-up the queues hold the mounting of the first screen (the resume prompt too), so
+the first keys wait until it is there and focused. Quitting keys wait their turn too: keys typed
+before ``q`` or ctrl+q are handled first. A line that cannot drain (queues never empty for
+``MAX_POLLS`` polls in a row) is handed on anyway, so the keyboard can never lock up.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from textual import events
+from textual.app import App
+
+# How often a waiting key checks whether the app is idle (seconds).
+POLL_SECONDS = 0.002
+# Polls without an idle app after which the next key is handed on anyway (about a second).
+MAX_POLLS = 500
+
+InputEvent = events.Key | events.Paste
+
+
+class KeyGate:
+    """Holds the terminal's keys and pastes of ``app`` while earlier ones are at work; see the
+    module docstring. ``deliver`` routes one as Textual does (``App.on_event``)."""
+
+    def __init__(self, app: App[Any], deliver: Callable[[InputEvent], Awaitable[None]]) -> None:
+        self._app = app
+        self._deliver = deliver
+        self._waiting: deque[InputEvent] = deque()
+        self._polls = 0
+        self._polling = False
+
+    @property
+    def waiting(self) -> int:
+        """How many keys and pastes wait to be handed on."""
+        return len(self._waiting)
+
+    def admit(self, event: InputEvent) -> bool:
+        """True: hand ``event`` on now (the caller does); False: it waits in line."""
+        if not self._waiting and self.idle():
+            return True
+        self._waiting.append(event)
+        self._schedule()
+        return False
+
+    def idle(self) -> bool:
+        """True when no message waits anywhere: not in the app's queue, not in any widget's of
+        the screens on the stack (so every key handed on so far has taken effect)."""
+        app = self._app
+        if app.message_queue_size:
+            return False
+        for screen in app.screen_stack:
+            for node in screen.walk_children(with_self=True):
+                if node.message_queue_size:
+                    return False
+        return True
+
+    def _schedule(self) -> None:
+        if not self._polling:
+            self._polling = True
+            self._app.set_timer(POLL_SECONDS, self._poll)
+
+    def _poll(self) -> None:
+        # Timers run in their own task: the check and the delivery belong to the app's.
+        self._app.call_later(self._release)
+
+    async def _release(self) -> None:
+        """Hand on the next waiting event if the app is idle (or waited too long); poll again
+        while events wait."""
+        self._polling = False
+        if not self._waiting:
+            return
+        if not self._app.is_running:
+            self._waiting.clear()
+            return
+        self._polls += 1
+        if self.idle() or self._polls >= MAX_POLLS:
+            self._polls = 0
+            await self._deliver(self._waiting.popleft())
+        if self._waiting:
+            self._schedule()

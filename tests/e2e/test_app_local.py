@@ -36,7 +36,6 @@ def test_train_pause_quit_in_a_real_terminal(
     first = pane.wait_until(lambda s: (screen_iteration(s) or (0, 0))[0] > 0, 10)
     n1 = screen_iteration(first)
     assert n1 is not None and n1[1] == LONG_RUN
-    time.sleep(0.5)
     later = pane.wait_until(
         lambda s: (screen_iteration(s) or (0, 0))[0] > n1[0] and bool(CURVE.search(s)),
         10,

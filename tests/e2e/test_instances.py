@@ -62,7 +62,7 @@ def quit_and_read_stderr(pane: NeuronPane, scratch: Path) -> str:
     pane.start_pipe(output)
     pane.send_keys("q")
     assert pane.wait_exit(15) == 0
-    deadline = time.monotonic() + 5.0
+    deadline = time.monotonic() + 30.0
     while b"\x1b[?1049l" not in output.read_bytes() and time.monotonic() < deadline:
         time.sleep(0.05)
     data = output.read_bytes()

@@ -153,8 +153,8 @@ def test_ctrl_c_quits_cleanly_and_restores_the_terminal(
     pane = start(pane_factory, neuron_tui, app_env, width=80, height=24)
     train_a_while(pane)
     if in_field:
-        pane.send_keys("2", "Tab")  # the learning-rate field
-        time.sleep(0.2)
+        # The learning-rate field; Ctrl+C below is handled after these (keys keep their order).
+        pane.send_keys("2", "Tab")
     pane.send_keys("C-c")
     assert pane.wait_exit(10) == 0
     assert_terminal_restored(pane)
@@ -197,7 +197,7 @@ def test_a_state_folder_that_cannot_be_written_does_not_stop_the_quit(
     pane.send_keys("q")
     assert pane.wait_exit(10) == 0
     # The pipe closes with the pane; give its reader a moment to write what it has.
-    deadline = time.monotonic() + 5.0
+    deadline = time.monotonic() + 30.0
     while b"not saved" not in output.read_bytes() and time.monotonic() < deadline:
         time.sleep(0.05)
     assert_clean(pane.capture())

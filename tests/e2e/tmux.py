@@ -38,6 +38,10 @@ from pathlib import Path
 from types import TracebackType
 
 _SESSION = "e2e"
+# Every wait lasts at least this long before it fails: a wait ends as soon as the screen shows
+# what it waits for, so a long timeout costs nothing when things work, and on a busy machine
+# (every core taken by other work) a slow start is not a failure.
+MIN_TIMEOUT = 60.0
 _TARGET = f"{_SESSION}:0.0"
 
 
@@ -230,8 +234,10 @@ class TmuxPane:
     ) -> str:
         """Poll the screen until ``predicate(screen)`` holds; return that screen.
 
-        Raises ``PaneTimeout`` (an ``AssertionError``) with the last screen after ``timeout`` s.
+        Raises ``PaneTimeout`` (an ``AssertionError``) with the last screen after ``timeout`` s,
+        stretched to at least ``MIN_TIMEOUT``.
         """
+        timeout = max(timeout, MIN_TIMEOUT)
         deadline = time.monotonic() + timeout
         screen = ""
         while True:
@@ -299,8 +305,10 @@ class TmuxPane:
     def wait_exit(self, timeout: float = 10.0) -> int:
         """Wait for the program to end; its exit status (``-N`` for signal N).
 
-        Raises ``PaneTimeout`` if it is still running after ``timeout`` seconds.
+        Raises ``PaneTimeout`` if it is still running after ``timeout`` seconds (at least
+        ``MIN_TIMEOUT``).
         """
+        timeout = max(timeout, MIN_TIMEOUT)
         deadline = time.monotonic() + timeout
         while True:
             status = self.exit_status()

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import contextlib
 import functools
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -77,6 +78,17 @@ async def settle(pilot: Pilot[None]) -> None:
             await pilot.pause()
             return
     raise AssertionError("workers did not settle")
+
+
+async def wait_for(
+    pilot: Pilot[None], predicate: Callable[[], object], timeout: float = 30.0, what: str = ""
+) -> None:
+    """Let the app run until ``predicate()`` holds. The timeout is generous: it only ends a test
+    that would otherwise hang, so a busy machine makes a test slower, never red."""
+    deadline = time.monotonic() + timeout
+    while not predicate():
+        assert time.monotonic() < deadline, f"not reached in {timeout} s: {what or predicate}"
+        await pilot.pause(0.02)
 
 
 async def train_to_end(pilot: Pilot[None]) -> Trainer:

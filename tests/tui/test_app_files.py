@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
-from conftest import notifications, settle, train_to_end
+from conftest import notifications, settle, train_to_end, wait_for
 from textual.pilot import Pilot
 from textual.widgets import Input, Select, Static
 
@@ -120,7 +120,7 @@ async def test_saving_while_training_pauses_saves_and_resumes(tmp_path: Path) ->
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         await pilot.press("space")
-        await pilot.pause(0.2)
+        await wait_for(pilot, lambda: app.controller.running)
         await pilot.press("ctrl+s")
         await pilot.pause()
         await answer_prompt(pilot, str(path))
@@ -129,8 +129,8 @@ async def test_saving_while_training_pauses_saves_and_resumes(tmp_path: Path) ->
                 break
             await pilot.pause(0.05)
         assert path.is_file()
-        await pilot.pause(0.2)
-        assert app.controller.running  # training went on after the save
+        # Training goes on after the save.
+        await wait_for(pilot, lambda: app.controller.running, what="training resumed")
         await pilot.press("space")
         await settle(pilot)
 

@@ -8,9 +8,9 @@ import time
 
 import numpy as np
 import pytest
-from conftest import notifications, settle, train_to_end
+from conftest import notifications, settle, train_to_end, wait_for
 from rich.console import Console
-from textual.widgets import Input, Static, Tabs
+from textual.widgets import Input, OptionList, Static, Tabs
 
 from neuron_core.config import DataConfig, TrainConfig
 from tui.app import NeuronApp
@@ -27,17 +27,6 @@ LONG = TrainConfig(iterations=50_000_000)
 
 def stats_text(app: NeuronApp) -> str:
     return str(app.query_one("#stats", Static).render())
-
-
-async def wait_for(pilot: object, predicate: object, timeout: float = 5.0) -> None:
-    """Let the app run until ``predicate()`` holds (training happens in a thread)."""
-    app = pilot.app  # type: ignore[attr-defined]
-    deadline = time.monotonic() + timeout
-    while not predicate():  # type: ignore[operator]
-        if time.monotonic() > deadline:
-            raise AssertionError("condition not reached in time")
-        await pilot.pause(0.02)  # type: ignore[attr-defined]
-    assert app is not None
 
 
 async def test_fresh_app_is_ready_with_training_focused() -> None:
@@ -296,13 +285,11 @@ async def test_wide_layout_shows_all_four_panes_and_resizing_switches() -> None:
         await wait_for(pilot, lambda: trainer.iteration > 100)
         # Resizing while training works.
         await pilot.resize_terminal(80, 24)
-        await pilot.pause(0.2)
+        await wait_for(pilot, lambda: sum(p.region.area > 0 for p in panes) == 1)
         assert app.query_one("#body").has_class("-compact")
-        assert sum(p.region.area > 0 for p in panes) == 1
         assert app.controller.running
         await pilot.resize_terminal(130, 45)
-        await pilot.pause(0.2)
-        assert all(p.region.area > 0 for p in panes)
+        await wait_for(pilot, lambda: all(p.region.area > 0 for p in panes))
         await pilot.press("space")
         await settle(pilot)
         assert trainer.status == "paused"
@@ -428,7 +415,7 @@ async def test_q_quits_at_once_while_training() -> None:
     # a test can hold is that q ends the app while it trains, with the training thread stopped.
     assert app.return_code == 0
     # The training thread has stopped: no thread is left running the trainer.
-    deadline = time.monotonic() + 2.0
+    deadline = time.monotonic() + 30.0
     while trainer.status == "running" and time.monotonic() < deadline:
         time.sleep(0.01)
     assert trainer.status == "paused"
@@ -461,7 +448,17 @@ async def test_command_palette_offers_the_bindings() -> None:
         await pilot.pause()
         assert CommandPalette.is_open(app)  # type: ignore[arg-type]
         await pilot.press(*"step")
-        await pilot.pause(0.3)
+
+        def step_highlighted() -> bool:
+            # The palette searches in the background: wait for its first answer.
+            results = app.screen.query(OptionList)
+            if not results:
+                return False
+            found = results.first()
+            index = found.highlighted
+            return index is not None and "Step" in str(found.get_option_at_index(index).prompt)
+
+        await wait_for(pilot, step_highlighted, what="'Step' offered by the palette")
         await pilot.press("enter")
         await settle(pilot)
         trainer = app.controller.trainer

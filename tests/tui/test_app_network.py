@@ -4,7 +4,7 @@ the diagram shades that neuron's own output over the test points."""
 from __future__ import annotations
 
 import numpy as np
-from conftest import settle
+from conftest import settle, wait_for
 
 from neuron_core.config import DataConfig, ModelConfig, TrainConfig
 from tui.app import NeuronApp
@@ -83,5 +83,6 @@ async def test_the_shading_is_labelled_with_the_selected_neuron() -> None:
         await settle(pilot)
         view = app.query_one(NetworkPane).neuron_view
         assert view is not None and view.surface_label == "h2.1 output"
-        await pilot.pause(0.1)
-        assert "h2.1 output" in app.export_screenshot().replace("&#160;", " ")
+        await wait_for(
+            pilot, lambda: "h2.1 output" in app.export_screenshot().replace("&#160;", " ")
+        )

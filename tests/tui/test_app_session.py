@@ -19,7 +19,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from conftest import notifications, settle
+from conftest import notifications, settle, wait_for
 from rich.console import Console
 from textual.pilot import Pilot
 from textual.widgets import Input, Static
@@ -66,17 +66,6 @@ def screen_text(app: NeuronApp) -> str:
         app.screen._compositor.render_update(full=True, screen_stack=app._background_screens)
     )
     return console.export_text(styles=False)
-
-
-async def wait_for(
-    pilot: Pilot[None], predicate: Callable[[], bool], timeout: float = 10.0
-) -> None:
-    """Let the app run until ``predicate()`` holds."""
-    deadline = time.monotonic() + timeout
-    while not predicate():
-        if time.monotonic() > deadline:
-            raise AssertionError("condition not reached in time")
-        await pilot.pause(0.02)
 
 
 def trained_trainer(app: NeuronApp) -> Trainer:
@@ -254,7 +243,7 @@ async def test_sigterm_keeps_a_consistent_session_that_continues_bit_for_bit() -
         await pilot.press("space")
         await wait_for(pilot, lambda: trained_trainer(app).iteration > 2_000)
         os.kill(os.getpid(), signal.SIGTERM)
-        await wait_for(pilot, lambda: not app.is_running, timeout=5.0)
+        await wait_for(pilot, lambda: not app.is_running)
     assert app.return_code == 128 + signal.SIGTERM
     # The handlers the process had before are back.
     assert signal.getsignal(signal.SIGTERM) is original
@@ -346,7 +335,11 @@ async def test_quitting_while_the_session_is_being_restored_leaves_it_alone(
     saved = session_path().read_bytes()
 
     def slow_disk(cfg: DataConfig, progress: Callable[[float], None] | None = None) -> Dataset:
-        time.sleep(1.0)  # the CSV file is read again, from a slow disk
+        # The CSV file is read again, from a disk so slow that the user quits first (the read
+        # ends when the app does, or after a minute if the test went wrong).
+        deadline = time.monotonic() + 60.0
+        while again.return_code is None and time.monotonic() < deadline:
+            time.sleep(0.01)
         return load_dataset(cfg, progress)
 
     # What the store rebuilds a saved run's data with.
@@ -355,8 +348,7 @@ async def test_quitting_while_the_session_is_being_restored_leaves_it_alone(
     async with again.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         await pilot.press("enter")
-        await pilot.pause(0.1)
-        assert again.controller.busy  # still reading
+        await wait_for(pilot, lambda: again.controller.busy, what="the session being read")
         await pilot.press("q")
     # The default run on screen was not the session: the file still holds the saved one.
     assert session_path().read_bytes() == saved
@@ -394,19 +386,16 @@ async def test_a_terminal_below_80x24_says_so_and_recovers_when_enlarged() -> No
         assert "Enlarge the terminal (need 80x24, have 60x20)" in text
         assert "Iteration" not in text  # no squashed layout behind it
         await pilot.resize_terminal(100, 23)
-        await pilot.pause(0.1)
+        await wait_for(pilot, lambda: "have 100x23" in screen_text(app))
         assert isinstance(app.screen, TooSmallScreen)
-        assert "have 100x23" in screen_text(app)
         await pilot.resize_terminal(80, 24)
-        await pilot.pause(0.1)
-        assert not isinstance(app.screen, TooSmallScreen)
-        assert "Iteration 0 / 2,000" in screen_text(app)
+        await wait_for(pilot, lambda: not isinstance(app.screen, TooSmallScreen))
+        await wait_for(pilot, lambda: "Iteration 0 / 2,000" in screen_text(app))
         # Shrinking again brings the notice back; training goes on underneath.
         await pilot.press("space")
         await pilot.resize_terminal(79, 40)
-        await pilot.pause(0.1)
+        await wait_for(pilot, lambda: "have 79x40" in screen_text(app))
         assert isinstance(app.screen, TooSmallScreen)
-        assert "have 79x40" in screen_text(app)
         await pilot.press("q")
         await pilot.pause()
     assert not app.is_running
@@ -423,8 +412,7 @@ async def test_the_size_notice_covers_the_resume_prompt() -> None:
         # Wrapped at 40 columns, but all there.
         assert "(need 80x24, have 40x10)" in " ".join(screen_text(again).split())
         await pilot.resize_terminal(90, 30)
-        await pilot.pause(0.1)
-        assert isinstance(again.screen, ResumeScreen)
+        await wait_for(pilot, lambda: isinstance(again.screen, ResumeScreen))
         assert "A saved session was found" in screen_text(again)
 
 
@@ -438,10 +426,12 @@ async def assert_no_non_finite_on_screen(pilot: Pilot[None]) -> None:
     are free of non-finite numbers, and the chart is fed finite costs only."""
     app = pilot.app
     assert isinstance(app, NeuronApp)
-    for key in (str(i) for i in range(1, len(PANES) + 1)):
-        await pilot.press(key)
-        await pilot.pause(0.05)
+    for i, (pane, _label) in enumerate(PANES, start=1):
+        await pilot.press(str(i))
+        await wait_for(pilot, lambda pane=pane: app.workspace.active_pane == pane)  # type: ignore[misc]
+        await settle(pilot)
         text = screen_text(app)
+        key = str(i)
         assert not NON_FINITE.search(text), (key, text)
     trainer = trained_trainer(app)
     assert np.all(np.isfinite(trainer.history.train()))
@@ -459,8 +449,7 @@ async def test_a_learning_rate_of_a_million_trains_or_diverges_cleanly(name: str
             # Regression with such a rate explodes: the run stops and says why.
             assert trainer.status == "diverged"
             await pilot.press("3")
-            await pilot.pause(0.05)
-            assert "diverged" in screen_text(app)
+            await wait_for(pilot, lambda: "diverged" in screen_text(app))
             assert "learning rate" in trainer.reason
         await assert_no_non_finite_on_screen(pilot)
         assert np.all(np.isfinite(np.concatenate([p.ravel() for p in trainer.model.get_params()])))
@@ -498,8 +487,7 @@ async def test_constant_and_huge_csv_features_never_show_non_finite_numbers(
             errors = app.query_one(DatasetPane).errors()
             assert "too large" in errors["csv_path"]
             await pilot.press("1")
-            await pilot.pause(0.05)
-            assert "too large" in screen_text(app)
+            await wait_for(pilot, lambda: "too large" in screen_text(app))
             assert not NON_FINITE.search(screen_text(app))
             return
         trainer = trained_trainer(app)
@@ -509,7 +497,8 @@ async def test_constant_and_huge_csv_features_never_show_non_finite_numbers(
         if trainer.status == "diverged":
             assert "learning rate" in trainer.reason
         await pilot.press("1")
-        await pilot.pause(0.05)
+        await wait_for(pilot, lambda: app.workspace.active_pane == "dataset")
+        await settle(pilot)
         if standardize:
             summary = str(app.query_one("#data-summary", Static).render())
             assert "'constant' is constant" in summary  # the dataset's warning

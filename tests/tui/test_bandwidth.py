@@ -11,10 +11,9 @@ from __future__ import annotations
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any
 
 import pytest
-from conftest import settle
+from conftest import settle, wait_for
 from textual.drivers.headless_driver import HeadlessDriver
 from textual.pilot import Pilot
 
@@ -62,13 +61,6 @@ def counters(app: NeuronApp) -> tuple[int, ...]:
         app.query_one(CostChart).redraws,
         app.query_one(PredictionsPlot).redraws,
     )
-
-
-async def wait_for(pilot: Pilot[None], predicate: Any, timeout: float = 10.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not predicate():
-        assert time.monotonic() < deadline, "condition not reached in time"
-        await pilot.pause(0.02)
 
 
 async def assert_idle(pilot: Pilot[None], app: NeuronApp, out: Output) -> None:

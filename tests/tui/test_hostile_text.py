@@ -80,7 +80,7 @@ async def test_names_from_a_csv_reach_the_terminal_as_text(tmp_path: Path) -> No
                 await settle(pilot)
             app.controller.notice(f"a notice quoting {COLUMNS[0]} and {LABELS[1]}")
             app.notify(f"[bold]{COLUMNS[2]}")
-            deadline = time.monotonic() + 10.0
+            deadline = time.monotonic() + 30.0
             while "notice quoting" not in _ANSI.sub("", "".join(written)):  # the toasts are drawn
                 assert time.monotonic() < deadline, "the notifications were not drawn"
                 await pilot.pause(0.05)

@@ -16,11 +16,14 @@ waits in line, and a short poll hands the waiting ones on one at a time, each on
 again. At start-up the queues hold the mounting of the first screen (the resume prompt too), so
 the first keys wait until it is there and focused. Quitting keys wait their turn too: keys typed
 before ``q`` or ctrl+q are handled first. A line that cannot drain (queues never empty for
-``MAX_POLLS`` polls in a row) is handed on anyway, so the keyboard can never lock up.
+``MAX_WAIT_SECONDS``: a widget that never stops messaging, or an app starved of CPU on a busy
+machine, whose polls then come late) hands on its first key anyway, so the keyboard can never
+lock up and a key waits at most about that long for its turn.
 """
 
 from __future__ import annotations
 
+import time
 from collections import deque
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -30,8 +33,9 @@ from textual.app import App
 
 # How often a waiting key checks whether the app is idle (seconds).
 POLL_SECONDS = 0.002
-# Polls without an idle app after which the next key is handed on anyway (about a second).
-MAX_POLLS = 500
+# Seconds without an idle app after which the next key is handed on anyway. Wall-clock time,
+# not a count of polls: on a machine short of CPU each poll comes late.
+MAX_WAIT_SECONDS = 1.0
 
 InputEvent = events.Key | events.Paste
 
@@ -44,7 +48,7 @@ class KeyGate:
         self._app = app
         self._deliver = deliver
         self._waiting: deque[InputEvent] = deque()
-        self._polls = 0
+        self._since = 0.0  # when the first key in line began to wait
         self._polling = False
 
     @property
@@ -56,6 +60,8 @@ class KeyGate:
         """True: hand ``event`` on now (the caller does); False: it waits in line."""
         if not self._waiting and self.idle():
             return True
+        if not self._waiting:
+            self._since = time.monotonic()
         self._waiting.append(event)
         self._schedule()
         return False
@@ -90,9 +96,8 @@ class KeyGate:
         if not self._app.is_running:
             self._waiting.clear()
             return
-        self._polls += 1
-        if self.idle() or self._polls >= MAX_POLLS:
-            self._polls = 0
+        if self.idle() or time.monotonic() - self._since >= MAX_WAIT_SECONDS:
+            self._since = time.monotonic()  # the next key in line waits from now
             await self._deliver(self._waiting.popleft())
         if self._waiting:
             self._schedule()

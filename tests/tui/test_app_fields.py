@@ -4,7 +4,7 @@ refuses to start until it is fixed."""
 from __future__ import annotations
 
 import pytest
-from conftest import notifications, settle
+from conftest import notifications, settle, wait_for
 from textual.widgets import Input, Select, Static
 
 from neuron_core.config import DataConfig
@@ -72,7 +72,11 @@ async def test_every_bad_value_is_marked_and_blocks_start(
                 assert app.controller.model_cfg.hidden == model_before.hidden
                 await pilot.press("space")
                 assert not app.controller.running, value
-                assert any("fix the marked field" in n for n in notifications(app)), value
+                await wait_for(
+                    pilot,
+                    lambda: any("fix the marked field" in n for n in notifications(app)),
+                    what=f"the notice for {value!r}",
+                )
         # Fixing the value clears the mark.
         box.focus()
         box.value = good

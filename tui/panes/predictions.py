@@ -3,7 +3,10 @@ and the confusion matrix with precision and recall beside it.
 
 Refreshed by the workspace at 1-2 Hz while training and at once when the run changes (pause,
 finish, reset, new data), from the run's views (``tui.run.evaluation``); a view already drawn is
-not drawn again.
+not drawn again. The view depends on the plot's size (the surface is sampled once per cell), so
+the pane draws again whenever it is resized: a pane shown after training elsewhere (the plot had
+no size while it was hidden, so it got a view without surface), a terminal resize, a layout
+switch.
 """
 
 from __future__ import annotations
@@ -28,6 +31,8 @@ class PredictionsPane(Horizontal):
         # The view drawn (the object itself: the evaluator hands out the same object until the
         # parameters or the plot size change).
         self._shown: PredictionView | None = None
+        # The run's views last shown (redrawn from on resize).
+        self._views: Evaluator | None = None
 
     def compose(self) -> ComposeResult:
         yield PredictionsPlot(id="scatter")
@@ -36,6 +41,7 @@ class PredictionsPane(Horizontal):
     def show(self, views: Evaluator) -> None:
         """Draw the latest evaluation for the plot's size (nothing to do when it is drawn
         already); before there is one, the empty plot and the "no results" hint."""
+        self._views = views
         plot = self.query_one(PredictionsPlot)
         size = (plot.size.width, plot.size.height)
         grid = PredictionsPlot.grid_shape_for(*size) if min(size) > 0 else None
@@ -48,6 +54,17 @@ class PredictionsPane(Horizontal):
             return
         if view is self._shown:
             return
-        self._shown = view
+        # Hidden (no size yet): drawn, but not taken as shown, so the first resize (the pane
+        # coming into view) draws the view made for the real size, surface included.
+        self._shown = view if grid is not None else None
         plot.show(view)
         self.query_one(ConfusionView).show(ev.test)
+
+    def on_resize(self) -> None:
+        # Shown for the first time or resized: the plot has its new size only after this
+        # layout, so the view for it is fetched after the refresh.
+        self.call_after_refresh(self._redraw)
+
+    def _redraw(self) -> None:
+        if self._views is not None and self.is_attached:
+            self.show(self._views)

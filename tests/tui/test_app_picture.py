@@ -15,7 +15,9 @@ from textual.widgets import Static
 
 from neuron_core.config import DataConfig, ModelConfig, TrainConfig
 from tui.app import NeuronApp
+from tui.charts.axes import dashes
 from tui.charts.base import ChartPlot
+from tui.charts.glyphs import legend
 from tui.charts.predictions import (
     MARK_ABOVE,
     MARK_BELOW,
@@ -24,6 +26,7 @@ from tui.charts.predictions import (
     PredictionsPlot,
     PredictionView,
 )
+from tui.charts.scatter import thin_dense
 
 
 def plot_area(plot: ChartPlot) -> list[str]:
@@ -204,3 +207,47 @@ async def test_legend_says_the_same_words_at_every_width() -> None:
             assert part in named or part in glyphs, part
         assert wide.legend_complete and not narrow.legend_complete
         assert narrow.legend_entries == wide.legend_entries
+
+
+def test_dense_plain_points_thin_to_every_other_cell() -> None:
+    """A full row of correct points keeps every other cell; a point alone keeps its cell; the
+    misclassified ones keep theirs whatever their neighbours."""
+    box = (0.0, 9.0, 0.0, 9.0)
+    cells = (10, 10)
+    row = np.arange(10, dtype=np.float64)
+    x = np.concatenate([row, [5.0], row])
+    y = np.concatenate([np.full(10, 2.0), [7.0], np.full(10, 5.0)])
+    keep = np.ones(21, dtype=bool)
+    plain = np.ones(21, dtype=bool)
+    plain[11:] = False  # the last row: misclassified
+    out = thin_dense(x, y, keep, plain, box, cells)
+    assert out[:10].tolist() == [(c + 2) % 2 == 0 for c in range(10)]
+    assert out[10]  # alone on its row (column 5 + row 7 is even anyway)
+    assert out[11:].all()
+    lone = thin_dense(
+        np.array([4.0]), np.array([7.0]), np.ones(1, bool), np.ones(1, bool), box, cells
+    )
+    assert lone[0]  # an odd cell, but no neighbour: kept
+
+
+def test_dashes_lie_on_the_line_every_other_cell() -> None:
+    box = (-10.0, 10.0, -20.0, 20.0)
+    x, y = dashes(1.0, -1.0, 2.0, box, (40, 10))  # y = x + 2, flat on screen
+    np.testing.assert_allclose(y, x + 2)
+    assert np.allclose(np.diff(x), 2 * 20 / 39)
+    x, y = dashes(10.0, -1.0, 0.0, box, (20, 20))  # y = 10 x, steep: every other row
+    np.testing.assert_allclose(y, 10 * x)
+    assert np.allclose(np.diff(y), 2 * 40 / 19)
+    assert dashes(0.0, 1.0, -50.0, box, (20, 20))[0].shape == (0,)  # y = 50: outside
+
+
+def test_legend_keeps_the_words_of_the_lines_first() -> None:
+    entries = [
+        ("class0", "o", "predicted 0"),
+        ("class1", "x", "predicted 1"),
+        ("boundary", "⠤", "boundary"),
+    ]
+    assert legend(entries, 80) == "o predicted 0  x predicted 1  ⠤ boundary"
+    assert legend(entries, 20) == "o  x  ⠤ boundary"
+    assert legend(entries, 5) == "o x ⠤"
+    assert legend(entries, 3) == ""

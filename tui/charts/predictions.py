@@ -182,8 +182,7 @@ class PredictionsPlot(ChartPlot):
         colors = self.role_colors()
         cells = (cols, rows)
         kind = (regression, curve)
-        shaded = surface is not None
-        points, entries = point_series((x1, x2), y_true, pred, box, cells, kind, shaded)
+        points, entries = point_series((x1, x2), y_true, pred, box, cells, kind)
         sk = Sketch()
         if surface is not None:
             # Cells under a point are left out: the point covers them.

@@ -3,7 +3,8 @@
 plotext costs a few µs per point whatever happens to it, and a cell shows one character, so:
 
 - ``point_series``: the test points split by marker (predicted class, misclassified; for a
-  regression above, below or on the fit), each thinned by ``thin_points``, with their legend;
+  regression above, below or on the fit), thinned by ``thin_points`` then ``thin_dense`` (the
+  plain points to every other cell where they crowd), with their legend;
 - ``thin_points``: at most one point per plot cell, the one of highest priority (a
   misclassified point before a correct one), the first of them otherwise;
 - ``surface_levels``: the decision surface (a probability grid of any size) sampled once per
@@ -142,17 +143,30 @@ Series = tuple[F64, F64, str, str]
 """One series of points: (x (j,), y (j,), marker, role)."""
 
 
-def _checkerboard(x: F64, y: F64, box: Box, cells: tuple[int, int], on: bool) -> NDArray[np.bool_]:
-    """Which points (x (k,), y (k,)) fall in the even cells of a checkerboard (column + row
-    even); all of them when not ``on``."""
-    if not on:
-        return np.ones(x.shape[0], dtype=bool)
+def thin_dense(
+    x: F64,
+    y: F64,
+    keep: NDArray[np.bool_],
+    plain: NDArray[np.bool_],
+    box: Box,
+    cells: tuple[int, int],
+) -> NDArray[np.bool_]:
+    """``keep`` (k,) without the ``plain`` (k,) points that sit in an odd cell of a checkerboard
+    (column + row odd) next to a kept point on its row: where the points are denser than the
+    cells they thin out to every other cell (the shading, and the rows of a class, show between
+    them); an isolated point stays, and so do the points that are not plain (the ones to look
+    at). The neighbours of an odd cell are even cells, which are never thinned."""
+    cols, rows = cells
     xlo, xhi, ylo, yhi = box
-    ok = np.isfinite(x) & np.isfinite(y)
-    col = to_cells(np.where(ok, x, xlo), xlo, xhi, cells[0])
-    row = to_cells(np.where(ok, y, ylo), ylo, yhi, cells[1])
-    even: NDArray[np.bool_] = (col + row) % 2 == 0
-    return even
+    ok = keep & np.isfinite(x) & np.isfinite(y)
+    col = to_cells(np.where(ok, x, xlo), xlo, xhi, cols)
+    row = to_cells(np.where(ok, y, ylo), ylo, yhi, rows)
+    taken = np.zeros((cols + 2, rows), dtype=bool)  # a blank column either side
+    taken[col[ok] + 1, row[ok]] = True
+    crowded = taken[col, row] | taken[col + 2, row]  # the left or right neighbour is taken
+    odd = (col + row) % 2 == 1
+    out: NDArray[np.bool_] = keep & ~(ok & plain & odd & crowded)
+    return out
 
 
 def on_tolerance(y_true: F64) -> float:
@@ -169,7 +183,6 @@ def point_series(
     box: Box,
     cells: tuple[int, int],
     kind: tuple[bool, bool],
-    shaded: bool = False,
 ) -> tuple[list[Series], list[Entry]]:
     """The test points at ``xy`` = (x (k,), y (k,)) to draw, one series per marker in drawing
     order, thinned to one per cell, and their legend entries.
@@ -179,9 +192,8 @@ def point_series(
     points (x1, target) in one series (the fitted curve shows the prediction). Another
     regression: by the residual ``y_true - pred``: above (> tolerance), below (< -tolerance) or
     on the fit (``on_tolerance``; the legend says how close); points off the fit win their cell.
-    Over a ``shaded`` surface the plain points (correctly classified, on the fit) keep only every
-    other cell, in a checkerboard, so the shading shows between them wherever the points are
-    denser than the cells; the others (the ones to look at) keep every cell.
+    Where the points are denser than the cells, the plain ones (correctly classified, on the
+    fit) keep every other cell (``thin_dense``); the others (the ones to look at) every cell.
     """
     x, y = xy
     regression, curve = kind
@@ -194,7 +206,7 @@ def point_series(
         above, below = residual > tol, residual < -tol
         keep = thin_points(x, y, box, cells, priority=np.where(above, 2, below.astype(np.int64)))
         on = ~above & ~below
-        keep &= ~on | _checkerboard(x, y, box, cells, shaded)
+        keep = thin_dense(x, y, keep, on, box, cells)
         series = [
             (on, MARK_ON, "fit"),
             (below, MARK_BELOW, "class0"),
@@ -210,7 +222,7 @@ def point_series(
         wrong = cls != (y_true > 0.5)
         # Per cell the misclassified point wins, then class 1 (the order they are drawn in).
         keep = thin_points(x, y, box, cells, priority=np.where(wrong, 2, cls.astype(np.int64)))
-        keep &= wrong | _checkerboard(x, y, box, cells, shaded)
+        keep = thin_dense(x, y, keep, ~wrong, box, cells)
         series = [
             (~cls & ~wrong, MARK_0, "class0"),
             (cls & ~wrong, MARK_1, "class1"),

@@ -41,8 +41,8 @@ def spiral_app() -> NeuronApp:
     """A small network on the spiral: a non-linear model, so the plot is shaded."""
     return NeuronApp(
         DataConfig(name="spiral", samples=300, test_samples=300),
-        ModelConfig(hidden=(6, 6)),
-        TrainConfig(iterations=300, lr=0.5),
+        ModelConfig(hidden=(8, 8), init="xavier"),
+        TrainConfig(iterations=1000, lr=0.03, optimizer="adam"),
     )
 
 

@@ -251,3 +251,25 @@ def test_legend_keeps_the_words_of_the_lines_first() -> None:
     assert legend(entries, 20) == "o  x  ⠤ boundary"
     assert legend(entries, 5) == "o x ⠤"
     assert legend(entries, 3) == ""
+
+
+@pytest.mark.usefixtures("sessions")
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=["80x24", "120x40"])
+async def test_surface_is_drawn_after_resume(size: tuple[int, int]) -> None:
+    """A spiral network's session, resumed at the next start: pane 4 shows the surface."""
+    app = spiral_app()
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        await pilot.press("3")
+        await train_to_end(pilot)
+        await pilot.press("q")
+        await pilot.pause()
+    again = NeuronApp()
+    async with again.run_test(size=size) as pilot:
+        await pilot.pause()
+        await pilot.press("enter")  # resume
+        await settle(pilot)
+        trainer = again.controller.trainer
+        assert trainer is not None and trainer.status == "completed"
+        await pilot.press("4")
+        assert await shaded_cells(pilot) > 0

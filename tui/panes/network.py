@@ -1,18 +1,17 @@
 """The network pane: the layers as a text diagram (each weight's sign and size) with the selected
-neuron's formula, that neuron's own output shaded over the test points beside it, and under
-both the thumbnails of every neuron of the selected layer (as TensorFlow Playground draws one
-per node)::
+neuron's formula, that neuron's own output shaded over the test points beside it, the key to
+that plot in words, and under them the thumbnails of every neuron of the selected layer (as
+TensorFlow Playground draws one per node)::
 
-    ╭─ 5 Network ─────────────────────────────────────────────────────╮
-    │ inputs  h1 tanh     › │ o predicted 0  x predicted 1  ·░▒ h1.2  │
-    │ x1      +▂-▄ [h1.1]   │ ┌───────────────────────────┐           │
-    │ x2      -·+· »h1.2«   │ │ ▒▒▒ooo░░·  xx             │           │
-    │         ...           │ │   (the selected neuron)   │           │
-    │ h1.2 = tanh(-0.12·x1  │ └───────────────────────────┘           │
-    │     +0.53·x2 +0.10)   │                                         │
-    │ ▒▒▒▒░░·· ░░░░░░░░ ...  (one thumbnail per unit of the layer)     │
-    │ h1.1     »h1.2«                                                  │
-    ╰─────────────────────────────────────────────────────────────────╯
+    inputs  h1 tanh      h2 tanh   ›   o x ! ·░▒
+    x1      +·+· [h1.1]  -▂-▄ [h2.1]   ┌──────────────────┐
+    x2      +·+· »h1.2«  -▂+▂ [h2.2]   │▒▒▒▒▒ooo▒o▒xxxo▒▒▒│
+            ...                       0┤·xx·!!░x!xxxxx░!!▒│
+    h1.2 = tanh(+0.09·x1 +0.87·x2      └─────────┬────────┘
+        +0.99)                                   0
+    o predicted 0  x predicted 1  ! misclassified  ·░▒ h1.2 output
+      ░▒▒▒▒▒ ▒▒▒▒▒▒▒▒ ▒░·      ▒▒▒░░··  ...
+      h1.1    »h1.2«    h1.3     h1.4   ...
 
 The large plot takes the full height beside the diagram (so at 80x24 and 120x40 it has more
 than a third of the pane's rows to draw on); the diagram scrolls its unit rows before it cuts

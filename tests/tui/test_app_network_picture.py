@@ -83,7 +83,11 @@ async def test_neuron_plot_has_a_third_of_the_pane(size: tuple[int, int]) -> Non
         # The rows between the plot's frame lines: where the neuron's output is drawn.
         await wait_for(pilot, lambda: plot_rows() > 0, "the neuron's plot")
         assert plot_rows() * 3 >= pane.outer_size.height, (plot_rows(), pane.outer_size)
-        assert app.query_one(NetworkPane).neuron_view is not None
+        # The neuron's surface was computed for the plot's final size (not the size it had
+        # before the thumbnails took their rows).
+        view = pane.neuron_view
+        assert view is not None and view.surface is not None
+        assert view.surface.shape == PredictionsPlot.grid_shape_for(*plot.size)
 
 
 @SIZES

@@ -90,6 +90,8 @@ class NetworkPane(Vertical):
             return
         self.neuron_view = view
         plot.show(view)
+        # (Always one row, blank when the plot has its own legend: a row that came and went
+        # would resize the plot after its grid was chosen.)
         self.query_one("#neuron-legend", Static).update(neuron_legend(view))
 
     def _draw_thumbnails(self, views: Evaluator, layer: int, unit: int) -> None:
@@ -102,7 +104,12 @@ class NetworkPane(Vertical):
         # One grid value per cell of a thumbnail at the strip's width (the pane's until the
         # strip has a size); cached per model state, layer and shape by the evaluator.
         cols = strip_layout(len(labels), strip.size.width or self.size.width, unit)[0]
+        had = strip.view is not None
         strip.show(views.thumbnails(layer, (THUMB_ROWS, cols), labels), unit)
+        if had != (strip.view is not None):
+            # The strip came (or went): the plot above it changes height once laid out, and
+            # its grid is chosen from its size, so draw it again then.
+            self.call_after_refresh(self._draw_neuron)
 
     def on_resize(self) -> None:
         # Shown for the first time (or resized): the plot has its size only after this layout.

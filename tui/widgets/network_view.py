@@ -234,7 +234,7 @@ class NetworkView(Widget, can_focus=True):
 
     def get_content_width(self, container: Size, viewport: Size) -> int:
         """Every layer side by side (for ``width: auto``; a narrower widget pans the layers)."""
-        return natural_width(self._net, self._selected)
+        return self._natural[1] or natural_width(self._net, self._selected)
 
     def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
         """As many lines as the drawing needs at ``width`` (for ``height: auto``)."""

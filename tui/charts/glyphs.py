@@ -152,16 +152,3 @@ def stroke_runs(dx: F64, dy: F64) -> list[tuple[int, int, str]]:
     stops = np.r_[cuts, chars.shape[0]]
     pairs = zip(starts.tolist(), stops.tolist(), strict=True)
     return [(int(a), int(b), str(chars[a])) for a, b in pairs]
-
-
-# The words of the legends, one entry per kind of point: every pane that names a glyph says it
-# with these words (``o predicted 0`` everywhere, never ``o 0`` in one pane).
-LEGEND_WORDS: Mapping[str, tuple[str, str]] = {
-    "class0": ("o", "predicted 0"),
-    "class1": ("x", "predicted 1"),
-    "wrong": ("!", "misclassified"),
-    "above": ("+", "above prediction"),
-    "below": ("-", "below prediction"),
-    "surface": ("·░▒", ""),
-}
-"""role -> (glyph, words); the surface's words name what it shades (e.g. ``h1.2 output``)."""

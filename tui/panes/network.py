@@ -28,7 +28,6 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Static
 
-from tui.charts.glyphs import LEGEND_WORDS
 from tui.charts.predictions import PredictionsPlot
 from tui.run.evaluation import Evaluator
 from tui.views.predictions import PredictionView
@@ -92,7 +91,7 @@ class NetworkPane(Vertical):
         plot.show(view)
         # (Always one row, blank when the plot has its own legend: a row that came and went
         # would resize the plot after its grid was chosen.)
-        self.query_one("#neuron-legend", Static).update(neuron_legend(view))
+        self.query_one("#neuron-legend", Static).update(neuron_legend(plot))
 
     def _draw_thumbnails(self, views: Evaluator, layer: int, unit: int) -> None:
         net = self.query_one(NetworkView).network
@@ -124,13 +123,10 @@ class NetworkPane(Vertical):
         self.query_one(NetworkView).select(message.layer, message.unit)
 
 
-def neuron_legend(view: PredictionView) -> str:
-    """The key to the neuron's plot in words (``glyphs.LEGEND_WORDS``, as every pane says them):
-    the points by predicted class (or residual sign for a regression) and what the shading is;
-    empty when the plot shows no neuron's shading (it then has its own legend)."""
-    if view.surface_label is None:
+def neuron_legend(plot: PredictionsPlot) -> str:
+    """The key to the neuron's plot in words, for when the plot's own title row is too narrow
+    to hold them: every entry the plot drew, glyph and words as every pane says them
+    (``glyphs.WORDS``); empty when the plot's title already names everything."""
+    if plot.legend_complete:
         return ""
-    roles = ("above", "below") if view.problem == "regression" else ("class0", "class1", "wrong")
-    entries = [" ".join(LEGEND_WORDS[role]) for role in roles]
-    entries.append(f"{LEGEND_WORDS['surface'][0]} {view.surface_label}")
-    return "  ".join(entries)
+    return "  ".join(f"{glyph} {words}" for _, glyph, words in plot.legend_entries)

@@ -9,7 +9,8 @@ Run: ``python benchmarks/bench_chart.py`` (add ``--quick`` for fewer repeats). P
   poll (``set_data`` after 1000 more iterations: decimation, sketch, plotext build, diff) plus
   Textual's conversion of the chart into screen lines; target 10 ms median;
 - the predictions plot in a 80x40 pane of a 120x40 screen and zoomed to a whole 200x60 screen,
-  with 2000 points and a probability surface sized by ``grid_shape_for``: a redraw is ``show``
+  with 2000 points and a probability surface sized by ``grid_shape_for``, and with 2000 points,
+  the learned boundary and the true line (the ``line`` run's picture): a redraw is ``show``
   of a new view (reduction, sketch, plotext build, diff) plus the conversion into screen lines;
 - bytes written to the terminal per second while a run streams into the chart at 10 polls a
   second, in a 120x40 app (the remote-use budget is 20 KB/s, issue 12 asks for < 4 KB/s).
@@ -218,7 +219,23 @@ def disc_view(grid: tuple[int, int], flip: int) -> PredictionView:
                           surface_extent=(-6.5, 6.5, -6.5, 6.5))  # fmt: skip
 
 
-async def bench_predictions(size: tuple[int, int], pane: bool) -> None:
+def line_view(grid: tuple[int, int], flip: int) -> PredictionView:
+    """The ``line`` run's picture: 2000 test points either side of the true line, ``flip`` of
+    them misclassified, a learned boundary close to the true line (its dashes drawn over the
+    boundary); ``grid`` is unused (a linear model has no surface)."""
+    rng = np.random.default_rng(6)
+    X = rng.uniform(-10, 10, (2, 2000)) * np.array([[1.0], [1.6]]) + np.array([[0.0], [3.0]])
+    Y = (X[1] > 1.23 * X[0] + 3.23).astype(np.float64)[None, :]
+    pred = Y.copy()
+    pred[0, :flip] = 1 - pred[0, :flip]
+    return PredictionView(X=X, Y=Y, pred=pred, problem="classification",
+                          feature_names=("x1", "x2"), boundary=(1.2 + flip / 1000, -1.0, 3.0),
+                          true_line=(1.23, 3.23))  # fmt: skip
+
+
+async def bench_predictions(
+    size: tuple[int, int], pane: bool, view: Callable[[tuple[int, int], int], PredictionView]
+) -> None:
     app = PredApp(pane)
     async with app.run_test(size=size) as pilot:
         plot = app.query_one(PredictionsPlot)
@@ -226,7 +243,7 @@ async def bench_predictions(size: tuple[int, int], pane: bool) -> None:
         w, h = plot.size
         grid = PredictionsPlot.grid_shape_for(w, h)
         # Two models a little apart (the app redraws when the evaluation changes).
-        views = [disc_view(grid, 40), disc_view(grid, 60)]
+        views = [view(grid, 40), view(grid, 60)]
         plot.show(views[1])
         shown = [0]
 
@@ -238,8 +255,9 @@ async def bench_predictions(size: tuple[int, int], pane: bool) -> None:
         r_med, r_max = timed(redraw)
         s_med, _ = timed(partial(to_screen, plot))
         where = "a 80x40 pane of 120x40" if pane else "a whole screen (zoomed)"
+        what = f"{grid[0]}x{grid[1]} surface" if view is disc_view else "boundary, true line"
         print(
-            f"predictions {w}x{h} in {where}, 2000 points + {grid[0]}x{grid[1]} surface "
+            f"predictions {w}x{h} in {where}, 2000 points + {what} "
             f"(ms, median / max)\n  redraw {r_med:6.2f} / {r_max:6.2f}  "
             f"(of which to screen {s_med:5.2f})"
         )
@@ -290,8 +308,9 @@ async def main() -> None:
     await bench_cost_chart(pane=False)
     await bench_cost_chart(pane=True)
     print()
-    await bench_predictions((120, 40), pane=True)
-    await bench_predictions((200, 60), pane=False)
+    for view in (disc_view, line_view):
+        await bench_predictions((120, 40), pane=True, view=view)
+        await bench_predictions((200, 60), pane=False, view=view)
     print()
     print("terminal output, 80x24 chart pane in a 120x40 screen, 10 polls/s (budget 4 KB/s)")
     for rate in (20_000, 200_000, 2_000_000):

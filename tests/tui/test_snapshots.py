@@ -15,7 +15,7 @@ import pytest
 from conftest import settle
 from textual.pilot import Pilot
 
-from neuron_core.config import DataConfig, TrainConfig
+from neuron_core.config import DataConfig, ModelConfig, TrainConfig
 from tui.app import NeuronApp
 from tui.messages import RunChanged
 
@@ -28,13 +28,17 @@ async def _fresh(pilot: Pilot[Any]) -> None:
     await settle(pilot)
 
 
-def _run_to_end(*keys: str) -> Callable[[Pilot[Any]], Awaitable[None]]:
-    """Train to the end (or divergence), pin the run's duration to 1 s, then press ``keys``."""
+def _run_to_end(*keys: str, before: str = "") -> Callable[[Pilot[Any]], Awaitable[None]]:
+    """Press ``before`` (a pane), train to the end (or divergence), pin the run's duration to
+    1 s, then press ``keys``."""
 
     async def run(pilot: Pilot[Any]) -> None:
         app = pilot.app
         assert isinstance(app, NeuronApp)
         await settle(pilot)
+        if before:
+            await pilot.press(before)
+            await settle(pilot)
         await pilot.press("space")
         await settle(pilot)
         trainer = app.controller.trainer
@@ -78,3 +82,45 @@ def test_diverged_run(snap_compare: Compare, size: tuple[int, int]) -> None:
 
 def test_help_screen(snap_compare: Compare) -> None:
     assert snap_compare(NeuronApp(), terminal_size=SMALL, run_before=_run_to_end("f1"))
+
+
+def _spiral_app() -> NeuronApp:
+    # A small network that learns the spiral (about 94% test accuracy): a shaded surface.
+    return NeuronApp(
+        data_cfg=DataConfig(name="spiral", samples=300, test_samples=300),
+        model_cfg=ModelConfig(hidden=(8, 8), init="xavier"),
+        train_cfg=TrainConfig(iterations=1000, lr=0.03, optimizer="adam"),
+    )
+
+
+def _regression_app(name: str) -> NeuronApp:
+    lr = 0.01 if name == "reg-line" else 0.1
+    return NeuronApp(
+        data_cfg=DataConfig(name=name, samples=300, test_samples=300),
+        train_cfg=TrainConfig(lr=lr, iterations=2000),
+    )
+
+
+@pytest.mark.parametrize("size", [SMALL, WIDE], ids=["80x24", "120x40"])
+def test_line_run_predictions(snap_compare: Compare, size: tuple[int, int]) -> None:
+    """The finished `line` run in pane 4: boundary and true line over the points, edge to edge."""
+    assert snap_compare(NeuronApp(), terminal_size=size, run_before=_run_to_end("4"))
+
+
+@pytest.mark.parametrize(
+    ("size", "elsewhere"), [(SMALL, "3"), (WIDE, "5")], ids=["80x24", "120x40"]
+)
+def test_spiral_surface_after_pane_switch(
+    snap_compare: Compare, size: tuple[int, int], elsewhere: str
+) -> None:
+    """Trained while another pane was shown, then `4`: the decision surface is drawn."""
+    run = _run_to_end("4", before=elsewhere)
+    assert snap_compare(_spiral_app(), terminal_size=size, run_before=run)
+
+
+@pytest.mark.parametrize("name", ["reg-line", "reg-plane"])
+@pytest.mark.parametrize("size", [SMALL, WIDE], ids=["80x24", "120x40"])
+def test_regression_fit(snap_compare: Compare, size: tuple[int, int], name: str) -> None:
+    """reg-line: the fitted curve over the points; reg-plane: residuals on the fit (``=``)."""
+    app = _regression_app(name)
+    assert snap_compare(app, terminal_size=size, run_before=_run_to_end("4"))

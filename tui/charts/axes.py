@@ -7,7 +7,7 @@
   value in the middle of each cell, a value moved there (for the data reduction: one point per
   cell, a sketch that changes only when the picture does);
 - ``clip_line``: the part of a line a*x + b*y + c = 0 inside the plotted box (the decision
-  boundary, the true line).
+  boundary, the true line); ``dashes``: points on it in every other cell along its length.
 
 Pure Python and NumPy: no Textual, Rich or plotext here.
 """
@@ -155,3 +155,32 @@ def clip_line(
     pts.sort()
     (x0, y0), (x1, y1) = pts[0], pts[-1]
     return x0, y0, x1, y1
+
+
+def dashes(
+    a: float, b: float, c: float, box: tuple[float, float, float, float], cells: tuple[int, int]
+) -> tuple[F64, F64]:
+    """Points (x (j,), y (j,)) on the line a*x + b*y + c = 0 inside box (xmin, xmax, ymin,
+    ymax), one in every other cell along it: at the middle of every other column when the line
+    is flatter than a diagonal on screen (``cells`` = (columns, rows) over the box), of every
+    other row otherwise. Drawn over another line, they let both show where the two share cells.
+    Empty when the line misses the box."""
+    seg = clip_line(a, b, c, box)
+    empty = np.empty(0, dtype=np.float64)
+    if seg is None:
+        return empty, empty
+    x0, y0, x1, y1 = seg
+    xlo, xhi, ylo, yhi = box
+    cols, rows = cells
+    # Cells crossed along each axis (the one with more is the line's direction on screen).
+    across = abs(x1 - x0) / (xhi - xlo) * cols
+    up = abs(y1 - y0) / (yhi - ylo) * rows
+    if across >= up and b != 0:
+        xs = cell_centres(xlo, xhi, cols)[::2]
+        xs = xs[(xs >= x0) & (xs <= x1)]
+        return xs, -(a * xs + c) / b
+    if a == 0:
+        return empty, empty
+    ys = cell_centres(ylo, yhi, rows)[::2]
+    ys = ys[(ys >= min(y0, y1)) & (ys <= max(y0, y1))]
+    return -(b * ys + c) / a, ys

@@ -9,6 +9,12 @@ share a stroke (``stroke_runs``), which keeps the shape of a curve at cell resol
 
 ``NEURON_TUI_ASCII=1`` forces the ASCII drawing anywhere (a terminal font without braille);
 ``NEURON_TUI_ASCII=0`` forces braille.
+
+The markers of the scatter plots and the words their legends say (``WORDS``), in one place, so
+every pane names a glyph the same way (``o predicted 0`` in the predictions pane, the network
+pane and a zoomed plot alike). ``legend`` fits the entries to a width: every entry with its
+words when they fit, else the words of the most important entries (``PRIORITY``: lines first)
+and the glyph alone for the others, never other words.
 """
 
 from __future__ import annotations
@@ -21,6 +27,74 @@ import numpy as np
 from numpy.typing import NDArray
 
 F64 = NDArray[np.float64]
+
+MARK_0 = "o"
+MARK_1 = "x"
+MARK_WRONG = "!"
+MARK_ABOVE = "+"
+MARK_BELOW = "-"
+MARK_ON = "="
+MARK_POINT = "o"
+SHADES = (" ", "·", "░", "▒")
+"""Surface shading by quarter of probability (or normalised value), lightest first."""
+SHADE_SAMPLE = "·░▒"
+BOUNDARY_SAMPLE = "⠤"
+# Without braille the boundary is drawn in asterisks: the ASCII strokes ``-/|\`` are the true
+# line's, and the two must stay apart.
+BOUNDARY_ASCII = "*"
+CURVE_SAMPLE_ASCII = "-"
+
+WORDS = {
+    "class0": "predicted 0",
+    "class1": "predicted 1",
+    "wrong": "misclassified",
+    "boundary": "boundary",
+    "true": "true line",
+    "fit": "fitted curve",
+    "points": "test points",
+    "above": "above fit",
+    "below": "below fit",
+    "on": "on fit",
+    "probability": "P(class 1)",
+    "value": "predicted value",
+}
+"""What each legend entry says after its glyph, by role: the same words in every pane."""
+PRIORITY = ("boundary", "true", "fit", "wrong", "on", "surface")
+"""Entries whose words are kept first when the legend is short of room (the lines, then what
+is rare on the plot); the others follow in their own order."""
+
+Entry = tuple[str, str, str]
+"""A legend entry: (role, glyph, words)."""
+
+
+def legend(entries: list[Entry], width: int) -> str:
+    """The legend for one row of ``width`` columns: every entry as ``glyph words`` (two spaces
+    between entries) if that fits; else the words of as many entries as fit, in ``PRIORITY``
+    order, and the glyph alone for the others, in the entries' order; else the glyphs alone
+    (or nothing if even they do not fit)."""
+    full = "  ".join(f"{glyph} {words}" for _, glyph, words in entries)
+    if len(full) <= width:
+        return full
+    rank = {role: i for i, role in enumerate(PRIORITY)}
+    order = sorted(range(len(entries)), key=lambda i: (rank.get(entries[i][0], len(rank)), i))
+    worded: set[int] = set()
+    for i in order:
+        trial = _compose(entries, worded | {i})
+        if len(trial) <= width:
+            worded.add(i)
+    text = _compose(entries, worded)
+    return text if len(text) <= width else ""
+
+
+def entries_shown(text: str, entries: list[Entry]) -> bool:
+    """True when the legend ``text`` (from ``legend``) gives every entry its words."""
+    return all(f"{glyph} {words}" in text for _, glyph, words in entries)
+
+
+def _compose(entries: list[Entry], worded: set[int]) -> str:
+    parts = [f"{g} {w}" if i in worded else g for i, (_, g, w) in enumerate(entries)]
+    return "  ".join(parts) if worded else " ".join(parts)
+
 
 # Terminals whose fonts have no braille (the Linux virtual console and its framebuffer twin).
 ASCII_TERMS = frozenset({"linux", "fbterm"})

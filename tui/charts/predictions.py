@@ -16,12 +16,16 @@ decision surface          `` ·░▒``   P(class 1) in quarters: <.25 blank, <.
                                      else ``▒``; the boundary is where ``·`` meets ``░``
 regression, one feature   ``o`` +    the test points (x1, target) and the fitted curve (braille,
                                      or ASCII strokes without braille)
-regression, two features  ``+ -``    target above / below the prediction, over the shaded
+regression, two features  ``+ - =``  target above / below / on the prediction (within 5% of
+                                     the targets' standard deviation), over the shaded
                                      predicted value (normalised to the grid's range)
 ========================  =========  ==========================================================
 
 Drawing order (plotext draws later series over earlier ones): the surface, the points, then the
-lines (true line, boundary, fitted curve), so the lines stay visible over the points.
+lines (true line, boundary, fitted curve), so the lines stay visible over the points; last the
+true line again in every other cell (``axes.dashes``), so where the learned boundary lies on the
+true line (a trained model) both show along their whole length. The markers and the legend's
+words come from ``glyphs`` (the same words in every pane); the legend is on the title row.
 
 What plotext receives is reduced in NumPy first (``scatter``): the points thinned to one per
 plot cell (a misclassified point first), the surface sampled once per cell, one series per shade.
@@ -38,29 +42,47 @@ from typing import ClassVar
 import numpy as np
 from numpy.typing import NDArray
 
-from tui.charts.axes import clip_line, format_tick, ticks_between
-from tui.charts.base import MIN_AREA, ChartPlot, estimate_area, fit_axis_labels, fit_text
+from tui.charts.axes import clip_line, dashes, format_tick, ticks_between
+from tui.charts.base import MIN_AREA, ChartPlot, estimate_area, fit_axis_labels
 from tui.charts.decimate import column_extrema
-from tui.charts.glyphs import stroke_chars
-from tui.charts.scatter import Box, padded_bounds, surface_levels, thin_points
+from tui.charts.glyphs import (
+    BOUNDARY_ASCII,
+    BOUNDARY_SAMPLE,
+    CURVE_SAMPLE_ASCII,
+    MARK_0,
+    MARK_1,
+    MARK_ABOVE,
+    MARK_BELOW,
+    MARK_ON,
+    MARK_WRONG,
+    SHADE_SAMPLE,
+    SHADES,
+    WORDS,
+    Entry,
+    entries_shown,
+    legend,
+    stroke_chars,
+)
+from tui.charts.scatter import Box, padded_bounds, point_series, surface_levels
 from tui.charts.sketch import BRAILLE, Sketch
 from tui.charts.sketch import Color as RGB
 from tui.views.predictions import PredictionView
 
 F64 = NDArray[np.float64]
 
-SHADES = (" ", "·", "░", "▒")
-"""Surface shading by quarter of probability (or normalised value), lightest first."""
-MARK_0 = "o"
-MARK_1 = "x"
-MARK_WRONG = "!"
-MARK_ABOVE = "+"
-MARK_BELOW = "-"
-BOUNDARY_SAMPLE = "⠤"
-# Without braille the boundary is drawn in asterisks: the ASCII strokes ``-/|\`` are the true
-# line's, and the two must stay apart.
-BOUNDARY_ASCII = "*"
-CURVE_SAMPLE_ASCII = "-"
+# Re-exported: the markers' home is ``glyphs``; tests and tools name them from here too.
+__all__ = [
+    "BOUNDARY_ASCII",
+    "MARK_0",
+    "MARK_1",
+    "MARK_ABOVE",
+    "MARK_BELOW",
+    "MARK_ON",
+    "MARK_WRONG",
+    "SHADES",
+    "PredictionView",
+    "PredictionsPlot",
+]
 
 
 class PredictionsPlot(ChartPlot):
@@ -74,7 +96,7 @@ class PredictionsPlot(ChartPlot):
         "class0": "accent",  # also: below the prediction
         "class1": "primary",  # also: above the prediction, the points of a fit
         "wrong": "error",
-        "fit": "accent",
+        "fit": "accent",  # also: on the prediction
     }
 
     def __init__(
@@ -89,6 +111,10 @@ class PredictionsPlot(ChartPlot):
         super().__init__(name=name, id=id, classes=classes, disabled=disabled)
         self.hint = hint
         self._view: PredictionView | None = None
+        # The legend of the last sketch, and whether the title row holds all its words (a pane
+        # with room beside the plot shows it in full otherwise).
+        self.legend_entries: list[Entry] = []
+        self.legend_complete = True
 
     @staticmethod
     def grid_shape_for(width: int, height: int) -> tuple[int, int]:
@@ -155,7 +181,8 @@ class PredictionsPlot(ChartPlot):
         xt, xstep = ticks_between(xlo, xhi, max(2, cols // 10))
         colors = self.role_colors()
         cells = (cols, rows)
-        points, legend = _point_series(x1, x2, y_true, pred, box, cells, regression, curve)
+        kind = (regression, curve)
+        points, entries = point_series((x1, x2), y_true, pred, box, cells, kind)
         sk = Sketch()
         if surface is not None:
             # Cells under a point are left out: the point covers them.
@@ -166,12 +193,16 @@ class PredictionsPlot(ChartPlot):
                 sk.points(sx, sy, SHADES[level], colors["surface"])
         for px, py, mark, role in points:
             sk.points(px, py, mark, colors[role], bold=role == "wrong")
-        legend += self._lines(sk, view, box, cells, colors, (regression, curve), (x1, pred))
+        entries = (
+            self._lines(sk, view, box, cells, colors, (regression, curve), (x1, pred)) + entries
+        )
         if surface is not None and not curve:
-            default = ("·░▒ predicted value", "·░▒ value") if regression else None
-            legend.append(_surface_legend(view, default or ("·░▒ P(class 1)", "·░▒ P(1)")))
+            words = view.surface_label or WORDS["value" if regression else "probability"]
+            entries.append(("surface", SHADE_SAMPLE, words))
         xlabel, ylabel = fit_axis_labels(*view.feature_names, ylabel_width + 1, cols)
-        sk.frame(_legend(legend, cols), xlabel, ylabel)
+        title = legend(entries, cols)
+        self.legend_entries, self.legend_complete = entries, entries_shown(title, entries)
+        sk.frame(title, xlabel, ylabel)
         sk.axes((xlo, xhi), (ylo, yhi), [(v, format_tick(v, xstep)) for v in xt], yticks)
         return sk
 
@@ -184,14 +215,15 @@ class PredictionsPlot(ChartPlot):
         colors: Mapping[str, RGB],
         kind: tuple[bool, bool],
         fit: tuple[F64, F64],
-    ) -> list[tuple[str, str]]:
+    ) -> list[Entry]:
         """Add the lines, after the points so they stay visible: the true line, then the learned
-        boundary (on top: where they coincide, the model shows) or, for a one-feature regression
-        (``kind`` = (regression, curve)), the fitted curve through ``fit`` = (x1, prediction).
-        Returns their legend entries."""
+        boundary over it, then the true line's dashes over the boundary (both show where they
+        share cells) or, for a one-feature regression (``kind`` = (regression, curve)), the
+        fitted curve through ``fit`` = (x1, prediction). Returns their legend entries."""
         regression, curve = kind
         xlo, xhi, ylo, yhi = box
-        legend: list[tuple[str, str]] = []
+        entries: list[Entry] = []
+        stroke, slope, intercept = "", 0.0, 0.0
         if view.true_line is not None and all(map(math.isfinite, view.true_line)):
             slope, intercept = view.true_line
             # The stroke for the slope on screen: rows per column of the line.
@@ -200,25 +232,29 @@ class PredictionsPlot(ChartPlot):
             seg = clip_line(slope, -1.0, intercept, box)
             if seg is not None:
                 sk.line([seg[0], seg[2]], [seg[1], seg[3]], stroke, colors["true"])
-            legend.append((f"{stroke} true line", f"{stroke} true"))
+            entries.append(("true", stroke, WORDS["true"]))
         if view.boundary is not None and not regression and all(map(math.isfinite, view.boundary)):
             w1, w2, b = view.boundary
             seg = clip_line(w1, w2, b, box)
             marker = BRAILLE if self.unicode else BOUNDARY_ASCII
             if seg is not None:
                 sk.line([seg[0], seg[2]], [seg[1], seg[3]], marker, colors["boundary"])
+                if stroke:
+                    dx, dy = dashes(slope, -1.0, intercept, box, cells)
+                    sk.points(dx, dy, stroke, colors["true"])
             sample = BOUNDARY_SAMPLE if self.unicode else BOUNDARY_ASCII
-            legend.insert(0, (f"{sample} boundary", f"{sample} bound."))
+            entries.insert(0, ("boundary", sample, WORDS["boundary"]))
         if curve:
             x1, pred = fit
             order = np.argsort(x1, kind="stable")
             fx, fy = column_extrema(x1[order], pred[order], xlo, xhi, cells[0])
             self.draw_line(sk, fx, fy, colors["fit"], box, cells)
             sample = BOUNDARY_SAMPLE if self.unicode else CURVE_SAMPLE_ASCII
-            legend.insert(0, (f"{sample} fitted curve", f"{sample} fit"))
-        return legend
+            entries.insert(0, ("fit", sample, WORDS["fit"]))
+        return entries
 
     def _empty(self, width: int, height: int, note: str, names: tuple[str, str]) -> Sketch | None:
+        self.legend_entries, self.legend_complete = [], True
         rows = estimate_area(width, height, 0)[1]
         yt, ystep = ticks_between(0.0, 1.0, max(2, min(6, rows // 3 + 1)))
         yticks = [(v, format_tick(v, ystep)) for v in yt]
@@ -233,61 +269,3 @@ class PredictionsPlot(ChartPlot):
         sk.axes((0.0, 1.0), (0.0, 1.0), [(v, format_tick(v, xstep)) for v in xt], yticks)
         sk.note(note, 0.5, 0.5, self.role_colors()["text"])
         return sk
-
-
-def _point_series(
-    x1: F64,
-    x2: F64,
-    y_true: F64,
-    pred: F64,
-    box: Box,
-    cells: tuple[int, int],
-    regression: bool,
-    curve: bool,
-) -> tuple[list[tuple[F64, F64, str, str]], list[tuple[str, str]]]:
-    """The points to draw, one series per marker in drawing order, thinned to one per cell:
-    [(x (j,), y (j,), marker, role)], and their legend entries (long, short)."""
-    if curve:
-        keep = thin_points(x1, x2, box, cells)
-        return [(x1[keep], x2[keep], MARK_0, "class1")], [
-            (f"{MARK_0} test points", f"{MARK_0} points")
-        ]
-    if regression:
-        above = y_true - pred >= 0
-        keep = thin_points(x1, x2, box, cells, priority=above.astype(np.int64))
-        series = [(~above, MARK_BELOW, "class0"), (above, MARK_ABOVE, "class1")]
-        legend = [
-            (f"{MARK_ABOVE} above prediction", f"{MARK_ABOVE} above"),
-            (f"{MARK_BELOW} below", f"{MARK_BELOW} below"),
-        ]
-    else:
-        cls = pred > 0.5
-        wrong = cls != (y_true > 0.5)
-        # Per cell the misclassified point wins, then class 1 (the order they are drawn in).
-        keep = thin_points(x1, x2, box, cells, priority=np.where(wrong, 2, cls.astype(np.int64)))
-        series = [
-            (~cls & ~wrong, MARK_0, "class0"),
-            (cls & ~wrong, MARK_1, "class1"),
-            (wrong, MARK_WRONG, "wrong"),
-        ]
-        legend = [
-            (f"{MARK_0} predicted 0", f"{MARK_0} 0"),
-            (f"{MARK_1} predicted 1", f"{MARK_1} 1"),
-            (f"{MARK_WRONG} misclassified", f"{MARK_WRONG} wrong"),
-        ]
-    return [(x1[keep & m], x2[keep & m], mark, role) for m, mark, role in series], legend
-
-
-def _surface_legend(view: PredictionView, default: tuple[str, str]) -> tuple[str, str]:
-    """Legend entry (long, short) for the shading: the view's own label, or ``default``."""
-    if view.surface_label is None:
-        return default
-    return (f"·░▒ {view.surface_label}", f"·░▒ {view.surface_label}")
-
-
-def _legend(entries: list[tuple[str, str]], width: int) -> str:
-    """The legend for the title row: long names, short ones, or just the glyphs, whichever fits."""
-    long = "  ".join(e[0] for e in entries)
-    short = "  ".join(e[1] for e in entries)
-    tiny = " ".join(e[1].split(" ")[0] for e in entries)
-    return fit_text([long, short, tiny], width)

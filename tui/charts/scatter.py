@@ -2,6 +2,9 @@
 
 plotext costs a few µs per point whatever happens to it, and a cell shows one character, so:
 
+- ``point_series``: the test points split by marker (predicted class, misclassified; for a
+  regression above, below or on the fit), thinned by ``thin_points`` then ``thin_dense`` (the
+  plain points to every other cell where they crowd), with their legend;
 - ``thin_points``: at most one point per plot cell, the one of highest priority (a
   misclassified point before a correct one), the first of them otherwise;
 - ``surface_levels``: the decision surface (a probability grid of any size) sampled once per
@@ -22,6 +25,17 @@ import numpy as np
 from numpy.typing import NDArray
 
 from tui.charts.axes import cell_centres, to_cells
+from tui.charts.glyphs import (
+    MARK_0,
+    MARK_1,
+    MARK_ABOVE,
+    MARK_BELOW,
+    MARK_ON,
+    MARK_POINT,
+    MARK_WRONG,
+    WORDS,
+    Entry,
+)
 
 F64 = NDArray[np.float64]
 I64 = NDArray[np.int64]
@@ -29,6 +43,9 @@ Box = tuple[float, float, float, float]
 
 SHADE_EDGES = np.array([0.25, 0.5, 0.75])
 """Upper edges of the shade levels 0, 1, 2 (level 3 above): quarters of P(class 1)."""
+# A regression point is "on" the fit when its residual is within this fraction of the
+# targets' standard deviation: at R² 1.000 every residual is, and the plot says so.
+ON_FRACTION = 0.05
 # Padding around the points when there is no surface extent (fraction of their span).
 PAD = 0.05
 
@@ -120,3 +137,100 @@ def surface_levels(
         if r.shape[0]:
             out.append((lv, (xs[c], ys[r])))
     return out
+
+
+Series = tuple[F64, F64, str, str]
+"""One series of points: (x (j,), y (j,), marker, role)."""
+
+
+def thin_dense(
+    x: F64,
+    y: F64,
+    keep: NDArray[np.bool_],
+    plain: NDArray[np.bool_],
+    box: Box,
+    cells: tuple[int, int],
+) -> NDArray[np.bool_]:
+    """``keep`` (k,) without the ``plain`` (k,) points that sit in an odd cell of a checkerboard
+    (column + row odd) next to a kept point on its row: where the points are denser than the
+    cells they thin out to every other cell (the shading, and the rows of a class, show between
+    them); an isolated point stays, and so do the points that are not plain (the ones to look
+    at). The neighbours of an odd cell are even cells, which are never thinned."""
+    cols, rows = cells
+    xlo, xhi, ylo, yhi = box
+    ok = keep & np.isfinite(x) & np.isfinite(y)
+    col = to_cells(np.where(ok, x, xlo), xlo, xhi, cols)
+    row = to_cells(np.where(ok, y, ylo), ylo, yhi, rows)
+    taken = np.zeros((cols + 2, rows), dtype=bool)  # a blank column either side
+    taken[col[ok] + 1, row[ok]] = True
+    crowded = taken[col, row] | taken[col + 2, row]  # the left or right neighbour is taken
+    odd = (col + row) % 2 == 1
+    out: NDArray[np.bool_] = keep & ~(ok & plain & odd & crowded)
+    return out
+
+
+def on_tolerance(y_true: F64) -> float:
+    """How far a target may be from its prediction and still count as on the fit:
+    ``ON_FRACTION`` of the standard deviation of the finite targets ``y_true`` (k,)."""
+    v = y_true[np.isfinite(y_true)]
+    return ON_FRACTION * float(np.std(v)) if v.shape[0] > 1 else 0.0
+
+
+def point_series(
+    xy: tuple[F64, F64],
+    y_true: F64,
+    pred: F64,
+    box: Box,
+    cells: tuple[int, int],
+    kind: tuple[bool, bool],
+) -> tuple[list[Series], list[Entry]]:
+    """The test points at ``xy`` = (x (k,), y (k,)) to draw, one series per marker in drawing
+    order, thinned to one per cell, and their legend entries.
+
+    ``kind`` = (regression, curve). Classification: by predicted class (``pred`` > 0.5), the
+    misclassified ones apart (they win their cell). A one-feature regression (``curve``): the
+    points (x1, target) in one series (the fitted curve shows the prediction). Another
+    regression: by the residual ``y_true - pred``: above (> tolerance), below (< -tolerance) or
+    on the fit (``on_tolerance``; the legend says how close); points off the fit win their cell.
+    Where the points are denser than the cells, the plain ones (correctly classified, on the
+    fit) keep every other cell (``thin_dense``); the others (the ones to look at) every cell.
+    """
+    x, y = xy
+    regression, curve = kind
+    if curve:
+        keep = thin_points(x, y, box, cells)
+        return [(x[keep], y[keep], MARK_POINT, "class1")], [("points", MARK_POINT, WORDS["points"])]
+    if regression:
+        tol = on_tolerance(y_true)
+        residual = y_true - pred
+        above, below = residual > tol, residual < -tol
+        keep = thin_points(x, y, box, cells, priority=np.where(above, 2, below.astype(np.int64)))
+        on = ~above & ~below
+        keep = thin_dense(x, y, keep, on, box, cells)
+        series = [
+            (on, MARK_ON, "fit"),
+            (below, MARK_BELOW, "class0"),
+            (above, MARK_ABOVE, "class1"),
+        ]
+        legend: list[Entry] = [
+            ("above", MARK_ABOVE, WORDS["above"]),
+            ("below", MARK_BELOW, WORDS["below"]),
+            ("on", MARK_ON, f"{WORDS['on']} (±{tol:.2g})"),
+        ]
+    else:
+        cls = pred > 0.5
+        wrong = cls != (y_true > 0.5)
+        # Per cell the misclassified point wins, then class 1 (the order they are drawn in).
+        keep = thin_points(x, y, box, cells, priority=np.where(wrong, 2, cls.astype(np.int64)))
+        keep = thin_dense(x, y, keep, ~wrong, box, cells)
+        series = [
+            (~cls & ~wrong, MARK_0, "class0"),
+            (cls & ~wrong, MARK_1, "class1"),
+            (wrong, MARK_WRONG, "wrong"),
+        ]
+        legend = [
+            ("class0", MARK_0, WORDS["class0"]),
+            ("class1", MARK_1, WORDS["class1"]),
+            ("wrong", MARK_WRONG, WORDS["wrong"]),
+        ]
+    return [(x[keep & m], y[keep & m], mark, role) for m, mark, role in series], legend

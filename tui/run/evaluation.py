@@ -27,6 +27,7 @@ from tui.run.scoring import Evaluation, evaluate
 from tui.views.cost import CostView, cost_view
 from tui.views.network import NetworkParams
 from tui.views.neuron_output import model_inputs, neuron_surface, points_extent
+from tui.views.neuron_thumbnails import ThumbnailsView, layer_thumbnails
 from tui.views.predictions import PredictionView, prediction_view
 
 # Above this many points (train + test), scoring during training runs in a worker thread.
@@ -53,7 +54,7 @@ class Evaluator:
         self._latest: Evaluation | None = None
         self._key: Key | None = None
         self._pending = False
-        self._views: dict[tuple[Any, ...], PredictionView] = {}
+        self._views: dict[tuple[Any, ...], PredictionView | ThumbnailsView] = {}
 
     def clear(self) -> None:
         """Forget every result (new data, new model, reset): nothing stale is shown."""
@@ -133,7 +134,7 @@ class Evaluator:
             return None
         key = ("predictions", grid)
         view = self._views.get(key)
-        if view is None:
+        if not isinstance(view, PredictionView):
             view = prediction_view(trainer.data, trainer.model_cfg, ev.model, ev.pred_test, grid)
             self._remember(key, view)
         return view
@@ -147,9 +148,9 @@ class Evaluator:
         if ev is None or trainer is None:
             return None
         key = ("neuron", selected, grid, label)
-        view = self._views.get(key)
-        if view is not None:
-            return view
+        cached = self._views.get(key)
+        if isinstance(cached, PredictionView):
+            return cached
         view = self.prediction_view(grid)
         data = trainer.data
         if view is not None and data.n_features == 2 and grid is not None and min(grid) > 1:
@@ -162,6 +163,36 @@ class Evaluator:
             )
         if view is not None:
             self._remember(key, view)
+        return view
+
+    def thumbnails(
+        self, layer: int, shape: tuple[int, int], labels: tuple[str, ...]
+    ) -> ThumbnailsView | None:
+        """Every unit of ``layer`` (an index of ``model.layer_outputs``) on a thumbnail grid of
+        ``shape`` = (gy, gx) cells over the predictions plot's extent, named by ``labels``; None
+        before there is an evaluation, or when the data has not two features (no plane to
+        draw). Computed once per model state, layer and shape."""
+        ev, trainer = self.latest(), self._run()[0]
+        if ev is None or trainer is None or trainer.data.n_features != 2 or min(shape) < 1:
+            return None
+        key = ("thumbnails", layer, shape, labels)
+        cached = self._views.get(key)
+        if isinstance(cached, ThumbnailsView):
+            return cached
+        data = trainer.data
+        # The extent of the large plot of a neuron (that of the predictions surface: the test
+        # points in the data's own units, with a margin), so a thumbnail is a small copy of it.
+        X = data.X_test if data.m_test else data.X_train
+        if data.standardization is not None:
+            mean, std = data.standardization
+            X = X * std + mean
+        extent = points_extent(X)
+        expand = model_inputs(data.standardization, trainer.model_cfg.feature_map)
+        try:
+            view = layer_thumbnails(ev.model, layer, extent, shape, labels, expand)
+        except (IndexError, ValueError):
+            return None
+        self._remember(key, view)
         return view
 
     def network_params(self) -> NetworkParams | None:
@@ -177,7 +208,7 @@ class Evaluator:
             cfg.problem,
         )
 
-    def _remember(self, key: tuple[Any, ...], view: PredictionView) -> None:
+    def _remember(self, key: tuple[Any, ...], view: PredictionView | ThumbnailsView) -> None:
         if len(self._views) >= MAX_VIEWS:
             self._views.pop(next(iter(self._views)))
         self._views[key] = view

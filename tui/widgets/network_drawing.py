@@ -34,6 +34,8 @@ NAME_WIDTH = 8
 """Input names are cut to this many characters (CSV columns can have long names)."""
 GAP = 2
 """Blank columns between two layer columns."""
+MIN_WIDTH = 34
+"""The narrowest natural width (``natural_width``): a one-neuron diagram is narrower."""
 
 
 @dataclass(frozen=True)
@@ -138,9 +140,10 @@ def draw_network(
     """Compose the view for ``width`` x ``height`` cells (``height`` None: as tall as needed).
 
     ``selected`` is (layer, unit) as in ``model.layer_outputs`` (layer 0 = first hidden layer,
-    the last = the output). Parts are dropped when the height is short, in this order: the blank
-    line, the legend, formula lines beyond the first, then diagram rows (scrolled so the selected
-    unit stays visible).
+    the last = the output). The selected neuron's formula wraps on words to the width. Parts are
+    dropped when the height is short, in this order: the blank line, the legend, diagram rows
+    beyond one (scrolled so the selected unit stays visible), then the formula's last lines
+    (``…`` ends a cut formula).
     """
     if net is None:
         return Drawing((((hint, MUTED),),))
@@ -155,16 +158,15 @@ def draw_network(
     blank, legend = 1, 1
     if height is not None:
         budget = max(1, height)
-        for cut in ("blank", "legend", "formula"):
-            if 1 + n_rows + blank + len(formula) + legend <= budget:
-                break
-            if cut == "blank":
-                blank = 0
-            elif cut == "legend":
-                legend = 0
-            else:
-                formula = formula[:1]
+        if 1 + n_rows + blank + len(formula) + legend > budget:
+            blank = 0
+        if 1 + n_rows + len(formula) + legend > budget:
+            legend = 0
         rows_fit = max(1, budget - 1 - blank - len(formula) - legend)
+        if 1 + 1 + len(formula) > budget:
+            # Not even one unit row and the whole formula: cut the formula, not the diagram.
+            formula = formula_lines(net, sel_layer, sel_unit, width, max(1, budget - 2))
+            rows_fit = max(1, budget - 1 - len(formula))
     else:
         rows_fit = n_rows
     rows_shown = min(n_rows, rows_fit)
@@ -211,6 +213,15 @@ def draw_network(
     if height is not None:
         lines = lines[: max(1, height)]
     return Drawing(tuple(lines), tuple(h for h in hits if h.row < len(lines)))
+
+
+def natural_width(net: NetworkParams | None, selected: tuple[int, int]) -> int:
+    """Columns the diagram needs to show every layer at once (inputs to output, with the
+    gaps), at least ``MIN_WIDTH`` (room for the formula and the legend to read)."""
+    if net is None:
+        return MIN_WIDTH
+    widths = [c.width for c in _columns(net, selected, 10_000)]
+    return max(MIN_WIDTH, sum(widths) + GAP * (len(widths) - 1))
 
 
 def network_text(

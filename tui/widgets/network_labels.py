@@ -55,8 +55,10 @@ def format_number(v: float) -> str:
     return f"{v:+.2f}" if abs(v) < 100 else f"{v:+.3g}"
 
 
-FORMULA_LINES = 3
-"""The selected neuron's formula wraps onto at most this many lines."""
+FORMULA_LINES = 64
+"""The selected neuron's formula wraps onto at most this many lines: in practice all of it (8
+inputs and a bias wrap onto ~10 lines at 12 columns); the diagram cuts it only when its
+height is short (``draw_network``)."""
 FUNCTION_NAMES = {"sigmoid": "σ", "tanh": "tanh", "relu": "relu", "linear": ""}
 """How an activation is written in the formula (``linear`` has no wrapper)."""
 

@@ -47,7 +47,7 @@ from textual.message import Message
 from textual.widget import Widget
 
 from tui.views.network import NetworkParams
-from tui.widgets.network_drawing import Drawing, draw_network
+from tui.widgets.network_drawing import Drawing, draw_network, natural_width
 from tui.widgets.network_labels import CURSOR, MUTED, NEG, PLAIN, POS, TITLE
 
 F64 = NDArray[np.float64]
@@ -141,7 +141,7 @@ class NetworkView(Widget, can_focus=True):
         self._selected = (0, 0)
         self._drawing: Drawing | None = None
         self._drawn_size: tuple[int, int] | None = None
-        self._natural_height = 0
+        self._natural = (0, 0)
         # How many repaints ``show``/selection changes asked for (full or partial): tests and
         # benchmarks read it as a measure of the output volume.
         self.redraws = 0
@@ -232,6 +232,10 @@ class NetworkView(Widget, can_focus=True):
     def _draw(self, width: int, height: int | None) -> Drawing:
         return draw_network(self._net, self._selected, width, height, self.hint)
 
+    def get_content_width(self, container: Size, viewport: Size) -> int:
+        """Every layer side by side (for ``width: auto``; a narrower widget pans the layers)."""
+        return self._natural[1] or natural_width(self._net, self._selected)
+
     def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
         """As many lines as the drawing needs at ``width`` (for ``height: auto``)."""
         return len(self._draw(width, None).lines)
@@ -244,13 +248,13 @@ class NetworkView(Widget, can_focus=True):
             self.refresh(layout=True)
             return
         old = self._drawing
-        natural = len(self._draw(width, None).lines)
+        natural = (len(self._draw(width, None).lines), natural_width(self._net, self._selected))
         new = self._draw(width, height)
         self._drawing = new
         self._drawn_size = (width, height)
-        if old is None or natural != self._natural_height:
-            # A new number of lines may change the widget's height (``height: auto``).
-            self._natural_height = natural
+        if old is None or natural != self._natural:
+            # New natural lines or width may change the widget's size (``auto``).
+            self._natural = natural
             self.redraws += 1
             self.refresh(layout=True)
             return

@@ -41,9 +41,9 @@ from tui.charts.cost_cursor import (
     Readout,
     clamp,
     column_iteration,
-    column_step,
     read_at,
     readout_text,
+    step_columns,
 )
 from tui.charts.decimate import column_extrema
 from tui.charts.sketch import Sketch
@@ -177,7 +177,7 @@ class CostChart(ChartPlot):
             return
         area = self.plot_area
         width = area.width if area is not None else self.size.width
-        self.show_cursor(self.cursor + columns * column_step(width, self.x_range()))
+        self.show_cursor(step_columns(self.cursor, columns, width, self.x_range()))
 
     def hide_cursor(self) -> None:
         """Hide the cursor (the legend line comes back)."""

@@ -89,10 +89,23 @@ def column_iteration(column: int, columns: int, x_range: tuple[int, int]) -> int
     return round(lo + column * (hi - lo) / (columns - 1))
 
 
-def column_step(columns: int, x_range: tuple[int, int]) -> int:
-    """Iterations per plot column (at least 1): how far one arrow key moves the cursor."""
+def iteration_column(iteration: int, columns: int, x_range: tuple[int, int]) -> int:
+    """The plot column (0..columns-1) where ``iteration`` is drawn (the inverse of
+    ``column_iteration``: the nearest column centre)."""
     lo, hi = x_range
-    return max(1, round((hi - lo) / max(1, columns - 1)))
+    if columns < 2 or hi <= lo:
+        return 0
+    return min(max(round((iteration - lo) * (columns - 1) / (hi - lo)), 0), columns - 1)
+
+
+def step_columns(iteration: int, columns: int, cells: int, x_range: tuple[int, int]) -> int:
+    """The iteration ``columns`` plot columns away from ``iteration`` on an axis of ``cells``
+    columns (at least one iteration away): an arrow key moves the mark by one column."""
+    col = iteration_column(iteration, cells, x_range)
+    target = column_iteration(col + columns, cells, x_range)
+    if columns and (target - iteration) * columns <= 0:
+        target = iteration + (1 if columns > 0 else -1)
+    return target
 
 
 def clamp(iteration: int, n: int, x_range: tuple[int, int]) -> int | None:

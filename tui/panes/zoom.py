@@ -9,8 +9,9 @@ above the footer (and Escape minimizes, before any binding); the workspace watch
 visible (the others are not redrawn), the chart itself has the focus (Textual blurs a widget
 that is hidden, and the panes are, behind the zoom; the keys go from the chart up through its
 pane to the app, so the arrow keys reach the cost chart's cursor), and on the way back the focus
-returns to where it was. The charts redraw at their new size on their own (``ChartPlot.render``); the views that
-are computed for a size (the decision surface) are asked for again after the new layout.
+returns to where it was. The charts redraw at their new size on their own (``ChartPlot.render``);
+the views that are computed for a size (the decision surfaces) are asked for again after the new
+layout.
 """
 
 from __future__ import annotations

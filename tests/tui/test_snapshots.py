@@ -78,3 +78,16 @@ def test_diverged_run(snap_compare: Compare, size: tuple[int, int]) -> None:
 
 def test_help_screen(snap_compare: Compare) -> None:
     assert snap_compare(NeuronApp(), terminal_size=SMALL, run_before=_run_to_end("f1"))
+
+
+@pytest.mark.parametrize("size", [SMALL, WIDE], ids=["80x24", "120x40"])
+def test_zoomed_predictions_plot(snap_compare: Compare, size: tuple[int, int]) -> None:
+    # `4` then `z`: the scatter, boundary and true line fill the screen above the footer.
+    assert snap_compare(NeuronApp(), terminal_size=size, run_before=_run_to_end("4", "z"))
+
+
+@pytest.mark.parametrize("size", [SMALL, WIDE], ids=["80x24", "120x40"])
+def test_cost_chart_cursor(snap_compare: Compare, size: tuple[int, int]) -> None:
+    # The cursor eight columns left of the last iteration: the mark and the readout line.
+    keys = ("3", *["left"] * 9)
+    assert snap_compare(NeuronApp(), terminal_size=size, run_before=_run_to_end(*keys))

@@ -19,7 +19,6 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from tui.charts.axes import format_count
 from tui.charts.base import fit_text
 
 F64 = NDArray[np.float64]
@@ -65,14 +64,16 @@ def readout_text(r: Readout, width: int) -> str:
     at = ""
     if r.test_iteration is not None and r.test_iteration != r.iteration:
         at = f" (at {r.test_iteration:,})"
-    count = format_count(r.iteration)
+    it = f"{r.iteration:,}"
     return fit_text(
         [
-            f"{MARK} iteration {r.iteration:,}   train cost {train}   test cost {test}{at}",
-            f"{MARK} iteration {r.iteration:,} · train {train} · test {test}{at}",
-            f"{MARK} it {r.iteration:,} · train {train} · test {test}",
-            f"it {count} train {train} test {test}",
-            f"it {count} {train}",
+            f"{MARK} iteration {it}   train cost {train}   test cost {test}{at}",
+            f"{MARK} iteration {it} · train {train} · test {test}{at}",
+            f"{MARK} it {it} · train {train} · test {test}",
+            f"it {it} train {train} test {test}",
+            f"it {it} tr {train} te {test}",
+            f"{it} {train} {test}",
+            f"it {it} {train}",
         ],
         width,
     )

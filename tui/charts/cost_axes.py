@@ -1,8 +1,9 @@
 """The cost chart's axes and its decimated series: which iterations and costs it shows.
 
 - x: the full view spans the iterations done so far with room to grow (``full_range``: a step of
-  a fine 1-1.5-2-3-4-5-6-8 ladder past 110% of them, at most the planned total), so the start of
-  a long run is not squeezed into the left edge and the axis changes a few times per decade; the
+  a 1-2-3-5 ladder past 110% of them, at most the planned total), so the start of a long run is
+  not squeezed into the left edge, and the axis changes four times per decade (each change
+  repaints the whole chart: more steps cost terminal output, fewer leave more of it empty); the
   recent view the last ~10% of the run, at least 200 iterations, its right edge moving in
   quarter-window steps so the axis does not scroll on every poll (``recent_range``).
 - y: linear or log (whole decades). The limits are nice numbers that only change when the data
@@ -33,7 +34,7 @@ F64 = NDArray[np.float64]
 FINE_BINS = 1024
 # The full view's x axis: room for HEADROOM times the iterations done, rounded up on this ladder.
 HEADROOM = 1.1
-GROWTH_LADDER = (1.0, 1.5, 2.0, 3.0, 4.0, 5.0, 6.0, 8.0)
+GROWTH_LADDER = (1.0, 2.0, 3.0, 5.0)
 MIN_SPAN = 10
 RECENT_FRACTION = 0.10
 RECENT_MIN = 200
@@ -54,8 +55,8 @@ def full_range(n: int, planned: int) -> tuple[int, int]:
 
 
 def _grown(n: int) -> int:
-    """The first number of the form {1, 1.5, 2, 3, 4, 5, 6, 8} x 10^k at or past HEADROOM * n
-    (at least MIN_SPAN): the curve then fills 60-91% of the width."""
+    """The first number of the form {1, 2, 3, 5} x 10^k at or past HEADROOM * n (at least
+    MIN_SPAN): the curve then fills 45-91% of the width."""
     target = max(MIN_SPAN, math.ceil(n * HEADROOM))
     base: int = 10 ** (len(str(target)) - 1)
     for step in GROWTH_LADDER:
@@ -216,3 +217,20 @@ def test_marks(
     out = np.zeros(ex.shape[0], dtype=bool)
     out[np.flatnonzero(keep)[first]] = True
     return out
+
+
+def view_range(view: CostSeries | None, recent: bool, n: int, planned: int) -> tuple[int, int]:
+    """The x range of a view: its series' (``view``), or before there is one the full or recent
+    range of ``n`` iterations done of ``planned``."""
+    if view is not None:
+        return view.x_range
+    return recent_range(n, planned) if recent else full_range(n, planned)
+
+
+def series_points(view: CostSeries | None) -> tuple[tuple[F64, F64], tuple[F64, F64]]:
+    """Decimated (iteration, cost) of the training and test series of ``view`` (empty arrays
+    when there is none)."""
+    if view is None:
+        empty = np.empty(0, dtype=np.float64)
+        return (empty, empty), (empty, empty)
+    return view.points()

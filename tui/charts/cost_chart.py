@@ -10,7 +10,7 @@ The training cost is a thin line (plotext's braille marker; ASCII strokes where 
 no braille, see ``glyphs``), the test cost ``×`` markers on top, thinned where they sit on the
 training line so the line still shows; both read without colour. The y axis keeps its limits
 while the curve converges (see ``cost_axes``). A repaint happens only when a cell of the chart
-changes (see ``ChartPlot``).
+changes (see ``ChartPlot``), and in the app a growing tail at most once a second (``throttle``).
 """
 
 from __future__ import annotations
@@ -22,17 +22,18 @@ import numpy as np
 from numpy.typing import NDArray
 from textual import events
 from textual.reactive import reactive
+from textual.timer import Timer
 
 from tui.charts.axes import format_count, snap, ticks_between
 from tui.charts.base import MIN_AREA, ChartPlot, estimate_area, fit_axis_labels
 from tui.charts.cost_axes import (
     TEST_MARK,
     CostSeries,
-    full_range,
     legend,
-    recent_range,
+    series_points,
     test_marks,
     view_limits,
+    view_range,
     y_ticks,
 )
 from tui.charts.cost_cursor import (
@@ -47,6 +48,7 @@ from tui.charts.cost_cursor import (
 )
 from tui.charts.decimate import column_extrema
 from tui.charts.sketch import Sketch
+from tui.charts.throttle import TailThrottle
 
 F64 = NDArray[np.float64]
 
@@ -76,6 +78,7 @@ class CostChart(ChartPlot):
         self,
         *,
         hint: str = "no iterations yet",
+        tail_seconds: float = 0.0,
         name: str | None = None,
         id: str | None = None,
         classes: str | None = None,
@@ -92,6 +95,9 @@ class CostChart(ChartPlot):
         self._history: tuple[F64, NDArray[np.int64], F64] | None = None
         self.cursor: int | None = None
         """The iteration the cursor is at (None: hidden); see ``cost_cursor``."""
+        # A growing tail is repainted at most every ``tail_seconds`` (see ``throttle``).
+        self._tail = TailThrottle(tail_seconds)
+        self._held: Timer | None = None
 
     # -- public API -------------------------------------------------------------------------------
 
@@ -107,7 +113,7 @@ class CostChart(ChartPlot):
         self._history = (train, test_iters, test_costs)
         self._planned = int(planned)
         for recent in (False, True):
-            x_range = recent_range(n, self._planned) if recent else full_range(n, self._planned)
+            x_range = view_range(None, recent, n, self._planned)
             view = self._views.get(recent)
             if view is None or view.x_range != x_range:
                 view = self._views[recent] = CostSeries(x_range)
@@ -115,7 +121,24 @@ class CostChart(ChartPlot):
             view.test.update_sparse(test_iters, test_costs)
         self._fit_limits()
         self._clamp_cursor()
-        self._update()
+        self._update_tail()
+
+    def _update_tail(self) -> None:
+        """Repaint new data now, or (when only the tail grew, lately drawn) a little later."""
+        key = (self.x_range(), self._ylim, self.log_y, self.recent, self.cursor, self.size)
+        wait = self._tail.wait(key) if self.is_mounted else 0.0
+        if wait <= 0:
+            self._update()
+        elif self._held is None:
+            self._held = self.set_timer(wait, self.flush)
+
+    def flush(self) -> None:
+        """Draw a tail held back by the throttle now (the run paused or ended)."""
+        if self._held is not None:
+            self._held.stop()
+            self._held = None
+            self._tail.reset()
+            self._update_tail()
 
     def clear(self) -> None:
         """Forget the history (a reset): the chart shows its empty frame and hint."""
@@ -135,12 +158,6 @@ class CostChart(ChartPlot):
         """Switch between the whole run and its last ~10%."""
         self.recent = not self.recent
 
-    def watch_log_y(self) -> None:
-        self._view_changed()
-
-    def watch_recent(self) -> None:
-        self._view_changed()
-
     def _view_changed(self) -> None:
         self._ylim = None
         self._log_ok = True
@@ -148,16 +165,13 @@ class CostChart(ChartPlot):
         self._clamp_cursor()
         self._update()
 
+    watch_log_y = watch_recent = _view_changed
+
     # -- the cursor -----------------------------------------------------------------------------
 
     def x_range(self) -> tuple[int, int]:
         """The iterations the x axis spans now (full or recent view)."""
-        view = self._views.get(self.recent)
-        if view is not None:
-            return view.x_range
-        if self.recent:
-            return recent_range(self._n, self._planned)
-        return full_range(self._n, self._planned)
+        return view_range(self._views.get(self.recent), self.recent, self._n, self._planned)
 
     def readout(self) -> Readout | None:
         """What the history holds at the cursor (None while it is hidden)."""
@@ -189,23 +203,17 @@ class CostChart(ChartPlot):
         if self.cursor is not None:
             self.cursor = clamp(self.cursor, self._n, self.x_range())
 
-    def _mouse_iteration(self, x: int) -> int | None:
-        area = self.plot_area
-        if area is None:
-            return None
-        return column_iteration(x - area.x, area.width, self.x_range())
-
     def on_click(self, event: events.Click) -> None:
-        """A click puts the cursor under the mouse."""
-        at = self._mouse_iteration(event.x)
-        if at is not None:
-            self.show_cursor(at)
+        """A click puts the cursor under the mouse (and, once shown, it follows the mouse)."""
+        self._mouse_at(event.x, show=True)
 
     def on_mouse_move(self, event: events.MouseMove) -> None:
-        """Once shown, the cursor follows the mouse over the chart."""
-        at = self._mouse_iteration(event.x)
-        if self.cursor is not None and at is not None:
-            self.show_cursor(at)
+        self._mouse_at(event.x, show=False)
+
+    def _mouse_at(self, x: int, show: bool) -> None:
+        area = self.plot_area
+        if area is not None and (show or self.cursor is not None):
+            self.show_cursor(column_iteration(x - area.x, area.width, self.x_range()))
 
     def on_leave(self, event: events.Leave) -> None:
         """The mouse leaving the chart hides the cursor."""
@@ -216,11 +224,7 @@ class CostChart(ChartPlot):
 
     def _points(self) -> tuple[tuple[F64, F64], tuple[F64, F64]]:
         """Decimated (iteration, cost) of the training and test series of the current view."""
-        view = self._views.get(self.recent)
-        if view is None:
-            empty = np.empty(0, dtype=np.float64)
-            return (empty, empty), (empty, empty)
-        return view.points()
+        return series_points(self._views.get(self.recent))
 
     def _fit_limits(self) -> None:
         """Update the y limits of the current view from its data (see ``view_limits``)."""

@@ -257,6 +257,7 @@ def cost_redraws_cursor(
         redraws = chart.redraws
         t = time.perf_counter()
         chart.set_data(y[:end], iters[:k], tests[:k], total)
+        chart.flush()  # the app draws a growing tail once a second: here every poll is drawn
         to_screen(chart)
         (built if chart.redraws > redraws else same).append((time.perf_counter() - t) * 1e3)
     assert (chart.cursor is not None) == cursor

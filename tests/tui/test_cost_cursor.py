@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from tui.charts.cost_cursor import (
     Readout,
@@ -56,3 +57,19 @@ def test_clamp_keeps_the_cursor_in_the_history_and_the_view() -> None:
     assert clamp(-3, 300, (0, 400)) == 0
     assert clamp(10, 300, (200, 300)) == 200
     assert clamp(10, 0, (0, 10)) is None
+
+
+def test_tail_throttle_holds_only_a_growing_tail_drawn_lately() -> None:
+    from tui.charts.throttle import TailThrottle
+
+    t = TailThrottle(1.0)
+    assert t.wait("axes", now=10.0) == 0.0  # the first repaint: at once
+    assert t.wait("axes", now=10.3) == pytest.approx(0.7)  # the tail grew 0.3 s later: held
+    assert t.wait("new axes", now=10.4) == 0.0  # anything else: at once
+    assert t.wait("new axes", now=11.5) == 0.0  # a second later: at once
+    t.reset()
+    assert t.wait("new axes", now=11.6) == 0.0
+    assert TailThrottle(0.0).wait("axes", now=1.0) == 0.0
+    never = TailThrottle(0.0)
+    never.wait("axes", now=1.0)
+    assert never.wait("axes", now=1.0) == 0.0

@@ -8,6 +8,8 @@ Run: ``python benchmarks/bench_chart.py`` (add ``--quick`` for fewer repeats). P
   histories: the first ``set_data`` (decimates the whole history and builds), and a redraw: a
   poll (``set_data`` after 1000 more iterations: decimation, sketch, plotext build, diff) plus
   Textual's conversion of the chart into screen lines; target 10 ms median;
+- the cost chart in the app (``NeuronApp``) at 120x40 as laid out, and zoomed (``z``) on a
+  200x60 screen, with the cursor shown (``bench_cost_chart_app``): the same polls as above;
 - the predictions plot in a 80x40 pane of a 120x40 screen and zoomed to a whole 200x60 screen,
   with 2000 points and a probability surface sized by ``grid_shape_for``, and with 2000 points,
   the learned boundary and the true line (the ``line`` run's picture): a redraw is ``show``
@@ -21,8 +23,10 @@ Run: ``python benchmarks/bench_chart.py`` (add ``--quick`` for fewer repeats). P
 from __future__ import annotations
 
 import asyncio
+import os
 import statistics
 import sys
+import tempfile
 import time
 from collections.abc import Callable
 from functools import partial
@@ -39,6 +43,7 @@ from textual.widgets import Static
 from tui.charts.cost_chart import CostChart
 from tui.charts.decimate import StreamingExtrema, minmax_decimate
 from tui.charts.predictions import PredictionsPlot
+from tui.panes.training import TAIL_SECONDS
 from tui.views.predictions import PredictionView
 
 QUICK = "--quick" in sys.argv
@@ -93,19 +98,20 @@ class ChartApp(App[None]):
     #chart-pane { height: 24; }
     """
 
-    def __init__(self, pane: bool) -> None:
+    def __init__(self, pane: bool, tail_seconds: float = 0.0) -> None:
         super().__init__()
         self.pane = pane
+        self.tail_seconds = tail_seconds  # the app's throttle of a growing tail, or none
 
     def compose(self) -> ComposeResult:
         if not self.pane:
-            yield CostChart()
+            yield CostChart(tail_seconds=self.tail_seconds)
             return
         with Horizontal():
             yield Static("dataset · hyperparameters\n" * 30, id="side")
             with Vertical():
                 with Vertical(id="chart-pane"):
-                    yield CostChart()
+                    yield CostChart(tail_seconds=self.tail_seconds)
                 yield Static("predictions pane")
 
 
@@ -182,6 +188,82 @@ async def cost_redraws_async(
     out = cost_redraws(chart, n, log, REPEAT)
     await pilot.pause()
     return out
+
+
+async def bench_cost_chart_app() -> None:
+    """The app's own cost chart: at 120x40 as laid out, then zoomed (``z``) at 200x60, each
+    with and without the cursor (Left: at the last iteration, the readout line on top)."""
+    from tui.app import NeuronApp  # the app only here: the rest of the file needs no app
+
+    print(
+        "cost chart in the app (ms, median / max (polls); target 10 ms median): 120x40 as "
+        "laid out, zoomed at 200x60"
+    )
+    for size, zoom in (((120, 40), False), ((200, 60), True)):
+        with tempfile.TemporaryDirectory(prefix="bench-chart-state-") as state:
+            # An empty state folder: no saved session offered at start (nor overwritten).
+            os.environ["XDG_STATE_HOME"] = state
+            await cost_chart_in_app(NeuronApp(), size, zoom)
+
+
+async def cost_chart_in_app(app: App[None], size: tuple[int, int], zoom: bool) -> None:
+    """The polls of ``bench_cost_chart_app`` on ``app``'s cost chart."""
+    async with app.run_test(size=size) as pilot:
+        chart = app.query_one(CostChart)
+        while chart.size.width == 0:
+            await pilot.pause(0.05)
+        if zoom:
+            await pilot.press("z")
+            while chart.size.width != size[0]:
+                await pilot.pause(0.02)
+        for cursor in (False, True):
+            for n in (1_000, 10_000_000):
+                for log in (False, True):
+                    await pilot.pause()
+                    first, built, same, screen = cost_redraws_cursor(chart, n, log, cursor)
+                    w, h = chart.size
+                    print(
+                        f"  {w}x{h}{' zoomed' if zoom else ''} n={n:>10,} "
+                        f"{'log' if log else 'lin'} {'cursor' if cursor else 'plain '}  "
+                        f"first {first:6.2f}  redraw {stats(built)}  no change "
+                        f"{stats(same)}  to screen {screen:5.2f}"
+                    )
+        chart.log_y = False
+
+
+def cost_redraws_cursor(
+    chart: CostChart, n: int, log: bool, cursor: bool
+) -> tuple[float, list[float], list[float], float]:
+    """``cost_redraws`` (the same history and polls), the cursor shown 40 columns left of the
+    last iteration after the first ``set_data`` when ``cursor``."""
+    step = min(25_000, max(1_000, n // 1000))
+    total = n + step * (REPEAT + 1)
+    y = history(total)
+    iters = np.arange(0, total, max(1, n // 200), dtype=np.int64)
+    tests = y[iters] + 0.01
+    chart.log_y = log
+    chart.clear()
+    t = time.perf_counter()
+    k = int(np.searchsorted(iters, n))
+    chart.set_data(y[:n], iters[:k], tests[:k], total)
+    first = (time.perf_counter() - t) * 1e3
+    if cursor:
+        chart.move_cursor(-1)
+        chart.move_cursor(-40)
+    built: list[float] = []
+    same: list[float] = []
+    for i in range(1, REPEAT + 1):
+        end = n + i * step
+        k = int(np.searchsorted(iters, end))
+        redraws = chart.redraws
+        t = time.perf_counter()
+        chart.set_data(y[:end], iters[:k], tests[:k], total)
+        chart.flush()  # the app draws a growing tail once a second: here every poll is drawn
+        to_screen(chart)
+        (built if chart.redraws > redraws else same).append((time.perf_counter() - t) * 1e3)
+    assert (chart.cursor is not None) == cursor
+    screen, _ = timed(partial(to_screen, chart))
+    return first, built, same, screen
 
 
 class PredApp(App[None]):
@@ -278,7 +360,7 @@ async def bench_bandwidth(rate: int, seconds: float) -> None:
         planned = 10_000_000
         y = history(planned)
         iters = np.arange(0, planned, planned // 200, dtype=np.int64)
-        app = ChartApp(pane=True)
+        app = ChartApp(pane=True, tail_seconds=TAIL_SECONDS)  # as in the app
         async with app.run_test(size=(120, 40)) as pilot:
             chart = app.query_one(CostChart)
             await pilot.pause()
@@ -307,6 +389,8 @@ async def main() -> None:
     print()
     await bench_cost_chart(pane=False)
     await bench_cost_chart(pane=True)
+    print()
+    await bench_cost_chart_app()
     print()
     for view in (disc_view, line_view):
         await bench_predictions((120, 40), pane=True, view=view)

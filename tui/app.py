@@ -2,8 +2,8 @@
 
 What each part does lives elsewhere: the panes and their layout in ``tui.panes`` (the
 ``Workspace`` polls the run at 10 Hz and redraws), the run itself (training, data, evaluation,
-files, the session) in ``tui.run``. The app turns keys into calls on those two, and shows the
-notices the run posts.
+files, the session) in ``tui.run``. The app turns keys into calls on those two (the view keys,
+zoom and the cost chart's cursor, in ``tui.app_views``), and shows the notices the run posts.
 """
 
 from __future__ import annotations
@@ -14,13 +14,14 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from textual import events
-from textual.app import App, ComposeResult
+from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.events import Resize
 from textual.notifications import SeverityLevel
 from textual.widgets import Footer
 
 from neuron_core.config import DataConfig, ModelConfig, TrainConfig
+from tui.app_views import VIEW_ACTIONS, ViewActions
 from tui.bindings import APP_BINDINGS
 from tui.commands import BindingCommands
 from tui.key_gate import InputEvent, KeyGate
@@ -54,14 +55,14 @@ def _settle_garbage_collector() -> None:
     gc.freeze()
 
 
-class NeuronApp(App[None], inherit_bindings=False):
+class NeuronApp(ViewActions, inherit_bindings=False):
     """neuron-tui: watch a neuron (or a small network) learn. See the module docstring."""
 
     # Absolute, so subclasses (tests, tools) defined elsewhere find it too.
     CSS_PATH = Path(__file__).with_name("app.tcss")
     TITLE = "neuron-tui"
     AUTO_FOCUS = "#training"
-    COMMANDS = App.COMMANDS | {BindingCommands}
+    COMMANDS = ViewActions.COMMANDS | {BindingCommands}
 
     BINDINGS: ClassVar[list[BindingType]] = APP_BINDINGS
 
@@ -177,9 +178,12 @@ class NeuronApp(App[None], inherit_bindings=False):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Space shows one of Start / Resume / Pause, depending on the run's state. While the
         "enlarge the terminal" notice is on top, only quitting is possible: nothing (a palette,
-        the help, a prompt) opens over it, so it stays the one notice, on top."""
+        the help, a prompt, a zoom) opens over it, so it stays the one notice, on top. The view
+        keys (zoom, cursor) are available as ``ViewActions.view_allowed`` says."""
         if isinstance(self.screen, TooSmallScreen):
             return action == "quit"
+        if action in VIEW_ACTIONS:
+            return self.view_allowed(action)
         c = self.controller
         paused = c.trainer is not None and c.trainer.status == "paused"
         if action == "start":
@@ -234,20 +238,6 @@ class NeuronApp(App[None], inherit_bindings=False):
         """[ and ]: the next learning-rate preset down or up."""
         lr = self.workspace.hyper_pane.step_lr(direction)
         self.notify(f"learning rate {lr:g}", timeout=2.0)
-
-    def action_toggle_log(self) -> None:
-        """l: logarithmic cost axis on or off."""
-        self.workspace.training_pane.chart.toggle_log()
-        self.workspace.training_pane.show_progress(self.controller.progress())
-
-    def action_toggle_recent(self) -> None:
-        """w: the chart shows only the most recent iterations, or all of them."""
-        self.workspace.training_pane.chart.toggle_recent()
-        self.workspace.training_pane.show_progress(self.controller.progress())
-
-    def action_show_pane(self, pane: str) -> None:
-        """1-5: bring a pane into view and focus it."""
-        self.workspace.show_pane(pane)
 
     def action_help(self) -> None:
         """? or F1: the key table."""

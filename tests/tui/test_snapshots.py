@@ -124,3 +124,16 @@ def test_regression_fit(snap_compare: Compare, size: tuple[int, int], name: str)
     """reg-line: the fitted curve over the points; reg-plane: residuals on the fit (``=``)."""
     app = _regression_app(name)
     assert snap_compare(app, terminal_size=size, run_before=_run_to_end("4"))
+
+
+@pytest.mark.parametrize("size", [SMALL, WIDE], ids=["80x24", "120x40"])
+def test_zoomed_predictions_plot(snap_compare: Compare, size: tuple[int, int]) -> None:
+    # `4` then `z`: the scatter, boundary and true line fill the screen above the footer.
+    assert snap_compare(NeuronApp(), terminal_size=size, run_before=_run_to_end("4", "z"))
+
+
+@pytest.mark.parametrize("size", [SMALL, WIDE], ids=["80x24", "120x40"])
+def test_cost_chart_cursor(snap_compare: Compare, size: tuple[int, int]) -> None:
+    # The cursor eight columns left of the last iteration: the mark and the readout line.
+    keys = ("3", *["left"] * 9)
+    assert snap_compare(NeuronApp(), terminal_size=size, run_before=_run_to_end(*keys))

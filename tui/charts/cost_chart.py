@@ -10,7 +10,7 @@ The training cost is a thin line (plotext's braille marker; ASCII strokes where 
 no braille, see ``glyphs``), the test cost ``×`` markers on top, thinned where they sit on the
 training line so the line still shows; both read without colour. The y axis keeps its limits
 while the curve converges (see ``cost_axes``). A repaint happens only when a cell of the chart
-changes (see ``ChartPlot``).
+changes (see ``ChartPlot``), and in the app a growing tail at most once a second (``throttle``).
 """
 
 from __future__ import annotations
@@ -20,27 +20,38 @@ from typing import ClassVar
 
 import numpy as np
 from numpy.typing import NDArray
+from textual import events
 from textual.reactive import reactive
+from textual.timer import Timer
 
-from tui.charts.axes import format_count, snap, ticks_between, to_cells
-from tui.charts.base import MIN_AREA, ChartPlot, estimate_area, fit_axis_labels, fit_text
+from tui.charts.axes import format_count, snap, ticks_between
+from tui.charts.base import MIN_AREA, ChartPlot, estimate_area, fit_axis_labels
 from tui.charts.cost_axes import (
+    TEST_MARK,
     CostSeries,
-    fit_limits,
-    full_range,
-    keep_or_refit,
-    log_limits,
-    recent_range,
+    legend,
+    series_points,
+    test_marks,
+    view_limits,
+    view_range,
     y_ticks,
+)
+from tui.charts.cost_cursor import (
+    MARK,
+    MARK_ASCII,
+    Readout,
+    clamp,
+    column_iteration,
+    read_at,
+    readout_text,
+    step_columns,
 )
 from tui.charts.decimate import column_extrema
 from tui.charts.sketch import Sketch
+from tui.charts.throttle import TailThrottle
 
 F64 = NDArray[np.float64]
 
-TEST_MARK = "×"
-# Where the test cost sits on the training line, one marker in TEST_STRIDE columns is drawn.
-TEST_STRIDE = 3
 TRAIN_SAMPLE = "⠤⠤"
 TRAIN_SAMPLE_ASCII = "--"
 
@@ -67,6 +78,7 @@ class CostChart(ChartPlot):
         self,
         *,
         hint: str = "no iterations yet",
+        tail_seconds: float = 0.0,
         name: str | None = None,
         id: str | None = None,
         classes: str | None = None,
@@ -79,6 +91,13 @@ class CostChart(ChartPlot):
         self._views: dict[bool, CostSeries] = {}
         self._ylim: tuple[float, float] | None = None  # of the current view, in axis units
         self._log_ok = True  # False when log scale is asked but no value is positive
+        # The live history (views, no copies) the cursor reads its values from.
+        self._history: tuple[F64, NDArray[np.int64], F64] | None = None
+        self.cursor: int | None = None
+        """The iteration the cursor is at (None: hidden); see ``cost_cursor``."""
+        # A growing tail is repainted at most every ``tail_seconds`` (see ``throttle``).
+        self._tail = TailThrottle(tail_seconds)
+        self._held: Timer | None = None
 
     # -- public API -------------------------------------------------------------------------------
 
@@ -91,20 +110,41 @@ class CostChart(ChartPlot):
         only if a visible cell changed."""
         n = int(train.shape[0])
         self._n = n
+        self._history = (train, test_iters, test_costs)
         self._planned = int(planned)
         for recent in (False, True):
-            x_range = recent_range(n, self._planned) if recent else full_range(n, self._planned)
+            x_range = view_range(None, recent, n, self._planned)
             view = self._views.get(recent)
             if view is None or view.x_range != x_range:
                 view = self._views[recent] = CostSeries(x_range)
             view.train.update_dense(train)
             view.test.update_sparse(test_iters, test_costs)
         self._fit_limits()
-        self._update()
+        self._clamp_cursor()
+        self._update_tail()
+
+    def _update_tail(self) -> None:
+        """Repaint new data now, or (when only the tail grew, lately drawn) a little later."""
+        key = (self.x_range(), self._ylim, self.log_y, self.recent, self.cursor, self.size)
+        wait = self._tail.wait(key) if self.is_mounted else 0.0
+        if wait <= 0:
+            self._update()
+        elif self._held is None:
+            self._held = self.set_timer(wait, self.flush)
+
+    def flush(self) -> None:
+        """Draw a tail held back by the throttle now (the run paused or ended)."""
+        if self._held is not None:
+            self._held.stop()
+            self._held = None
+            self._tail.reset()
+            self._update_tail()
 
     def clear(self) -> None:
         """Forget the history (a reset): the chart shows its empty frame and hint."""
         self._n = 0
+        self._history = None
+        self.cursor = None
         self._views = {}
         self._ylim = None
         self._log_ok = True
@@ -118,74 +158,85 @@ class CostChart(ChartPlot):
         """Switch between the whole run and its last ~10%."""
         self.recent = not self.recent
 
-    def watch_log_y(self) -> None:
-        self._view_changed()
-
-    def watch_recent(self) -> None:
-        self._view_changed()
-
     def _view_changed(self) -> None:
         self._ylim = None
         self._log_ok = True
         self._fit_limits()
+        self._clamp_cursor()
         self._update()
+
+    watch_log_y = watch_recent = _view_changed
+
+    # -- the cursor -----------------------------------------------------------------------------
+
+    def x_range(self) -> tuple[int, int]:
+        """The iterations the x axis spans now (full or recent view)."""
+        return view_range(self._views.get(self.recent), self.recent, self._n, self._planned)
+
+    def readout(self) -> Readout | None:
+        """What the history holds at the cursor (None while it is hidden)."""
+        if self.cursor is None or self._history is None:
+            return None
+        return read_at(*self._history, self.cursor)
+
+    def show_cursor(self, iteration: int) -> None:
+        """Put the cursor at ``iteration`` (moved into the history and the view)."""
+        self.cursor = clamp(iteration, self._n, self.x_range())
+        self._update()
+
+    def move_cursor(self, columns: int) -> None:
+        """Move the cursor by ``columns`` plot columns (shown at the last iteration first)."""
+        if self.cursor is None:
+            self.show_cursor(self._n - 1)
+            return
+        area = self.plot_area
+        width = area.width if area is not None else self.size.width
+        self.show_cursor(step_columns(self.cursor, columns, width, self.x_range()))
+
+    def hide_cursor(self) -> None:
+        """Hide the cursor (the legend line comes back)."""
+        if self.cursor is not None:
+            self.cursor = None
+            self._update()
+
+    def _clamp_cursor(self) -> None:
+        if self.cursor is not None:
+            self.cursor = clamp(self.cursor, self._n, self.x_range())
+
+    def on_click(self, event: events.Click) -> None:
+        """A click puts the cursor under the mouse (and, once shown, it follows the mouse)."""
+        self._mouse_at(event.x, show=True)
+
+    def on_mouse_move(self, event: events.MouseMove) -> None:
+        self._mouse_at(event.x, show=False)
+
+    def _mouse_at(self, x: int, show: bool) -> None:
+        area = self.plot_area
+        if area is not None and (show or self.cursor is not None):
+            self.show_cursor(column_iteration(x - area.x, area.width, self.x_range()))
+
+    def on_leave(self, event: events.Leave) -> None:
+        """The mouse leaving the chart hides the cursor."""
+        if event.node is self:
+            self.hide_cursor()
 
     # -- limits ---------------------------------------------------------------------------------
 
     def _points(self) -> tuple[tuple[F64, F64], tuple[F64, F64]]:
         """Decimated (iteration, cost) of the training and test series of the current view."""
-        view = self._views.get(self.recent)
-        if view is None:
-            empty = np.empty(0, dtype=np.float64)
-            return (empty, empty), (empty, empty)
-        return view.points()
+        return series_points(self._views.get(self.recent))
 
     def _fit_limits(self) -> None:
-        """Update the y limits of the current view from its data (see ``keep_or_refit``)."""
+        """Update the y limits of the current view from its data (see ``view_limits``)."""
         (_, tv), (_, ev) = self._points()
         values = np.concatenate([tv, ev])
-        if values.shape[0] == 0:
-            return
-        if self.log_y:
-            decades = log_limits(values)
-            self._log_ok = decades is not None
-            if decades is not None:
-                ideal_lo, ideal_hi, lo, hi = decades
-                self._ylim = keep_or_refit(self._ylim, (ideal_lo, ideal_hi), lo, hi)
-                return
-        lo, hi = float(values.min()), float(values.max())
-        if not self.recent and lo >= 0:
-            lo = 0.0  # a cost axis starts at zero; the log scale is there for the small values
-        self._ylim = keep_or_refit(self._ylim, fit_limits(lo, hi), lo, hi)
+        if values.shape[0]:
+            self._ylim, self._log_ok = view_limits(values, self._ylim, self.log_y, self.recent)
 
     # -- drawing --------------------------------------------------------------------------------
 
-    def _title(self, width: int, log: bool, x_range: tuple[int, int]) -> str:
-        modes = []
-        if self.log_y:
-            modes.append("log y" if log else "log y: no positive cost")
-        if self.recent:
-            modes.append(f"last {format_count(x_range[1] - x_range[0])} iterations")
-        mode = ("   · " + ", ".join(modes)) if modes else ""
-        short = (" · " + ", ".join(m.split(":")[0] for m in modes)) if modes else ""
-        sample = TRAIN_SAMPLE if self.unicode else TRAIN_SAMPLE_ASCII
-        return fit_text(
-            [
-                f"{sample} train cost   {TEST_MARK} test cost{mode}",
-                f"{sample} train  {TEST_MARK} test{short}",
-                f"{sample} train  {TEST_MARK} test",
-            ],
-            width,
-        )
-
     def sketch(self, width: int, height: int) -> Sketch | None:
-        view = self._views.get(self.recent)
-        if view is not None:
-            x_range = view.x_range
-        elif self.recent:
-            x_range = recent_range(self._n, self._planned)
-        else:
-            x_range = full_range(self._n, self._planned)
+        x_range = self.x_range()
         xlo, xhi = float(x_range[0]), float(x_range[1])
         log = self.log_y and self._log_ok
         ylim = self._ylim if self._ylim is not None else ((-2.0, 0.0) if log else (0.0, 1.0))
@@ -212,10 +263,23 @@ class CostChart(ChartPlot):
         xlabel, ylabel = fit_axis_labels(
             "iteration", "cost (log)" if log else "cost", ylabel_width + 1, cols
         )
-        sk.frame(self._title(cols, log, x_range), xlabel, ylabel)
+        readout = self.readout()
+        modes = []
+        if self.log_y:
+            modes.append("log y" if log else "log y: no positive cost")
+        if self.recent:
+            modes.append(f"last {format_count(x_range[1] - x_range[0])} iterations")
+        sample = TRAIN_SAMPLE if self.unicode else TRAIN_SAMPLE_ASCII
+        title = legend(cols, modes, sample) if readout is None else readout_text(readout, cols)
+        sk.frame(title, xlabel, ylabel)
         xt, _ = ticks_between(xlo, xhi, max(2, cols // 10))
         sk.axes((xlo, xhi), (lo, hi), [(v, format_count(v)) for v in xt], yticks)
         box = (xlo, xhi, lo, hi)
+        if readout is not None:
+            # Under the curves, so the line still shows where it crosses the marker.
+            at = snap(np.array([float(readout.iteration)]), xlo, xhi, cols)
+            sk.line(np.repeat(at, 2), [lo, hi], MARK if self.unicode else MARK_ASCII,
+                    colors["text"])  # fmt: skip
         lx, ly = column_extrema(tx, to_axis(tv), xlo, xhi, cols)
         # Points moved to the middle of their dot (braille: 2x4 per cell) or cell: a poll that
         # moves nothing on screen leaves the sketch as it was, and costs no build.
@@ -225,7 +289,7 @@ class CostChart(ChartPlot):
         self.draw_line(sk, line_x, line_y, colors["train"], box, (cols, rows))
         if ex.shape[0]:
             ey = to_axis(ev)
-            keep = _test_marks(ex, ey, lx, ly, box, (cols, rows))
+            keep = test_marks(ex, ey, lx, ly, box, (cols, rows))
             mx, my = snap(ex[keep], xlo, xhi, cols), snap(ey[keep], lo, hi, rows)
             sk.points(mx, my, TEST_MARK, colors["test"], bold=True)
         empty = self._n == 0 and tx.shape[0] == 0
@@ -233,35 +297,3 @@ class CostChart(ChartPlot):
             # The hint; or, with nothing to draw, a blank that makes plotext lay out the axes.
             sk.note(self.hint if empty else " ", (xlo + xhi) / 2, (lo + hi) / 2, colors["text"])
         return sk
-
-
-def _test_marks(
-    ex: F64,
-    ey: F64,
-    lx: F64,
-    ly: F64,
-    box: tuple[float, float, float, float],
-    cells: tuple[int, int],
-) -> NDArray[np.bool_]:
-    """Which test-cost markers (ex, ey) (k,) to draw over the training line through (lx, ly):
-    one per cell, and where a marker would sit on the line (a cell between the line's lowest and
-    highest point in that column), only in every TEST_STRIDE-th column (fixed columns, so
-    nothing flickers) so the line stays visible. Away from the line (over- or under-fitting)
-    every cell's marker is drawn."""
-    xlo, xhi, lo, hi = box
-    cols, rows = cells
-    cx, cy = to_cells(ex, xlo, xhi, cols), to_cells(ey, lo, hi, rows)
-    finite = np.isfinite(ex) & np.isfinite(ey)
-    line_lo = np.full(cols, rows, dtype=np.int64)
-    line_hi = np.full(cols, -1, dtype=np.int64)
-    if lx.shape[0]:
-        lc, lr = to_cells(lx, xlo, xhi, cols), to_cells(ly, lo, hi, rows)
-        np.minimum.at(line_lo, lc, lr)
-        np.maximum.at(line_hi, lc, lr)
-    on_line = (cy >= line_lo[cx]) & (cy <= line_hi[cx])
-    keep = finite & (~on_line | (cx % TEST_STRIDE == 0))
-    # One marker per cell: the first one in it.
-    _, first = np.unique((cx * rows + cy)[keep], return_index=True)
-    out = np.zeros(ex.shape[0], dtype=bool)
-    out[np.flatnonzero(keep)[first]] = True
-    return out

@@ -3,8 +3,9 @@
 The app feeds it ~10 times a second (``show_progress`` and ``feed_chart``); both do nothing when
 nothing visible changed, so an idle or paused app costs no redraws. While training, only the
 characters that changed are repainted (the stats column is a ``LiveText``, the chart a
-``CellPlot``), and the speed and time left change once a second: about 2.5 KB/s reach the
-terminal at 120x40 (``benchmarks/bench_bandwidth.py``; the budget is 20 KB/s).
+``ChartPlot``), and the speed, the time left and the cost curve's growing end change at most
+once a second: about 3.6 KB/s reach the terminal at 120x40 while training, the cursor shown or
+not (``benchmarks/bench_bandwidth.py``; the budget is 4 KB/s).
 """
 
 from __future__ import annotations
@@ -37,6 +38,9 @@ BAR_WIDTH = 20
 STATS_WIDTH = 29
 # While training, the speed and the time left are refreshed at most this often (seconds).
 SLOW_SECONDS = 1.0
+# While training, the cost curve's growing tail is repainted at most this often (seconds): a cell
+# at its right end costs its whole row up to there (see ``tui.charts.throttle``).
+TAIL_SECONDS = 1.0
 
 
 def _cost(value: float | None) -> str:
@@ -162,7 +166,7 @@ class TrainingPane(Horizontal):
         self._eta = Sampled()
 
     def compose(self) -> ComposeResult:
-        yield CostChart(id="cost-chart")
+        yield CostChart(id="cost-chart", tail_seconds=TAIL_SECONDS)
         yield LiveText(id="stats")
 
     @property
@@ -190,6 +194,8 @@ class TrainingPane(Horizontal):
         # Its size comes from CSS, so no layout pass: a layout of the whole screen at 10 Hz
         # costs the training thread several percent of its speed (the GIL).
         self.stats.set_lines(stats_lines(p, self.chart_mode(), rate, eta))
+        if p.state != "running":
+            self.chart.flush()  # the last of the curve, now that it stops growing
 
     def feed_chart(self, view: CostView | None, *, fresh: bool = False) -> None:
         """Hand the chart the cost history when it grew (``fresh``: the history was replaced,

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import time
 
+from textual import events
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.geometry import Size
@@ -28,6 +29,7 @@ from tui.panes.network import NetworkPane
 from tui.panes.predictions import PredictionsPane
 from tui.panes.status import StatusLine
 from tui.panes.training import TrainingPane
+from tui.panes.zoom import CHARTS, Zoom
 from tui.run.controller import RunController
 from tui.screens.too_small import TooSmallScreen, too_small
 from tui.widgets.network_view import NetworkView
@@ -67,6 +69,7 @@ class Workspace(Vertical):
         self.predictions_pane = PredictionsPane(id="predictions")
         self.network_pane = NetworkPane(id="network")
         self.status_line = StatusLine(id="status-line")
+        self.zoom = Zoom(self.pane, self.focus_target)
 
     def compose(self) -> ComposeResult:
         tabs = [Tab(label, id=f"tab-{pane}") for pane, label in PANES]
@@ -85,6 +88,7 @@ class Workspace(Vertical):
         for pane, _ in PANES:
             self.pane(pane).add_class("pane")
         self.set_interval(POLL_SECONDS, self.poll)
+        self.watch(self.screen, "maximized", self._zoom_changed, init=False)
 
     def pane(self, name: str) -> Widget:
         """The pane with DOM id ``name``."""
@@ -125,35 +129,75 @@ class Workspace(Vertical):
         self.query_one("#right").set_class(not left, "-active")
 
     def pane_visible(self, pane: str) -> bool:
-        """True when ``pane`` is on screen (all are in the wide layout but one of the slot's)."""
+        """True when ``pane`` is on screen (all are in the wide layout but one of the slot's;
+        only the zoomed chart's while a chart is zoomed)."""
+        if self.zoom.pane is not None:
+            return pane == self.zoom.pane
         if self.wide:
             return pane not in SHARED_SLOT or pane == self.slot_pane
         return pane == self.active_pane
 
     def show_pane(self, pane: str) -> None:
         """Bring ``pane`` into view (its tab in the compact layout; the bottom-right slot in
-        the wide one) and focus it."""
+        the wide one) and focus it (a zoomed chart is given back first)."""
+        self.unzoom()
+        if pane in CHARTS:
+            self.zoom.last = pane
         if pane in SHARED_SLOT:
             self.slot_pane = pane
         if not self.wide:
             self.query_one(Tabs).active = f"tab-{pane}"
             self.active_pane = pane
         self._show_active()
-        target = self.pane(pane)
+        self.focus_target(pane).focus()
+        self.refresh_views()
+
+    def focus_target(self, pane: str) -> Widget:
+        """The widget that takes the focus when ``pane`` is shown."""
         if pane == "network":
             # The diagram takes the keys (arrows pick a neuron), not the pane around it.
-            target = self.network_pane.query_one(NetworkView)
-        target.focus()
-        self.refresh_views()
+            return self.network_pane.query_one(NetworkView)
+        return self.pane(pane)
 
     def on_tabs_tab_activated(self, event: Tabs.TabActivated) -> None:
         pane = event.tab.id.removeprefix("tab-") if event.tab.id else self.active_pane
         if pane != self.active_pane:
             self.active_pane = pane
+            if pane in CHARTS:
+                self.zoom.last = pane
             if pane in SHARED_SLOT:
                 self.slot_pane = pane
             self._show_active()
             self.refresh_views()
+
+    # -- zoom (see ``tui.panes.zoom``) ----------------------------------------------------------
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        pane = self.zoom.pane_holding(event.widget)
+        if pane is not None:
+            self.zoom.last = pane
+        if pane != "training":
+            # Leaving the cost chart (its pane, or its zoom) hides its cursor.
+            self.training_pane.chart.hide_cursor()
+
+    def zoom_in(self) -> bool:
+        """Give the chart a person is looking at the whole screen (False: nothing to zoom)."""
+        if self.screen.maximized is not None or not self.screen.is_active:
+            return False
+        tab = None if self.wide else self.active_pane
+        return self.zoom.open(
+            self.screen, self.zoom.target(self.app.focused, self.pane_visible, tab)
+        )
+
+    def unzoom(self) -> None:
+        """Give a zoomed chart back (nothing when none is)."""
+        if self.screen.maximized is not None:
+            self.screen.minimize()
+
+    def _zoom_changed(self, maximized: Widget | None) -> None:
+        if maximized is None and self.zoom.pane is not None:
+            self.zoom.closed()
+        # The views computed for a size (the surfaces) are asked for once the chart has its size.
+        self.call_after_refresh(self.refresh_views)
 
     # -- drawing the run ----------------------------------------------------------------------
     def poll(self) -> None:

@@ -86,3 +86,17 @@ async def test_the_shading_is_labelled_with_the_selected_neuron() -> None:
         await wait_for(
             pilot, lambda: "h2.1 output" in app.export_screenshot().replace("&#160;", " ")
         )
+
+
+async def test_the_output_unit_is_named_as_the_models_output() -> None:
+    # The article's single neuron: its plot shades the model's output ("out output" before).
+    app = NeuronApp(data_cfg=DataConfig(samples=200, test_samples=200))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("5")
+        await settle(pilot)
+        await wait_for(pilot, lambda: app.query_one(NetworkPane).neuron_view is not None)
+        view = app.query_one(NetworkPane).neuron_view
+        assert view is not None and view.surface_label == "model output"
+        text = app.export_screenshot().replace("&#160;", " ")
+        assert "model output" in text and "out output" not in text

@@ -13,7 +13,7 @@ picture, the inside of the frame's corners.
 How it stays cheap over SSH: ``_update`` (called by the subclasses when their data changed)
 composes the new sketch and stops there when it equals the last one (a paused run, a poll with
 no new iterations). Otherwise it builds the chart, compares the built lines with the previous
-ones and repaints only the rectangle that holds every changed cell, or nothing if no cell
+ones and repaints only the changed span of each changed row, or nothing if no cell
 changed: a growing curve costs a few hundred bytes per poll instead of the whole chart.
 
 Widgets: ``cost_chart.CostChart``, ``predictions.PredictionsPlot``.
@@ -34,7 +34,7 @@ from textual.geometry import Region
 from textual_plotext import PlotextPlot
 
 from tui.charts.glyphs import stroke_runs, unicode_lines
-from tui.charts.picture import Picture, Row, StripCache, changed_region, decode, frame_area
+from tui.charts.picture import Picture, Row, StripCache, changed_regions, decode, frame_area
 from tui.charts.sketch import BRAILLE, Sketch
 from tui.charts.sketch import Color as RGB
 
@@ -220,10 +220,10 @@ class ChartPlot(PlotextPlot):
             self.redraws += 1
             self.refresh()
             return
-        region = changed_region(old.picture.rows, new.picture.rows)
-        if region is not None:
+        regions = changed_regions(old.picture.rows, new.picture.rows)
+        if regions:
             self.redraws += 1
-            self.refresh(region)
+            self.refresh(*regions)
 
     def render(self) -> RenderResult:
         """The chart at the current size (built only if something changed since the last build)."""

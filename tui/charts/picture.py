@@ -7,7 +7,7 @@ is parsed once, by rich's own ANSI decoder, and remembered: a chart uses a handf
 decoding costs a string split per run instead of rich's general decoder on every character
 (``Text.from_ansi`` took longer than plotext's build itself on a chart with a shaded surface).
 
-The rows are compared between builds (``changed_region``: the rectangle to repaint) and handed to
+The rows are compared between builds (``changed_regions``: the spans to repaint) and handed to
 Textual as a ``Picture``, a Textual ``Visual`` whose lines are made into strips once per distinct
 row and base style (``StripCache``), so a repaint of a few changed cells converts only their rows.
 """
@@ -73,25 +73,25 @@ def _cells(row: Row) -> list[Run]:
     return [(ch, style) for chars, style in row for ch in chars]
 
 
-def changed_region(old: list[Row], new: list[Row]) -> Region | None:
-    """The smallest rectangle holding every cell (character or style) that differs between two
-    pictures of the same height, or None if they are the same."""
-    rows = [y for y, (a, b) in enumerate(zip(old, new, strict=True)) if a != b]
-    if not rows:
-        return None
-    first, last = -1, -1
-    for y in rows:
-        a, b = _cells(old[y]), _cells(new[y])
+def changed_regions(old: list[Row], new: list[Row]) -> list[Region]:
+    """For each row that differs between two pictures of the same height, the span from its
+    first to its last differing cell (character or style); empty if they are the same.
+
+    One region per changed row, not one rectangle around all of them: a learning boundary
+    changes a few cells here and there, and a rectangle spanning them would repaint every row
+    in between (the terminal output is the remote user's budget)."""
+    regions: list[Region] = []
+    for y, (a_row, b_row) in enumerate(zip(old, new, strict=True)):
+        if a_row == b_row:
+            continue
+        a, b = _cells(a_row), _cells(b_row)
         n = max(len(a), len(b))
         a += [("", None)] * (n - len(a))
         b += [("", None)] * (n - len(b))
         diff = [x for x in range(n) if a[x] != b[x]]
         if diff:
-            first = diff[0] if first < 0 else min(first, diff[0])
-            last = max(last, diff[-1])
-    if last < 0:
-        return None
-    return Region(first, rows[0], last - first + 1, rows[-1] - rows[0] + 1)
+            regions.append(Region(diff[0], y, diff[-1] - diff[0] + 1, 1))
+    return regions
 
 
 def frame_area(rows: list[Row]) -> Region | None:

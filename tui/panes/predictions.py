@@ -37,6 +37,7 @@ class PredictionsPane(Horizontal):
         self._shown: PredictionView | None = None
         # The run's views last shown (redrawn from on resize).
         self._views: Evaluator | None = None
+        self._legend = ""  # the words beside the plot last shown
 
     def compose(self) -> ComposeResult:
         yield PredictionsPlot(id="scatter")
@@ -76,9 +77,12 @@ class PredictionsPane(Horizontal):
     def _show_legend(self) -> None:
         plot = self.query_one(PredictionsPlot)
         entries = [] if plot.legend_complete else plot.legend_entries
-        text = Text("\n".join(f"{glyph} {words}" for _, glyph, words in entries))
+        text = "\n".join(f"{glyph} {words}" for _, glyph, words in entries)
+        if text == self._legend:
+            return  # every redraw while training asks; repainting the same words costs output
+        self._legend = text
         legend = self.query_one("#plot-legend", Static)
-        legend.update(text)
+        legend.update(Text(text))
         legend.display = bool(entries)
 
     def _redraw(self) -> None:

@@ -49,7 +49,9 @@ WIDE_SIZE = (120, 36)
 POLL_SECONDS = 0.1
 # The scatter is redrawn at most this often while training, and at least 10x less often than
 # scoring the data takes (a forward pass over millions of points must not hog the UI thread).
-SCATTER_SECONDS = 0.5
+# Once a second: the picture of a run that learns moves a few cells a redraw, and each redraw
+# costs ~1 KB of terminal output at 120x40 (issue 12's budget is 4 KB/s in all).
+SCATTER_SECONDS = 1.0
 
 
 class Workspace(Vertical):

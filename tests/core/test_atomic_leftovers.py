@@ -26,11 +26,11 @@ from neuron_core.store.atomic import (
 
 # The real writer in another process, stopped for good once the data is in the temporary file.
 _KILLED_SAVE = """
-import os, sys, time
+import os, signal, sys
 from neuron_core.store import atomic
 def stuck(fd):
     print("written", flush=True)
-    time.sleep(600)
+    signal.pause()  # until the test kills it
 os.fsync = stuck
 atomic.atomic_write_bytes(sys.argv[1], os.urandom(int(sys.argv[2])))
 """

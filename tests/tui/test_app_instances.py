@@ -35,11 +35,11 @@ SHORT = TrainConfig(iterations=300)
 # What the killed save in ``interrupted_save`` runs: the real atomic writer, stopped for good
 # once the data is in the temporary file (before it is synced and renamed).
 _KILLED_SAVE = """
-import os, sys, time
+import os, signal, sys
 from neuron_core.store import atomic
 def stuck(fd):
     print("written", flush=True)
-    time.sleep(600)
+    signal.pause()  # until the test kills it
 os.fsync = stuck
 atomic.atomic_write_bytes(sys.argv[1], os.urandom(int(sys.argv[2])))
 """
@@ -364,12 +364,12 @@ async def test_an_unreadable_session_leaves_its_slot_to_this_app(sessions: Path)
 
 
 _HOLD_SLOT = """
-import sys, time
+import signal, sys
 from pathlib import Path
 from tui.run.slots import SlotLock
 lock = SlotLock.take(Path(sys.argv[1]), 1)
 print("held" if lock is not None else "busy", flush=True)
-time.sleep(600)
+signal.pause()  # until the test kills it
 """
 
 

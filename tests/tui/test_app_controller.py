@@ -20,6 +20,20 @@ def test_rate_meter_measures_over_its_window() -> None:
     assert meter.add(20000, now=6.0) is None
 
 
+def test_rate_meter_says_nothing_until_a_segment_ran_a_second() -> None:
+    # The first chunks after a start are warm-up: a speed from them would be wrong, and the
+    # time left computed from it more so. "—" until a second of samples, after every start.
+    meter = RateMeter(window=2.0)
+    assert meter.add(0, now=0.0) is None
+    assert meter.add(5_000, now=0.3) is None
+    assert meter.add(6_000, now=0.9) is None
+    assert meter.add(7_000, now=1.0) == pytest.approx(7_000.0)
+    meter.clear()  # paused, then resumed
+    assert meter.add(7_000, now=5.0) is None
+    assert meter.add(9_000, now=5.5) is None
+    assert meter.add(11_000, now=6.0) == pytest.approx(4_000.0)
+
+
 def test_rate_meter_ignores_a_stalled_count() -> None:
     meter = RateMeter()
     meter.add(500, now=0.0)

@@ -190,15 +190,17 @@ class TrainingPane(Horizontal):
         chart = self.chart
         return f"{'log' if chart.log_y else 'linear'} y · {'recent' if chart.recent else 'all'}"
 
-    def show_progress(self, p: Progress) -> None:
+    def show_progress(self, p: Progress) -> bool:
         """Update the stats column: only its changed cells are repainted (nothing when nothing
-        changed), and the speed and time left change at most once a second while training."""
+        changed), and the speed and time left change at most once a second while training.
+        False when skipped (shown less than ``STATS_SECONDS`` ago, same state): the status line
+        then waits too, so the two never show different counts."""
         mode = self.chart_mode()
         force = p.state != self._state or p.state != "running" or mode != self._mode
         self._mode = mode
         now = time.monotonic()
         if not force and now - self._stats_at < STATS_SECONDS:
-            return
+            return False
         self._stats_at = now
         self._state = p.state
         rate = self._rate(sig_rate(p.rate), force=force)
@@ -208,6 +210,7 @@ class TrainingPane(Horizontal):
         self.stats.set_lines(stats_lines(p, mode, rate, eta))
         if p.state != "running":
             self.chart.flush()  # the last of the curve, now that it stops growing
+        return True
 
     def feed_chart(self, view: CostView | None, *, fresh: bool = False) -> None:
         """Hand the chart the cost history when it grew (``fresh``: the history was replaced,

@@ -208,10 +208,10 @@ class Workspace(Vertical):
         if not self.is_attached or not self.app.is_running:
             return
         progress = c.progress()
-        self.training_pane.show_progress(progress)
+        shown = self.training_pane.show_progress(progress)
         if self.pane_visible("training"):
             self.training_pane.feed_chart(c.evaluator.cost_view())
-        if not self.wide:
+        if shown and not self.wide:
             self.status_line.show(progress)
         if progress.loading is not None:
             self.dataset_pane.show_summary(c.dataset, progress.loading)

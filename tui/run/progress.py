@@ -16,6 +16,10 @@ from neuron_core.training.trainer import Trainer
 
 # it/s is measured over this sliding window of progress samples (seconds).
 RATE_WINDOW = 2.0
+# No speed (and so no time left) until a run segment has been measured this long: the first
+# chunks after a start are warm-up (threads starting, caches filling), and a figure from them is
+# wrong by a wide margin, which the ETA then multiplies.
+RATE_SETTLE = 1.0
 
 # The words shown for the trainer's statuses; "finished" covers every normal ending.
 STATE_WORDS: dict[str, str] = {
@@ -66,23 +70,29 @@ class Scores:
 class RateMeter:
     """Iterations per second over a sliding window of ``(time, iteration)`` samples."""
 
-    def __init__(self, window: float = RATE_WINDOW) -> None:
+    def __init__(self, window: float = RATE_WINDOW, settle: float = RATE_SETTLE) -> None:
         self.window = window
+        self.settle = settle
         self._samples: deque[tuple[float, int]] = deque()
+        self._start: float | None = None  # the first sample of this run segment
 
     def clear(self) -> None:
         """Forget every sample (a new run segment starts)."""
         self._samples.clear()
+        self._start = None
 
     def add(self, iteration: int, now: float | None = None) -> float | None:
-        """Record ``iteration`` at ``now`` and return the rate, ``None`` until measurable."""
+        """Record ``iteration`` at ``now`` and return the rate, ``None`` until measurable: for
+        the first ``settle`` seconds of a segment, or while the count stands still."""
         t = time.perf_counter() if now is None else now
+        if self._start is None:
+            self._start = t
         samples = self._samples
         samples.append((t, iteration))
         while len(samples) > 2 and t - samples[0][0] > self.window:
             samples.popleft()
         t0, i0 = samples[0]
-        if t - t0 < 0.05 or iteration <= i0:
+        if t - self._start < self.settle or t - t0 < 0.05 or iteration <= i0:
             return None
         return (iteration - i0) / (t - t0)
 

@@ -495,3 +495,33 @@ async def test_more_iterations_continue_a_finished_run() -> None:
         assert app.controller.trainer is trainer
         assert trainer.iteration == 800
         assert "Iteration 800 / 800" in stats_text(app)
+
+
+async def test_pausing_a_run_whose_chunk_takes_long_says_so_at_once(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from neuron_core.training.trainer import Trainer
+
+    release = threading.Event()
+    real_run = Trainer.run
+
+    def one_long_chunk(self: Trainer, stop: threading.Event) -> object:
+        # As on a huge data set: the pause request is noticed only when the chunk ends.
+        stop.wait(60)
+        release.wait(60)
+        return real_run(self, stop)
+
+    monkeypatch.setattr(Trainer, "run", one_long_chunk)
+    app = NeuronApp(data_cfg=SMALL, train_cfg=LONG)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("space")
+        await wait_for(pilot, lambda: "running" in stats_text(app))
+        await pilot.press("space")
+        await wait_for(pilot, lambda: "pausing…" in stats_text(app), what="'pausing…' shown")
+        assert app.controller.running  # the chunk has not ended
+        release.set()
+        await wait_for(pilot, lambda: not app.controller.running, what="the worker stopped")
+        await wait_for(
+            pilot, lambda: "paused" in stats_text(app) and "pausing" not in stats_text(app)
+        )

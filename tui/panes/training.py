@@ -27,6 +27,7 @@ from tui.widgets.live_text import LiveText
 STATE_STYLES: dict[str, str] = {
     "running": "$success",
     "paused": "$warning",
+    "pausing…": "$warning",
     "finished": "$accent",
     "diverged": "$error",
     "not ready": "$error",

@@ -103,7 +103,8 @@ class RunController(Widget):
             return idle_progress(self.blocker, self.train_cfg.iterations, self.load_progress)
         ev = self.evaluator.shown
         scores = Scores(ev.train_score, ev.test_score, ev.score_name) if ev else Scores()
-        return progress_of(self.trainer, self.running, self.rate, scores, self.load_progress)
+        run = (self.trainer, self.running, self.rate, scores, self.load_progress)
+        return progress_of(*run, pausing=self.training.pausing)
 
     # -- data and settings -----------------------------------------------------------------
     def load_data(self, cfg: DataConfig) -> None:
@@ -154,8 +155,9 @@ class RunController(Widget):
         return None
 
     def pause(self) -> None:
-        """Ask the worker to stop after its current chunk; the run is then ``paused``."""
+        """Ask the worker to stop after its current chunk ("pausing…" until it has)."""
         self.training.pause()
+        self.changed()
 
     def step(self) -> str | None:
         """One iteration, on the UI thread (it takes microseconds); returns why not, or None."""

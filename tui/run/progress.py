@@ -117,10 +117,13 @@ def progress_of(
     rate: RateMeter,
     scores: Scores,
     loading: float | None,
+    *,
+    pausing: bool = False,
 ) -> Progress:
     """The progress of ``trainer``: ``running`` says whether its worker is alive (the trainer's
-    own status lags behind a requested pause); ``rate`` measures the speed while running, and
-    between runs the whole run's average speed is shown."""
+    own status lags behind a requested pause; ``pausing``: one was asked for, the state reads
+    "pausing…" until the worker stops); ``rate`` measures the speed while running, and between
+    runs the whole run's average speed is shown."""
     hist = trainer.history
     n = hist.n
     total = trainer.train_cfg.iterations
@@ -128,7 +131,7 @@ def progress_of(
     test_cost = float(hist.test_costs[hist.n_test - 1]) if hist.n_test else None
     eta: float | None = None
     if running:
-        state, detail = "running", ""
+        state, detail = ("pausing…" if pausing else "running"), ""
         speed = rate.add(n)
         if speed:
             eta = max(0, total - n) / speed

@@ -41,6 +41,12 @@ class TrainingThread:
         """True while the worker is alive (including a requested pause in flight)."""
         return self.worker is not None
 
+    @property
+    def pausing(self) -> bool:
+        """True from a pause request until the worker has stopped (a chunk on a large data set
+        can take a while): not for a stop that a change of settings asked for, which resumes."""
+        return self.running and not self.resume and self.stop.is_set()
+
     def why_not(
         self, trainer: Trainer | None, busy: bool, blocker: tuple[str, str] | None
     ) -> str | None:

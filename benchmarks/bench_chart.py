@@ -122,11 +122,15 @@ def to_screen(widget: Widget) -> None:
 
 
 def cost_redraws(
-    chart: CostChart, n: int, log: bool, polls: int
+    chart: CostChart, n: int, log: bool, polls: int, cursor: bool | None = None
 ) -> tuple[float, list[float], list[float], float]:
     """(first set_data ms, redraw ms of the polls that changed the picture, of those that did
     not, to-screen ms) for a history of ``n`` growing by what 1/10 s of training adds at
-    ~250k it/s (1/1000 of n, at least 1000) per poll."""
+    ~250k it/s (1/1000 of n, at least 1000) per poll.
+
+    ``cursor`` (the chart in the app): True shows the cursor 40 columns left of the last
+    iteration after the first ``set_data``, and every poll's tail is drawn (the app draws a
+    growing tail once a second; here every poll is drawn)."""
     step = min(25_000, max(1_000, n // 1000))
     total = n + step * (polls + 1)
     y = history(total)
@@ -138,6 +142,9 @@ def cost_redraws(
     k = int(np.searchsorted(iters, n))
     chart.set_data(y[:n], iters[:k], tests[:k], total)
     first = (time.perf_counter() - t) * 1e3
+    if cursor:
+        chart.move_cursor(-1)
+        chart.move_cursor(-40)
     built: list[float] = []
     same: list[float] = []
     for i in range(1, polls + 1):
@@ -146,8 +153,12 @@ def cost_redraws(
         redraws = chart.redraws
         t = time.perf_counter()
         chart.set_data(y[:end], iters[:k], tests[:k], total)
+        if cursor is not None:
+            chart.flush()
         to_screen(chart)
         (built if chart.redraws > redraws else same).append((time.perf_counter() - t) * 1e3)
+    if cursor is not None:
+        assert (chart.cursor is not None) == cursor
     screen, _ = timed(partial(to_screen, chart))
     return first, built, same, screen
 
@@ -220,7 +231,7 @@ async def cost_chart_in_app(app: App[None], size: tuple[int, int], zoom: bool) -
             for n in (1_000, 10_000_000):
                 for log in (False, True):
                     await pilot.pause()
-                    first, built, same, screen = cost_redraws_cursor(chart, n, log, cursor)
+                    first, built, same, screen = cost_redraws(chart, n, log, REPEAT, cursor)
                     w, h = chart.size
                     print(
                         f"  {w}x{h}{' zoomed' if zoom else ''} n={n:>10,} "
@@ -229,41 +240,6 @@ async def cost_chart_in_app(app: App[None], size: tuple[int, int], zoom: bool) -
                         f"{stats(same)}  to screen {screen:5.2f}"
                     )
         chart.log_y = False
-
-
-def cost_redraws_cursor(
-    chart: CostChart, n: int, log: bool, cursor: bool
-) -> tuple[float, list[float], list[float], float]:
-    """``cost_redraws`` (the same history and polls), the cursor shown 40 columns left of the
-    last iteration after the first ``set_data`` when ``cursor``."""
-    step = min(25_000, max(1_000, n // 1000))
-    total = n + step * (REPEAT + 1)
-    y = history(total)
-    iters = np.arange(0, total, max(1, n // 200), dtype=np.int64)
-    tests = y[iters] + 0.01
-    chart.log_y = log
-    chart.clear()
-    t = time.perf_counter()
-    k = int(np.searchsorted(iters, n))
-    chart.set_data(y[:n], iters[:k], tests[:k], total)
-    first = (time.perf_counter() - t) * 1e3
-    if cursor:
-        chart.move_cursor(-1)
-        chart.move_cursor(-40)
-    built: list[float] = []
-    same: list[float] = []
-    for i in range(1, REPEAT + 1):
-        end = n + i * step
-        k = int(np.searchsorted(iters, end))
-        redraws = chart.redraws
-        t = time.perf_counter()
-        chart.set_data(y[:end], iters[:k], tests[:k], total)
-        chart.flush()  # the app draws a growing tail once a second: here every poll is drawn
-        to_screen(chart)
-        (built if chart.redraws > redraws else same).append((time.perf_counter() - t) * 1e3)
-    assert (chart.cursor is not None) == cursor
-    screen, _ = timed(partial(to_screen, chart))
-    return first, built, same, screen
 
 
 class PredApp(App[None]):

@@ -27,9 +27,9 @@ import statistics
 import sys
 import tempfile
 import time
-from collections.abc import Callable
 from dataclasses import replace
 
+from bench_chart import timed
 from textual.geometry import Region
 from textual.pilot import Pilot
 from textual.widget import Widget
@@ -44,16 +44,6 @@ from tui.widgets.network_view import NetworkView
 
 QUICK = "--quick" in sys.argv
 REPEAT = 10 if QUICK else 50
-
-
-def timed(fn: Callable[[], object], repeat: int = REPEAT) -> tuple[float, float]:
-    """(median, max) wall time of ``fn`` in ms over ``repeat`` calls."""
-    times = []
-    for _ in range(repeat):
-        t = time.perf_counter()
-        fn()
-        times.append((time.perf_counter() - t) * 1e3)
-    return statistics.median(times), max(times)
 
 
 def to_screen(widget: Widget) -> None:
@@ -134,12 +124,12 @@ async def bench_network_pane() -> None:
             to_screen(pane)
 
         trainer.snapshot = snapshot  # type: ignore[method-assign]
-        n_med, n_max = timed(new_parameters)
+        n_med, n_max = timed(new_parameters, REPEAT)
         del trainer.snapshot
         spent: list[float] = []
         for _ in range(REPEAT):
             thumbnails()
-        a_med, a_max = timed(another_neuron)
+        a_med, a_max = timed(another_neuron, REPEAT)
         w, h = pane.content_size
         print(f"network pane {w}x{h} of a 120x40 screen, spiral 3000 points, hidden (8, 8)")
         print(f"  new parameters   {n_med:6.2f} / {n_max:6.2f} ms (scoring, plot, thumbnails)")

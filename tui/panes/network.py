@@ -84,10 +84,7 @@ class NetworkPane(Vertical):
         plot = self.query_one("#neuron-plot", PredictionsPlot)
         size = (plot.size.width, plot.size.height)
         grid = PredictionsPlot.grid_shape_for(*size) if min(size) > 0 else None
-        name = net.unit_label(layer, unit)
-        # The output unit's output is the model's prediction: say so, not "out output".
-        label = "model output" if name == "out" else f"{name} output"
-        view = views.neuron_view((layer, unit), grid, label)
+        view = views.neuron_view((layer, unit), grid, net.output_label(layer, unit))
         if view is None or view is self.neuron_view:
             return
         self.neuron_view = view

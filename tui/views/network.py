@@ -91,6 +91,12 @@ class NetworkParams:
         """``h2.3`` (layer 2, unit 3 counted from 1) for a hidden unit, ``out`` for the output."""
         return "out" if layer == self.n_layers - 1 else f"h{layer + 1}.{unit + 1}"
 
+    def output_label(self, layer: int, unit: int) -> str:
+        """What a unit's output plot shades: ``h2.3 output``, or ``model output`` for the
+        output unit (its output is the model's prediction)."""
+        name = self.unit_label(layer, unit)
+        return "model output" if layer == self.n_layers - 1 else f"{name} output"
+
     def source_label(self, layer: int, i: int) -> str:
         """Name of input ``i`` of ``layer``: an input's name, or the previous layer's unit."""
         return self.input_names[i] if layer == 0 else self.unit_label(layer - 1, i)

@@ -119,6 +119,10 @@ def _utf8_env(base: Mapping[str, str]) -> dict[str, str]:
     env = dict(base)
     env.pop("TMUX", None)  # a test run from inside tmux must not talk to the outer server
     env.pop("TMUX_PANE", None)
+    # The pane's size is the terminal's: a COLUMNS/LINES inherited from the runner (pytest-xdist
+    # workers set 80x24) would make Textual and rich ignore it.
+    env.pop("COLUMNS", None)
+    env.pop("LINES", None)
     locale = env.get("LC_ALL") or env.get("LC_CTYPE") or env.get("LANG") or ""
     if "utf-8" not in locale.lower() and "utf8" not in locale.lower():
         env["LC_ALL"] = "C.UTF-8"

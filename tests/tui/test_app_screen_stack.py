@@ -13,7 +13,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import notifications, settle
+from conftest import notifications, settle, wait_for
 from textual import events
 from textual.command import CommandPalette
 from textual.pilot import Pilot
@@ -65,7 +65,7 @@ async def test_the_palette_never_opens_over_the_size_notice() -> None:
         assert stack(app) == [Screen]
         # Once the terminal is large enough, ctrl+p opens the palette as always.
         await pilot.press("ctrl+p")
-        assert stack(app) == [Screen, CommandPalette]
+        await wait_for(pilot, lambda: stack(app) == [Screen, CommandPalette], what="the palette")
         await pilot.press("escape")
         await pilot.press("q")
     assert app.return_code == 0

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -24,11 +25,19 @@ from textual.widgets import Checkbox, Input, Label, Select, Static
 
 from tui.text import printable
 
+# Marks before a field's label, so the focus reads without colour (NO_COLOR, 16 colours, a
+# screen reader of the captured text): the field with the focus, and the field Tab continues
+# from after Enter gave the keys back to the pane.
+FOCUS_MARK = "▶ "
+RESUME_MARK = "› "
+NO_MARK = "  "
+
 
 class Field(Vertical):
     """A labelled control (or several on one line) with an error line under it.
 
-    ``field`` is the config attribute this row edits (what ``ConfigError.field`` names).
+    ``field`` is the config attribute this row edits (what ``ConfigError.field`` names). The
+    label carries a mark (``FOCUS_MARK``) while one of its controls has the focus.
     """
 
     def __init__(
@@ -47,9 +56,25 @@ class Field(Vertical):
 
     def compose(self) -> ComposeResult:
         with Horizontal(classes="field-row"):
-            yield Label(self.label, classes="field-label")
+            yield Label(NO_MARK + self.label, classes="field-label", markup=False)
             yield from self.controls
         yield Static("", classes="field-error", markup=False)
+
+    def show_mark(self, mark: str) -> None:
+        """Put ``mark`` (one of ``FOCUS_MARK``, ``RESUME_MARK``, ``NO_MARK``) before the label."""
+        if self.is_mounted:
+            self.query_one(".field-label", Label).update(mark + self.label)
+
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        self.show_mark(FOCUS_MARK)
+
+    def on_descendant_blur(self, event: events.DescendantBlur) -> None:
+        self.show_mark(NO_MARK)
+
+    def on_click(self, event: events.Click) -> None:
+        """A click on the label (or anywhere on the row) focuses the field's control."""
+        if self.controls and not self.has_focus_within:
+            self.controls[0].focus()
 
     def set_error(self, message: str | None) -> None:
         """Show ``message`` under the field and mark it invalid; ``None`` clears the mark."""

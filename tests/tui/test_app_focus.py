@@ -9,7 +9,7 @@ from textual.widgets import Input, Label, OptionList, Select
 
 from neuron_core.config import DataConfig
 from tui.app import NeuronApp
-from tui.panes.fields import FOCUS_MARK, Field
+from tui.panes.fields import FOCUS_MARK, RESUME_MARK, Field
 from tui.panes.workspace import PANE_MARK
 
 SMALL = DataConfig(samples=200, test_samples=200)
@@ -87,3 +87,32 @@ async def test_clicks_on_tabs_fields_and_toggles() -> None:
         await wait_for(pilot, lambda: app.controller.data_cfg.standardize is not before)
         assert app.focused is app.query_one("#standardize")
         assert label_text(app, "standardize").startswith(FOCUS_MARK)
+
+
+async def test_tab_after_enter_continues_from_the_field_just_applied() -> None:
+    app = NeuronApp(data_cfg=SMALL)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("2")
+        ws = app.workspace
+        # Click into a field half-way down the form, change it, Enter.
+        await pilot.click("#l2")
+        assert app.focused is app.query_one("#l2", Input)
+        app.query_one("#l2", Input).value = "1"
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.controller.train_cfg.l2 == 1.0
+        assert app.focused is ws.hyper_pane  # the keys are the app's again...
+        assert label_text(app, "l2").startswith(RESUME_MARK)  # ...and Tab goes on from here
+        await pilot.press("tab")
+        assert app.focused is app.query_one("#l1", Input)
+        assert not label_text(app, "l2").startswith(RESUME_MARK)
+        # shift+Tab after Enter goes back from the field just applied.
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.focused is ws.hyper_pane
+        await pilot.press("shift+tab")
+        assert app.focused is app.query_one("#l2", Input)
+        # Once the pane is left, Tab starts from the top again.
+        await pilot.press("enter", "3", "2", "tab")
+        assert app.focused is app.query_one("#lr", Input)

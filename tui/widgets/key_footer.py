@@ -126,10 +126,14 @@ class KeyFooter(Widget):
         keys = tuple(dict.fromkeys((b.key, self.app.get_key_display(b)) for b in active).keys())
         return Shown(keys, label or active[0].description)
 
-    def entries(self, width: int) -> list[Shown]:
+    def entries(
+        self,
+        width: int,
+        active: tuple[dict[str, ActiveBinding], dict[str, ActiveBinding]] | None = None,
+    ) -> list[Shown]:
         """The entries of the current state that fit ``width`` columns (with the palette's key),
-        most needed first, in the order they are drawn."""
-        by_id, by_key = self._active()
+        most needed first, in the order they are drawn; ``active``: ``_active()``, if known."""
+        by_id, by_key = self._active() if active is None else active
         palette = self._palette(by_key)
         room = width - (palette.width + GAP if palette is not None else 0)
         chosen: list[tuple[int, Shown]] = []
@@ -175,11 +179,12 @@ class KeyFooter(Widget):
                 text.append(" " + shown.label, label_style)
                 spans.append((start, len(text), shown.keys[0][0]))
 
-        for i, shown in enumerate(self.entries(width)):
+        active = self._active()  # asks every binding's check_action: once a redraw
+        for i, shown in enumerate(self.entries(width, active)):
             if i:
                 text.append(" " * GAP)
             draw(shown)
-        palette = self._palette(self._active()[1])
+        palette = self._palette(active[1])
         if palette is not None:
             text.append(" " * max(GAP, width - len(text) - palette.width))
             draw(palette)

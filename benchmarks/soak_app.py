@@ -305,7 +305,8 @@ def _chart_mode(screen: str) -> str:
     """The stats column's chart line ("linear y · all"), "" if not on screen."""
     for line in screen.splitlines():
         if "chart " in line and " y · " in line:
-            return line.split("chart", 1)[1].split("│")[0].strip()
+            # The pane's right border: round, or heavy while the pane has the focus.
+            return line.split("chart", 1)[1].replace("┃", "│").split("│")[0].strip()
     return ""
 
 

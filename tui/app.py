@@ -18,12 +18,13 @@ from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.events import Resize
 from textual.notifications import SeverityLevel
-from textual.widgets import Footer
 
 from neuron_core.config import DataConfig, ModelConfig, TrainConfig
+from tui.app_settings import SettingActions
 from tui.app_views import VIEW_ACTIONS, ViewActions
 from tui.bindings import APP_BINDINGS
 from tui.commands import BindingCommands
+from tui.field_commands import FieldCommands
 from tui.key_gate import InputEvent, KeyGate
 from tui.messages import (
     DataConfigChanged,
@@ -40,6 +41,7 @@ from tui.screens.help import HelpScreen
 from tui.screens.path_prompt import PathPrompt
 from tui.screens.too_small import TooSmallScreen
 from tui.text import printable
+from tui.widgets.key_footer import KeyFooter
 
 DEFAULT_RUN_FILE = "~/neuron-tui-run.npz"
 
@@ -55,14 +57,15 @@ def _settle_garbage_collector() -> None:
     gc.freeze()
 
 
-class NeuronApp(ViewActions, inherit_bindings=False):
+class NeuronApp(SettingActions, ViewActions, inherit_bindings=False):
     """neuron-tui: watch a neuron (or a small network) learn. See the module docstring."""
 
     # Absolute, so subclasses (tests, tools) defined elsewhere find it too.
     CSS_PATH = Path(__file__).with_name("app.tcss")
     TITLE = "neuron-tui"
     AUTO_FOCUS = "#training"
-    COMMANDS = ViewActions.COMMANDS | {BindingCommands}
+    COMMANDS = ViewActions.COMMANDS | {BindingCommands, FieldCommands}
+    ALLOW_IN_MAXIMIZED_VIEW = "KeyFooter"  # a zoomed chart keeps the footer's keys in view
 
     BINDINGS: ClassVar[list[BindingType]] = APP_BINDINGS
 
@@ -77,7 +80,7 @@ class NeuronApp(ViewActions, inherit_bindings=False):
             data_cfg or DataConfig(), model_cfg or ModelConfig(), train_cfg or TrainConfig()
         )
         self.workspace = Workspace(self.controller)
-        self.footer = Footer(compact=True)
+        self.footer = KeyFooter(self.footer_state)
         self.run_path = DEFAULT_RUN_FILE
         self._quitting = False
         self._signals = TerminationSignals()
@@ -123,8 +126,6 @@ class NeuronApp(ViewActions, inherit_bindings=False):
             self._resized(event.size)
 
     def _resized(self, size: Any) -> None:
-        # The footer's palette hint needs room; the palette is also listed in the help.
-        self.footer.show_command_palette = size.width >= 100
         self.workspace.apply_layout(size)
 
     # -- keys --------------------------------------------------------------------------------

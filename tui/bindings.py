@@ -2,7 +2,8 @@
 
 Every binding has an ``id`` and a ``tooltip``; the help screen and the command palette are
 generated from this table (``tui.keys``, ``tui.commands``), never from a hand-written list. The
-actions are the app's (``NeuronApp.action_*``).
+actions are the app's (``NeuronApp.action_*``). ``FOOTER`` says which of them the footer
+(``tui.widgets.key_footer``) shows in each state of the app, by binding id.
 """
 
 from __future__ import annotations
@@ -25,6 +26,22 @@ APP_BINDINGS: list[BindingType] = [
         "g", "new_seed", "New data", tooltip="Draw a new dataset (seed + 1)", id="data.new-seed"
     ),
     Binding(
+        "d",
+        "generator(1)",
+        "Next generator",
+        tooltip="Dataset: the next generator (line, moons, ... then the regression ones)",
+        show=False,
+        id="data.next-generator",
+    ),
+    Binding(
+        "D,shift+d",
+        "generator(-1)",
+        "Previous generator",
+        tooltip="Dataset: the previous generator",
+        show=False,
+        id="data.previous-generator",
+    ),
+    Binding(
         "left_square_bracket",
         "lr_preset(-1)",
         "Lower lr",
@@ -39,6 +56,22 @@ APP_BINDINGS: list[BindingType] = [
         tooltip="Learning rate: the next larger preset",
         show=False,
         id="run.lr-up",
+    ),
+    Binding(
+        "plus",
+        "hidden_layers(1)",
+        "Add layer",
+        tooltip="Hidden layers: add one, as wide as the last (the first has 4 neurons)",
+        show=False,
+        id="run.add-layer",
+    ),
+    Binding(
+        "minus",
+        "hidden_layers(-1)",
+        "Remove layer",
+        tooltip="Hidden layers: remove the last one (none left: the article's single neuron)",
+        show=False,
+        id="run.remove-layer",
     ),
     Binding("l", "toggle_log", "Log", tooltip="Cost chart: logarithmic cost axis", id="view.log"),
     Binding(
@@ -143,3 +176,42 @@ APP_BINDINGS: list[BindingType] = [
     # help and the palette keep one Quit row.
     Binding("ctrl+c", "quit", show=False, priority=True, system=True, id="app.quit-ctrl-c"),
 ]
+
+# The footer, by the state of the app (``SettingActions.footer_state``): the keys a person needs
+# next, most needed first. The footer shows as many as fit its width, each where its binding is
+# in the table above (so a key never moves between states), with the palette's ^p always at the
+# right. An entry is a label ("": the binding's description) and one or more binding ids whose
+# keys are shown together ("[ ] lr"; "key:tab" names a key Textual binds without an id); a key
+# shows only while its binding is active.
+FooterEntry = tuple[str, tuple[str, ...]]
+_DATA: FooterEntry = ("data", ("data.next-generator", "data.previous-generator"))
+_LR: FooterEntry = ("lr", ("run.lr-down", "run.lr-up"))
+_LAYERS: FooterEntry = ("layers", ("run.add-layer", "run.remove-layer"))
+_CURSOR: FooterEntry = ("Cursor", ("view.cursor-left",))
+_ZOOM: FooterEntry = ("", ("view.zoom",))
+_HELP: FooterEntry = ("", ("app.help",))
+_QUIT: FooterEntry = ("", ("app.quit",))
+_LOG: FooterEntry = ("", ("view.log",))
+_RECENT: FooterEntry = ("", ("view.recent",))
+_SPACE: FooterEntry = ("", ("run.start", "run.resume", "run.pause"))
+_STEP: FooterEntry = ("", ("run.step",))
+_RESET: FooterEntry = ("", ("run.reset",))
+_NEW_DATA: FooterEntry = ("", ("data.new-seed",))
+FOOTER: dict[str, tuple[FooterEntry, ...]] = {
+    # Nothing run yet: set up and start.
+    "idle": (_SPACE, _STEP, _DATA, _LR, _LAYERS, _ZOOM, _HELP, _QUIT,
+             _RESET, _NEW_DATA, _LOG, _RECENT, _CURSOR),
+    # Training: watch it and steer the learning rate.
+    "running": (_SPACE, _LR, _LOG, _RECENT, _ZOOM, _CURSOR, _HELP, _QUIT,
+                _NEW_DATA, _RESET),
+    "paused": (_SPACE, _STEP, _LR, _ZOOM, _LOG, _RECENT, _HELP, _QUIT, _RESET,
+               _CURSOR, _DATA, _LAYERS, _NEW_DATA),
+    # Finished (or diverged): look at the result, or change something and go again.
+    "done": (_SPACE, _RESET, _LOG, _RECENT, _ZOOM, _HELP, _QUIT, _DATA, _LR,
+             _LAYERS, _NEW_DATA, _CURSOR),
+    "zoomed": (_SPACE, ("", ("view.unzoom",)), _CURSOR,
+               _LOG, _RECENT, _LR, _HELP, _QUIT),
+    # A text field has the keys: the letters type, these get out.
+    "field": (("", ("form.leave-field",)), ("Apply", ("key:enter",)),
+              ("Next field", ("key:tab",)), ("", ("app.quit-anywhere",))),
+}  # fmt: skip

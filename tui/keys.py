@@ -74,6 +74,8 @@ def key_rows(app: App[Any]) -> list[KeyRow]:
     )
     # Keys of the forms: the pane's own bindings and the text field's Enter.
     for binding in _bindings(FormPane.BINDINGS):
+        if binding.system:
+            continue  # Tab after Enter: part of the Tab row below
         rows.append(
             KeyRow("Forms", app.get_key_display(binding), binding.description, binding.tooltip)
         )
@@ -91,7 +93,14 @@ def key_rows(app: App[Any]) -> list[KeyRow]:
         if binding.action in ("app.focus_next", "app.focus_previous", "focus_next",
                               "focus_previous"):  # fmt: skip
             what = "Next field" if "next" in binding.action else "Previous field"
-            rows.append(KeyRow("Forms", app.get_key_display(binding), what, "Move the focus"))
+            rows.append(
+                KeyRow(
+                    "Forms",
+                    app.get_key_display(binding),
+                    what,
+                    "Move the focus (after Enter, from the field just applied)",
+                )
+            )
     order = {"Run": 0, "Data": 1, "View": 2, "File": 3, "App": 4, "Forms": 5}
     rows.sort(key=lambda r: order.get(r.section, 9))
     return rows

@@ -139,7 +139,7 @@ def test_quit_then_start_fresh_then_nothing_is_offered(
     # Keys wait until the first screen (and a resume prompt, if any) is mounted and focused:
     # `1` showing the dataset pane proves no prompt took it.
     third.send_keys("1")
-    shown = third.wait_until(lambda s: "─ 1 Dataset" in s, what="the dataset pane")
+    shown = third.wait_until(lambda s: "━ ▶ 1 Dataset" in s, what="the dataset pane")
     assert PROMPT not in shown, shown
     third.send_keys("q")
     assert third.wait_exit(10) == 0

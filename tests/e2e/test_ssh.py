@@ -82,8 +82,11 @@ def drawn_for_width(screen: str, width: int) -> bool:
     terminal shows no top-right corner in the last column: this tells a real re-layout apart.
     """
     lines = screen.splitlines()
-    tops = [i for i, ln in enumerate(lines) if len(ln) == width and ln.endswith("╮")]
-    return any(len(ln) == width and ln.endswith("╯") for top in tops for ln in lines[top + 1 :])
+    # Round corners, or heavy ones for the pane with the focus.
+    tops = [i for i, ln in enumerate(lines) if len(ln) == width and ln.endswith(("╮", "┓"))]
+    return any(
+        len(ln) == width and ln.endswith(("╯", "┛")) for top in tops for ln in lines[top + 1 :]
+    )
 
 
 def wait_gone(marker: str, timeout: float) -> list[int]:
@@ -208,18 +211,22 @@ def scatter_cells(screen: str) -> str:
     frame's corners ``┌``/``└`` and its left (``│`` or tick ``┤``) and right ``│`` edges.
     """
     lines = screen.splitlines()
-    top = next((i for i, ln in enumerate(lines) if "Predictions" in ln and "─" in ln), None)
+    # The border is round, or heavy while the pane has the focus.
+    top = next(
+        (i for i, ln in enumerate(lines) if "Predictions" in ln and ("─" in ln or "━" in ln)),
+        None,
+    )
     if top is None:
         return ""
     title = lines[top].index("Predictions")
-    left = lines[top].rfind("╭", 0, title)
-    right = lines[top].find("╮", title)
+    left = max(lines[top].rfind("╭", 0, title), lines[top].rfind("┏", 0, title))
+    right = max(lines[top].find("╮", title), lines[top].find("┓", title))
     if left < 0 or right < 0:
         return ""
     pane = []
     for line in lines[top + 1 :]:
         inner = line[left + 1 : right]
-        if line[left : left + 1] == "╰":
+        if line[left : left + 1] in ("╰", "┗"):
             break
         pane.append(inner)
     start = next((i for i, ln in enumerate(pane) if "┌" in ln), None)

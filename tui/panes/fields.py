@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -24,11 +25,19 @@ from textual.widgets import Checkbox, Input, Label, Select, Static
 
 from tui.text import printable
 
+# Marks before a field's label, so the focus reads without colour (NO_COLOR, 16 colours, a
+# screen reader of the captured text): the field with the focus, and the field Tab continues
+# from after Enter gave the keys back to the pane.
+FOCUS_MARK = "▶ "
+RESUME_MARK = "› "
+NO_MARK = "  "
+
 
 class Field(Vertical):
     """A labelled control (or several on one line) with an error line under it.
 
-    ``field`` is the config attribute this row edits (what ``ConfigError.field`` names).
+    ``field`` is the config attribute this row edits (what ``ConfigError.field`` names). The
+    label carries a mark (``FOCUS_MARK``) while one of its controls has the focus.
     """
 
     def __init__(
@@ -44,12 +53,36 @@ class Field(Vertical):
         self.controls = controls
         self.field = field
         self.error: str | None = None
+        # True while Tab continues from this field (Enter applied it and gave the keys back).
+        self.resume = False
 
     def compose(self) -> ComposeResult:
         with Horizontal(classes="field-row"):
-            yield Label(self.label, classes="field-label")
+            yield Label(NO_MARK + self.label, classes="field-label", markup=False)
             yield from self.controls
         yield Static("", classes="field-error", markup=False)
+
+    def show_mark(self, mark: str) -> None:
+        """Put ``mark`` (one of ``FOCUS_MARK``, ``RESUME_MARK``, ``NO_MARK``) before the label."""
+        if self.is_mounted:
+            self.query_one(".field-label", Label).update(mark + self.label)
+
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        self.show_mark(FOCUS_MARK)
+
+    def on_descendant_blur(self, event: events.DescendantBlur) -> None:
+        self.show_mark(RESUME_MARK if self.resume else NO_MARK)
+
+    def stop_resume(self) -> None:
+        """Tab no longer continues from here: the mark goes (unless the field has the focus)."""
+        self.resume = False
+        if not self.has_focus_within:
+            self.show_mark(NO_MARK)
+
+    def on_click(self, event: events.Click) -> None:
+        """A click on the label (or anywhere on the row) focuses the field's control."""
+        if self.controls and not self.has_focus_within:
+            self.controls[0].focus()
 
     def set_error(self, message: str | None) -> None:
         """Show ``message`` under the field and mark it invalid; ``None`` clears the mark."""
@@ -91,13 +124,52 @@ class FormPane(VerticalScroll):
             tooltip="Leave the field so the single-letter keys (space, n, r...) work again",
             id="form.leave-field",
         ),
-    ]
+        # After Enter (the pane has the focus back), Tab and shift+Tab go on from the field just
+        # applied, not from the top; otherwise they are Textual's (system: the help lists Tab once).
+        Binding("tab", "continue_fields(1)", "Next field", show=False, system=True,
+                id="form.continue-next"),
+        Binding("shift+tab", "continue_fields(-1)", "Previous field", show=False, system=True,
+                id="form.continue-previous"),
+    ]  # fmt: skip
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """Escape is offered only while a field of this form has the focus."""
+        """Escape is offered only while a field of this form has the focus; Tab goes on from
+        the field Enter applied while the pane has the focus after it."""
         if action == "leave_field":
             return self.screen.focused is not self
+        if action == "continue_fields":
+            field = self.resume_field()
+            return self.screen.focused is self and field is not None and field.display
         return True
+
+    def resume_field(self) -> Field | None:
+        """The field Tab continues from (the one Enter applied last), if any."""
+        return next((f for f in self.query(Field) if f.resume), None)
+
+    def action_continue_fields(self, direction: int) -> None:
+        """Tab / shift+Tab after Enter: the control after (before) the field just applied."""
+        field = self.resume_field()
+        chain = self.screen.focus_chain
+        if field is None or not field.controls or field.controls[0] not in chain:
+            if direction > 0:
+                self.screen.focus_next()
+            else:
+                self.screen.focus_previous()
+            return
+        controls = [c for c in field.controls if c in chain]
+        edge = chain.index(controls[-1] if direction > 0 else controls[0])
+        chain[(edge + direction) % len(chain)].focus()
+
+    def on_blur(self, event: events.Blur) -> None:
+        self._stop_resume()
+
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        self._stop_resume()
+
+    def _stop_resume(self) -> None:
+        for field in self.query(Field):
+            if field.resume:
+                field.stop_resume()
 
     def action_leave_field(self) -> None:
         """Escape: focus the pane itself, so keys go to the app again."""
@@ -138,9 +210,14 @@ class FormPane(VerticalScroll):
         self.check_form()
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
-        """Enter: apply, and give the focus back to the pane so the app's keys work."""
+        """Enter: apply, and give the focus back to the pane so the app's keys work; Tab then
+        goes on from this field (marked ``RESUME_MARK``)."""
         event.stop()
         self.apply_form()
+        self._stop_resume()
+        field = next((a for a in event.input.ancestors if isinstance(a, Field)), None)
+        if field is not None:
+            field.resume = True
         self.focus(scroll_visible=False)
 
     def on_input_blurred(self, event: Input.Blurred) -> None:

@@ -42,6 +42,8 @@ PANES: tuple[tuple[str, str], ...] = (
     ("predictions", "4 Predictions"),
     ("network", "5 Network"),
 )
+# Before the title of the pane with the focus (the pane's border is heavy too).
+PANE_MARK = "▶ "
 # In the wide layout these two share the bottom-right slot; `4` and `5` pick which one shows.
 SHARED_SLOT = ("predictions", "network")
 # All the panes at once from this terminal size (columns, rows).
@@ -91,6 +93,18 @@ class Workspace(Vertical):
             self.pane(pane).add_class("pane")
         self.set_interval(POLL_SECONDS, self.poll)
         self.watch(self.screen, "maximized", self._zoom_changed, init=False)
+        self.watch(self.screen, "focused", self._mark_focus)
+        # The number keys and the panes' own marks do the tab bar's work: it takes no focus, so
+        # a click on a tab leaves the focus to the pane it shows.
+        self.query_one(Tabs).can_focus = False
+
+    def _mark_focus(self, focused: Widget | None) -> None:
+        """The pane holding the focus has a mark before its title (and, by the stylesheet, a
+        heavy border): the focus reads without colour."""
+        for pane, label in PANES:
+            widget = self.pane(pane)
+            held = focused is not None and widget in focused.ancestors_with_self
+            widget.border_title = (PANE_MARK if held else "") + label
 
     def pane(self, name: str) -> Widget:
         """The pane with DOM id ``name``."""
@@ -170,6 +184,7 @@ class Workspace(Vertical):
             if pane in SHARED_SLOT:
                 self.slot_pane = pane
             self._show_active()
+            self.focus_target(pane).focus()
             self.refresh_views()
 
     # -- zoom (see ``tui.panes.zoom``) ----------------------------------------------------------

@@ -18,7 +18,6 @@ from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.events import Resize
 from textual.notifications import SeverityLevel
-from textual.widgets import Footer
 
 from neuron_core.config import DataConfig, ModelConfig, TrainConfig
 from tui.app_views import VIEW_ACTIONS, ViewActions
@@ -40,6 +39,7 @@ from tui.screens.help import HelpScreen
 from tui.screens.path_prompt import PathPrompt
 from tui.screens.too_small import TooSmallScreen
 from tui.text import printable
+from tui.widgets.key_footer import KeyFooter
 
 DEFAULT_RUN_FILE = "~/neuron-tui-run.npz"
 
@@ -77,7 +77,7 @@ class NeuronApp(ViewActions, inherit_bindings=False):
             data_cfg or DataConfig(), model_cfg or ModelConfig(), train_cfg or TrainConfig()
         )
         self.workspace = Workspace(self.controller)
-        self.footer = Footer(compact=True)
+        self.footer = KeyFooter(compact=True)
         self.run_path = DEFAULT_RUN_FILE
         self._quitting = False
         self._signals = TerminationSignals()

@@ -1,6 +1,6 @@
 """Issue 3's speed targets, measured in one run on this machine (baselines in the same run).
 
-1. Training inside the app, at 120x40 with the chart live, runs at >= 80% of the headless
+1. Training inside the app, at 120x40 with the chart live, runs at >= 95% of the headless
    engine's iterations per second on the same data (``line`` with 1,000 and with 100,000
    training samples). Three ways, interleaved, ``--repeats`` times each:
 
@@ -23,11 +23,14 @@
    points: in the full app, one poll's ``CostChart.set_data`` (new iterations arrive) plus the
    widget's render to strips (plotext frame, cells, rich text, Textual strips), median over the
    polls. ``benchmarks/bench_chart.py`` has the finer breakdown (decimation, render alone).
-4. From launch to the first full frame under 1.5 s: the installed ``neuron-tui`` in a fresh
-   tmux pane, ``capture-pane`` polled every 10 ms until the four pane titles, the footer and the
-   run's state are on screen; median and max of 5 launches, and what a bare ``sh`` costs to show
-   its first line in the same way (tmux's own share). ``python -X importtime`` names the slowest
-   imports when the median is over 1 s (or with ``--importtime``).
+4. From launch to the first full frame under 1.5 s, and at most twice a bare Textual app's
+   (a Header and a Footer; issue 13): the installed ``neuron-tui`` in a fresh tmux pane,
+   ``capture-pane`` polled every 10 ms until the four pane titles, the footer and the run's state
+   are on screen; median and max of 5 launches, each after one of the bare app (until its footer
+   shows), and what a bare ``sh`` costs to show its first line in the same way (tmux's share).
+   Both apps run with their bytecode cached (one untimed launch each first).
+   ``python -X importtime`` names the slowest imports when the median is over 1 s (or with
+   ``--importtime``).
 
 Usage::
 
@@ -81,11 +84,13 @@ sys.path.insert(0, str(REPO / "tests" / "e2e"))
 from tmux import NeuronPane, PaneTimeout, TmuxPane, tmux_binary  # noqa: E402
 
 SIZE = (120, 40)
-SPEED_TARGET = 0.80
+SPEED_TARGET = 0.95  # issue 13 (issue 3 asked for 80%)
 LAG_PERIOD = 0.010
 LAG_TARGET_MS = 50.0
 CHART_TARGET_MS = 15.0
 LAUNCH_TARGET_S = 1.5
+# Issue 13: the first frame takes at most twice a bare Textual app's (``BARE_APP``).
+LAUNCH_BARE_RATIO = 2.0
 RSS_PERIOD = 1.0
 MB = 1_000_000
 # The screen of a complete first frame: the four pane titles (wide layout), the footer, a state.
@@ -518,7 +523,10 @@ async def measure_speed(
 def report_speed(cases: list[SpeedCase], verdict: bool) -> bool:
     """Print the speed and lag tables; True when every target is met."""
     ok = True
-    print("\n1. Training speed in the app at 120x40 vs the headless engine (target >= 80%)")
+    print(
+        "\n1. Training speed in the app at 120x40 vs the headless engine "
+        f"(target >= {SPEED_TARGET:.0%})"
+    )
     print(
         f"  {'data':<30} {'mode':<15} {'it/s best':>10} {'median':>10} {'ratio':>6} "
         f"{'UI CPU':>7} {'KB/s out':>8}  result"
@@ -812,19 +820,46 @@ def import_offenders(top: int = 10) -> tuple[float, list[tuple[float, float, str
     return total, rows[:top]
 
 
+# A bare Textual app with a Header and a Footer: the floor of any Textual app's first frame.
+BARE_APP = """
+from textual.app import App
+from textual.widgets import Footer, Header
+class Bare(App):
+    BINDINGS = [("q", "quit", "Quit")]
+    def compose(self):
+        yield Header()
+        yield Footer()
+Bare().run()
+"""
+
+
 def measure_launch(launches: int, importtime: bool, verdict: bool) -> bool:
-    """Time to the first full frame of ``neuron-tui`` (and of a bare shell, for tmux's share)."""
+    """Time to the first full frame of ``neuron-tui``, of a bare Textual app (``BARE_APP``,
+    launched in turn with it) and of a bare shell (tmux's share)."""
     program = neuron_tui_path()
     load_before = os.getloadavg()[0]
+    bare_argv = [sys.executable, "-c", BARE_APP]
     with tempfile.TemporaryDirectory(prefix="bench-launch-") as state:
         env = app_env(state)
+        # Bytecode cached as after an install (``pip install`` compiles it; an editable
+        # install under PYTHONDONTWRITEBYTECODE=1 would compile every module at each start):
+        # in a folder of this run, filled by one untimed launch of each app.
+        env.pop("PYTHONDONTWRITEBYTECODE", None)
+        env["PYTHONPYCACHEPREFIX"] = str(Path(state) / "pycache")
+        time_to_screen(bare_argv, lambda s: "Quit" in s, env)
+        time_to_screen([program], full_frame, env)
         shell = [
             time_to_screen(["sh", "-c", "echo READY; exec sleep 30"], lambda s: "READY" in s, env)
             for _ in range(3)
         ]
-        runs = [time_to_screen([program], full_frame, env) for _ in range(launches)]
+        runs: list[Launch] = []
+        bares: list[Launch] = []
+        for _ in range(launches):
+            bares.append(time_to_screen(bare_argv, lambda s: "Quit" in s, env))
+            runs.append(time_to_screen([program], full_frame, env))
     fulls = [r.full for r in runs]
     med = statistics.median(fulls)
+    bare_med = statistics.median(r.full for r in bares)
     print(
         f"\n4. Launch to first full frame, `{Path(program).name}` in a 120x40 tmux pane "
         f"({launches} launches, target < {LAUNCH_TARGET_S} s; load average "
@@ -838,11 +873,20 @@ def measure_launch(launches: int, importtime: bool, verdict: bool) -> bool:
         f"  CPU time of neuron-tui until its full frame: median "
         f"{statistics.median(r.cpu for r in runs):.3f} s"
     )
+    print(
+        f"  bare Textual app (Header, Footer): full frame median {bare_med:.3f} s   max "
+        f"{max(r.full for r in bares):.3f} s   ({', '.join(f'{r.full:.3f}' for r in bares)}), "
+        f"CPU time median {statistics.median(r.cpu for r in bares):.3f} s\n"
+        f"  neuron-tui / bare Textual app (medians): {med / bare_med:.2f}x"
+    )
     bare = statistics.median(r.first for r in shell)
     print(f"  (a bare `sh` shows its first line after {bare:.3f} s)")
-    ok = max(fulls) < LAUNCH_TARGET_S
+    ok = max(fulls) < LAUNCH_TARGET_S and med <= LAUNCH_BARE_RATIO * bare_med
     if verdict:
-        print(f"  max < {LAUNCH_TARGET_S} s: {'PASS' if ok else 'MISS'}")
+        print(
+            f"  max < {LAUNCH_TARGET_S} s and median <= {LAUNCH_BARE_RATIO:g}x the bare app's: "
+            f"{'PASS' if ok else 'MISS'}"
+        )
     if importtime or med > 1.0:
         total, rows = import_offenders()
         print(f"  python -X importtime -c 'import tui.app': {total:.3f} s; slowest (cumulative):")

@@ -119,7 +119,8 @@ class NeuronApp(SettingActions, ViewActions, inherit_bindings=False):
         self._signals.install(asyncio.get_running_loop(), self._on_terminate)
         self._resized(self.size)
         self.controller.load_data(self.controller.data_cfg)
-        self.call_after_refresh(_settle_garbage_collector)
+        # Once the first frames are out (not before the one that shows the data is ready).
+        self.set_timer(1.0, _settle_garbage_collector)
 
     def on_resize(self, event: Resize) -> None:
         if self._alive():

@@ -183,9 +183,24 @@ class TmuxPane:
 
     # -- plumbing -------------------------------------------------------------------------
 
+    def tmux_argv(self, *args: str) -> list[str]:
+        """The command line that runs ``tmux args`` on this pane's private server (run it with
+        ``env``): for a client of one's own, such as a control-mode one (``-C``)."""
+        return [self._tmux, "-u", "-S", str(self._socket), "-f", str(self._config), *args]
+
+    @property
+    def env(self) -> dict[str, str]:
+        """The environment tmux commands on this pane run with (a copy)."""
+        return dict(self._env)
+
+    @property
+    def target(self) -> str:
+        """The pane's tmux target (``session:window.pane``)."""
+        return _TARGET
+
     def _run(self, *args: str, check: bool = True) -> str:
         proc = subprocess.run(
-            [self._tmux, "-u", "-S", str(self._socket), "-f", str(self._config), *args],
+            self.tmux_argv(*args),
             capture_output=True,
             text=True,
             env=self._env,

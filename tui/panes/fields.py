@@ -171,6 +171,12 @@ class FormPane(VerticalScroll):
             if field.resume:
                 field.stop_resume()
 
+    def watch_has_focus(self, has_focus: bool) -> None:
+        """Restyle the pane alone when it takes or loses the focus: its border is all that
+        shows it (no rule styles a field by its pane's focus). Textual would restyle every
+        widget of the form too (~100), which was most of the time a pane switch took."""
+        self.app.stylesheet.update_nodes([self], animate=True)
+
     def action_leave_field(self) -> None:
         """Escape: focus the pane itself, so keys go to the app again."""
         self.focus(scroll_visible=False)

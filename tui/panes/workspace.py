@@ -17,6 +17,7 @@ import time
 
 from textual import events
 from textual.app import ComposeResult
+from textual.color import Color
 from textual.containers import Horizontal, Vertical
 from textual.geometry import Size
 from textual.widget import Widget
@@ -74,8 +75,15 @@ class Workspace(Vertical):
         self.network_pane = NetworkPane(id="network")
         self.status_line = StatusLine(id="status-line")
         self.zoom = Zoom(self.pane, self.focus_target)
+        for pane, _ in PANES:
+            # Given before mounting (no restyle): a class added to a mounted pane restyles
+            # every widget in it, which took a tenth of the start-up.
+            self.pane(pane).add_class("pane", update=False)
 
     def compose(self) -> ComposeResult:
+        # The layout's class, while the workspace has no children yet (restyling it later
+        # restyles every widget of the app).
+        self._set_layout_class(self.app.size)
         tabs = [Tab(label, id=f"tab-{pane}") for pane, label in PANES]
         yield Tabs(*tabs, active=f"tab-{self.active_pane}", id="tabs")
         with Horizontal(id="main"):
@@ -89,22 +97,26 @@ class Workspace(Vertical):
         yield self.status_line
 
     def on_mount(self) -> None:
-        for pane, _ in PANES:
-            self.pane(pane).add_class("pane")
         self.set_interval(POLL_SECONDS, self.poll)
         self.watch(self.screen, "maximized", self._zoom_changed, init=False)
         self.watch(self.screen, "focused", self._mark_focus)
+        # The mark's colour is the theme's accent: follow a change of theme.
+        self.watch(self.app, "theme", lambda _: self._mark_focus(self.screen.focused), init=False)
         # The number keys and the panes' own marks do the tab bar's work: it takes no focus, so
         # a click on a tab leaves the focus to the pane it shows.
         self.query_one(Tabs).can_focus = False
 
     def _mark_focus(self, focused: Widget | None) -> None:
-        """The pane holding the focus has a mark before its title (and, by the stylesheet, a
-        heavy border): the focus reads without colour."""
+        """The pane holding the focus has a mark before its title and a heavy border in the
+        theme's accent: the focus reads without colour. Set as the pane's own (inline) style,
+        which repaints the pane alone; without it the stylesheet's ``.pane`` border shows."""
+        accent = Color.parse(self.app.get_css_variables().get("accent", "ansi_bright_blue"))
         for pane, label in PANES:
             widget = self.pane(pane)
             held = focused is not None and widget in focused.ancestors_with_self
             widget.border_title = (PANE_MARK if held else "") + label
+            widget.styles.border = ("heavy", accent) if held else None
+            widget.styles.border_title_color = accent if held else None
 
     def pane(self, name: str) -> Widget:
         """The pane with DOM id ``name``."""
@@ -121,9 +133,7 @@ class Workspace(Vertical):
     def apply_layout(self, size: Size) -> None:
         """Wide (all panes) or compact (tabs) for a terminal of ``size``; below the minimum
         size, the enlarge notice (once the resume prompt was offered, so it covers that)."""
-        self.wide = size.width >= WIDE_SIZE[0] and size.height >= WIDE_SIZE[1]
-        self.set_class(self.wide, "-wide")
-        self.set_class(not self.wide, "-compact")
+        self._set_layout_class(size)
         self._show_active()
         if not self.controller.files.offered:
             return
@@ -136,13 +146,29 @@ class Workspace(Vertical):
         elif isinstance(top, TooSmallScreen):
             self.app.pop_screen()
 
+    def _set_layout_class(self, size: Size) -> None:
+        self.wide = size.width >= WIDE_SIZE[0] and size.height >= WIDE_SIZE[1]
+        self.set_class(self.wide, "-wide")
+        self.set_class(not self.wide, "-compact")
+
     def _show_active(self) -> None:
-        for pane, _ in PANES:
-            self.pane(pane).set_class(pane == self.active_pane, "-active")
-            self.pane(pane).set_class(pane in SHARED_SLOT and pane != self.slot_pane, "-slot-off")
+        """Show the panes the layout shows (all but one of the shared slot's when wide; the
+        active one and its column when compact), through each one's ``display``.
+
+        Not through CSS classes: a class change restyles every widget inside (a form's fields,
+        the network's thumbnails), which made a pane switch take 150-300 ms; ``display`` is one
+        inline style. The ``-active`` class still marks the active pane (no rule reads it,
+        so it is set without a restyle)."""
         left = self.active_pane in ("dataset", "hyper")
-        self.query_one("#left").set_class(left, "-active")
-        self.query_one("#right").set_class(not left, "-active")
+        for pane, _ in PANES:
+            widget = self.pane(pane)
+            widget.set_class(pane == self.active_pane, "-active", update=False)
+            if self.wide:
+                widget.display = pane not in SHARED_SLOT or pane == self.slot_pane
+            else:
+                widget.display = pane == self.active_pane
+        self.query_one("#left").display = self.wide or left
+        self.query_one("#right").display = self.wide or not left
 
     def pane_visible(self, pane: str) -> bool:
         """True when ``pane`` is on screen (all are in the wide layout but one of the slot's;

@@ -1,0 +1,95 @@
+"""What keeps a pane switch quick (issue 13, "never wait"), at the Pilot level.
+
+``benchmarks/bench_latency.py`` times the keys in a real terminal; these tests pin the causes
+found there, as behaviour: a pane switch shows and hides panes without restyling the widgets
+inside them (a restyle of a form's ~100 widgets per switch was most of its 150-300 ms), the
+footer is one widget drawing one line (no widgets rebuilt per key), and the focused pane is still
+marked by its border.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+
+import pytest
+from conftest import settle
+from textual.css.stylesheet import Stylesheet
+from textual.dom import DOMNode
+from textual.widgets import Input
+
+from neuron_core.config import DataConfig
+from tui.app import NeuronApp
+from tui.panes.fields import Field
+
+SMALL = DataConfig(samples=200, test_samples=200)
+
+
+@contextmanager
+def restyled() -> Iterator[list[DOMNode]]:
+    """Every node Textual restyles while the block runs."""
+    nodes: list[DOMNode] = []
+    original = Stylesheet.update_nodes
+
+    def counting(self: Stylesheet, batch: Iterable[DOMNode], animate: bool = False) -> None:
+        batch = list(batch)
+        nodes.extend(batch)
+        original(self, batch, animate=animate)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(Stylesheet, "update_nodes", counting)
+        yield nodes
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)])
+async def test_pane_switches_restyle_no_field(size: tuple[int, int]) -> None:
+    app = NeuronApp(data_cfg=SMALL)
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        with restyled() as nodes:
+            for key in "12453":
+                await pilot.press(key)
+                await pilot.pause()
+        assert app.focused is app.workspace.training_pane
+        fields = [n for n in nodes if isinstance(n, Field | Input)]
+        assert not fields, f"a pane switch restyled {len(fields)} fields"
+
+
+async def test_the_focused_pane_is_marked_by_its_border() -> None:
+    app = NeuronApp(data_cfg=SMALL)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        dataset = app.workspace.dataset_pane
+        unfocused = dataset.styles.border_top
+        await pilot.press("1")
+        await pilot.pause()
+        assert app.focused is dataset
+        assert dataset.styles.border_top != unfocused
+        await pilot.press("3")
+        await pilot.pause()
+        assert dataset.styles.border_top == unfocused
+
+
+async def test_the_footer_is_one_line_that_follows_the_keys_without_widgets() -> None:
+    # Textual's Footer mounted ~10 widgets again on every focus change (each pane key); the
+    # footer is one widget drawing one line, so a pane switch costs it a repaint at most.
+    app = NeuronApp(data_cfg=SMALL)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("1")
+        await settle(pilot)
+        footer = app.footer
+        assert not list(footer.children)
+        before = footer.text()
+        await pilot.press("2")  # from form to form: the focus moves, the keys stay the same
+        await settle(pilot)
+        assert app.focused is app.workspace.hyper_pane
+        assert app.footer is footer and footer.text() == before
+        await pilot.press("3")
+        await settle(pilot)
+        await pilot.press("z")  # Zoom becomes Unzoom
+        await settle(pilot)
+        assert "Unzoom" in footer.text() and " Zoom" not in footer.text()
+        await pilot.press("z")
+        await settle(pilot)
+        assert " Zoom" in footer.text() and "Unzoom" not in footer.text()
+        assert not list(footer.children)

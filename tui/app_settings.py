@@ -17,8 +17,10 @@ from textual.app import App
 from textual.widgets import Input, Select
 
 from neuron_core.config import GENERATORS, MAX_HIDDEN_LAYERS, REGRESSION_GENERATORS
+from tui.field_commands import form_fields
 from tui.panes.workspace import Workspace
 from tui.run.controller import RunController
+from tui.screens.field_jump import FieldJump
 
 # The generators in the order ``d`` walks them (the drop-down's order).
 GENERATOR_ORDER: tuple[str, ...] = GENERATORS + REGRESSION_GENERATORS
@@ -66,6 +68,19 @@ class SettingActions(App[None]):
         pane.apply_form()
         shown = ", ".join(map(str, hidden)) if hidden else "none (a single neuron)"
         self.notify(f"hidden layers: {shown}", timeout=2.0)
+
+    def action_jump_field(self) -> None:
+        """f (ctrl+g from a text field): every field with a letter; the letter goes there."""
+        if self.screen is not self.workspace.screen:
+            return  # a dialog or the palette is open: it keeps the keys
+        targets = form_fields(self.workspace)
+
+        def chosen(index: int | None) -> None:
+            if index is not None:
+                targets[index].go()
+
+        entries = [(t.name, t.place, t.value) for t in targets]
+        self.push_screen(FieldJump(entries), chosen)
 
     def footer_state(self) -> str:
         """What the app is doing, as the footer's table names it: "field" (a text field has

@@ -156,6 +156,23 @@ APP_BINDINGS: list[BindingType] = [
         show=False,
         id="view.pane-5",
     ),
+    Binding(
+        "f",
+        "jump_field",
+        "Fields",
+        tooltip="Go to any field of the forms: each has a letter, which goes there",
+        id="app.fields",
+    ),
+    # The same from inside a text field (priority: before the field takes the key).
+    Binding(
+        "ctrl+g",
+        "jump_field",
+        "Fields",
+        tooltip="Go to any field, also from inside a text field",
+        show=False,
+        priority=True,
+        id="app.fields-anywhere",
+    ),
     # Listed in the help and the palette; the footer keeps its 80 columns for the keys above.
     Binding("ctrl+s", "save", "Save", tooltip="Save the run to a file", show=False, id="file.save"),
     Binding("ctrl+o", "open", "Open", tooltip="Open a saved run", show=False, id="file.open"),
@@ -195,23 +212,25 @@ _LOG: FooterEntry = ("", ("view.log",))
 _RECENT: FooterEntry = ("", ("view.recent",))
 _SPACE: FooterEntry = ("", ("run.start", "run.resume", "run.pause"))
 _STEP: FooterEntry = ("", ("run.step",))
+_FIELDS: FooterEntry = ("", ("app.fields",))
 _RESET: FooterEntry = ("", ("run.reset",))
 _NEW_DATA: FooterEntry = ("", ("data.new-seed",))
 FOOTER: dict[str, tuple[FooterEntry, ...]] = {
     # Nothing run yet: set up and start.
-    "idle": (_SPACE, _STEP, _DATA, _LR, _LAYERS, _ZOOM, _HELP, _QUIT,
+    "idle": (_SPACE, _STEP, _DATA, _LR, _LAYERS, _ZOOM, _HELP, _QUIT, _FIELDS,
              _RESET, _NEW_DATA, _LOG, _RECENT, _CURSOR),
     # Training: watch it and steer the learning rate.
     "running": (_SPACE, _LR, _LOG, _RECENT, _ZOOM, _CURSOR, _HELP, _QUIT,
                 _NEW_DATA, _RESET),
-    "paused": (_SPACE, _STEP, _LR, _ZOOM, _LOG, _RECENT, _HELP, _QUIT, _RESET,
+    "paused": (_SPACE, _STEP, _LR, _ZOOM, _LOG, _RECENT, _HELP, _QUIT, _FIELDS, _RESET,
                _CURSOR, _DATA, _LAYERS, _NEW_DATA),
     # Finished (or diverged): look at the result, or change something and go again.
-    "done": (_SPACE, _RESET, _LOG, _RECENT, _ZOOM, _HELP, _QUIT, _DATA, _LR,
+    "done": (_SPACE, _RESET, _LOG, _RECENT, _ZOOM, _HELP, _QUIT, _FIELDS, _DATA, _LR,
              _LAYERS, _NEW_DATA, _CURSOR),
     "zoomed": (_SPACE, ("", ("view.unzoom",)), _CURSOR,
                _LOG, _RECENT, _LR, _HELP, _QUIT),
     # A text field has the keys: the letters type, these get out.
     "field": (("", ("form.leave-field",)), ("Apply", ("key:enter",)),
-              ("Next field", ("key:tab",)), ("", ("app.quit-anywhere",))),
+              ("Next field", ("key:tab",)), ("", ("app.fields-anywhere",)),
+              ("", ("app.quit-anywhere",))),
 }  # fmt: skip

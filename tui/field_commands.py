@@ -11,6 +11,7 @@ the field holds now.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from functools import partial
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
@@ -49,29 +50,53 @@ def go_to_field(workspace: Workspace, pane: str, field: Field) -> None:
         field.controls[0].focus()
 
 
+@dataclass(frozen=True)
+class FieldTarget:
+    """A field of a form as the palette and the field jump (``tui.screens.field_jump``) offer
+    it: its name, its form's title, what it holds now, and how to go there."""
+
+    name: str
+    place: str
+    value: str
+    go: Callable[[], None]
+    field: Field
+
+    @property
+    def help(self) -> str:
+        """The help line: the form and the value now."""
+        return f"{self.place} field" + (f" · now {self.value}" if self.value else "")
+
+
+def form_fields(workspace: Workspace) -> list[FieldTarget]:
+    """Every field shown on its form now, dataset form first, in the forms' order. The name is
+    the field's label, after a word for its form when both forms have the label ("seed")."""
+    shown = [
+        (pane, title, word, field)
+        for pane, title, word in FORMS
+        for field in workspace.pane(pane).query(Field)
+        if field.styles.display != "none"  # not the other source's fields
+    ]
+    labels = [field.label for *_, field in shown]
+    targets = []
+    for pane, title, word, field in shown:
+        name = field.label
+        if labels.count(name) > 1:
+            name = f"{word} {name}"
+        go = partial(go_to_field, workspace, pane, field)
+        targets.append(FieldTarget(name, title, _value(field), go, field))
+    return targets
+
+
 class FieldCommands(Provider):
     """One command per form field on screen: its label goes to it."""
 
     def field_commands(self) -> Iterator[tuple[str, str, Callable[[], None]]]:
-        """``(name, help, go there)`` of every field shown on its form now. The name is the
-        field's label, after a word for its form when both forms have the label ("seed")."""
+        """``(name, help, go there)`` of every field shown on its form now (``form_fields``)."""
         workspace = next(iter(self.screen.query(Workspace)), None)
         if workspace is None:
             return
-        shown = [
-            (pane, title, word, field)
-            for pane, title, word in FORMS
-            for field in workspace.pane(pane).query(Field)
-            if field.styles.display != "none"  # not the other source's fields
-        ]
-        labels = [field.label for *_, field in shown]
-        for pane, title, word, field in shown:
-            name = field.label
-            if labels.count(name) > 1:
-                name = f"{word} {name}"
-            value = _value(field)
-            help_text = f"{title} field" + (f" · now {value}" if value else "")
-            yield name, help_text, partial(go_to_field, workspace, pane, field)
+        for target in form_fields(workspace):
+            yield target.name, target.help, target.go
 
     async def discover(self) -> Hits:
         for label, help_text, go in self.field_commands():

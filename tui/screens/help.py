@@ -18,7 +18,8 @@ INTRO = (
     "Set up the data and the hyperparameters, press space and watch the neuron learn. "
     "In a text field the letter keys type: press Enter (apply) or Escape to get them back; "
     "after Enter, Tab goes on from that field (marked ›). "
-    "ctrl+p and the first letters of a field's label go to any field."
+    "ctrl+p and the first letters of a field's label go to any field; so does f (ctrl+g in a "
+    "text field) and the letter it shows beside the field."
 )
 
 

@@ -22,7 +22,9 @@ from neuron_core.errors import ConfigError
 GENERATORS: tuple[str, ...] = ("line", "gauss", "circle", "xor", "spiral", "moons")
 REGRESSION_GENERATORS: tuple[str, ...] = ("reg-line", "reg-plane", "reg-bumps")
 ACTIVATIONS: tuple[str, ...] = ("tanh", "relu", "sigmoid", "linear")
-INITS: tuple[str, ...] = ("zeros", "uniform", "xavier", "he")
+# "auto": zeros for the single neuron (the article), xavier or he (by activation) with hidden
+# layers (``neuron_core.model.init.resolve_init``).
+INITS: tuple[str, ...] = ("auto", "zeros", "uniform", "xavier", "he")
 OPTIMIZERS: tuple[str, ...] = ("gd", "momentum", "adam")
 DTYPES: tuple[str, ...] = ("float64", "float32")
 PROBLEMS: tuple[str, ...] = ("classification", "regression")
@@ -149,14 +151,15 @@ class ModelConfig(_Serializable):
     ``hidden`` gives the neurons of each hidden layer (0 to 6 layers of 1 to 8); ``activation`` is
     the hidden layers' activation; the output is a sigmoid with log loss (``classification``) or
     linear with mean squared error (``regression``). ``init`` picks the initial weights, drawn with
-    ``init_seed``. ``feature_map`` lists the inputs built from 2-D data (``x1``, ``x2``,
-    ``x1^2``...); ``None`` uses the data's own features unchanged.
+    ``init_seed`` (``auto``: zeros without hidden layers, else He for ReLU, Xavier otherwise).
+    ``feature_map`` lists the inputs built from 2-D data (``x1``, ``x2``, ``x1^2``...); ``None``
+    uses the data's own features unchanged.
     """
 
     problem: Literal["classification", "regression"] = "classification"
     hidden: tuple[int, ...] = ()
     activation: str = "tanh"
-    init: str = "zeros"
+    init: str = "auto"
     init_seed: int = 0
     feature_map: tuple[str, ...] | None = None
 

@@ -153,8 +153,9 @@ OPTIONS: tuple[Option, ...] = (
     Option("--activation", "text", "model", "activation",
            f"activation of the hidden layers: {_one_of(ACTIVATIONS)}", "NAME"),
     Option("--init", "text", "model", "init",
-           f"initial weights: {_one_of(INITS)} (zeros keeps the units of a hidden layer "
-           "identical; use xavier or he with --hidden)", "NAME"),
+           f"initial weights: {_one_of(INITS)}. auto: zeros for the single neuron (the "
+           "article), with --hidden he for relu and xavier for the other activations (zeros "
+           "keeps the units of a hidden layer identical)", "NAME"),
     Option("--init-seed", "int", "model", "init_seed",
            "random seed of the initial weights (uniform, xavier, he)", "N"),
     Option("--optimizer", "text", "train", "optimizer",

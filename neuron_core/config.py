@@ -31,6 +31,14 @@ PROBLEMS: tuple[str, ...] = ("classification", "regression")
 # Extra input features a model may use on 2-D data (TensorFlow Playground's set).
 FEATURE_MAPS: tuple[str, ...] = ("x1", "x2", "x1^2", "x2^2", "x1*x2", "sin(x1)", "sin(x2)")
 
+# The learning rates offered as presets (the app's drop-down and its [ ] keys; suggestions).
+LR_PRESETS: tuple[float, ...] = (0.001, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0)
+# The default learning rate of each kind of problem: the article's 0.1 for classification. A
+# linear regression's cost is quadratic and gradient descent diverges above 2 / its largest
+# curvature (``neuron_core.training.stability``): about 0.03 on reg-line (x spans -10 to 10),
+# so regression starts at 0.01, which fits every regression generator in the default run.
+DEFAULT_LR: dict[str, float] = {"classification": 0.1, "regression": 0.01}
+
 MAX_SAMPLES = 10_000_000
 MAX_ITERATIONS = 1_000_000_000
 MAX_LR = 1e6
@@ -115,6 +123,14 @@ class DataConfig(_Serializable):
     features: tuple[str, ...] | None = None
     test_ratio: float = 0.2
     standardize: bool = False
+
+    @property
+    def problem(self) -> Literal["classification", "regression"]:
+        """The kind of problem the data poses: the ``reg-*`` generators are regression; the
+        other generators and CSV files (a label column with two values) classification."""
+        if self.source == "generator" and self.name in REGRESSION_GENERATORS:
+            return "regression"
+        return "classification"
 
     def validate(self) -> None:
         """Raise ``ConfigError`` naming the first invalid field."""

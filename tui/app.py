@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import gc
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -73,9 +74,10 @@ class NeuronApp(ViewActions, inherit_bindings=False):
         train_cfg: TrainConfig | None = None,
     ) -> None:
         super().__init__()
-        self.controller = RunController(
-            data_cfg or DataConfig(), model_cfg or ModelConfig(), train_cfg or TrainConfig()
-        )
+        data_cfg = data_cfg or DataConfig()
+        # The model follows the data's kind of problem from the start (the forms too).
+        model_cfg = replace(model_cfg or ModelConfig(), problem=data_cfg.problem)
+        self.controller = RunController(data_cfg, model_cfg, train_cfg or TrainConfig())
         self.workspace = Workspace(self.controller)
         self.footer = Footer(compact=True)
         self.run_path = DEFAULT_RUN_FILE

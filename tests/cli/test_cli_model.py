@@ -360,3 +360,18 @@ def test_init_auto_is_the_default(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["train", "--help"]) == 0
     help_text = " ".join(capsys.readouterr().out.split())
     assert "auto: zeros for the single neuron" in help_text
+
+
+def test_regression_has_its_own_default_learning_rate(capsys: pytest.CaptureFixture[str]) -> None:
+    """reg-line diverged with the article's 0.1; regression now starts at 0.01 and converges, and
+    a rate that will diverge is named with the preset to use."""
+    for name in ("reg-line", "reg-plane"):
+        code, rep = run_json(capsys, "--dataset", name)
+        assert code == 0 and rep["lr"] == 0.01 and rep["status"] == "completed", name
+        assert rep["final_cost"] < 1e-12 and rep["warnings"] == []
+    code, rep = run_json(capsys, "--dataset", "line", "--iterations", "5")
+    assert rep["lr"] == 0.1
+    code, rep = run_json(capsys, "--dataset", "reg-line", "--lr", "0.1", "--iterations", "50")
+    assert code == 0 and len(rep["warnings"]) == 1
+    assert "will diverge on this data" in rep["warnings"][0]
+    assert rep["warnings"][0].endswith("try --lr 0.01")

@@ -17,6 +17,7 @@ from typing import Literal
 
 from neuron_core.config import (
     ACTIVATIONS,
+    DEFAULT_LR,
     DTYPES,
     FEATURE_MAPS,
     GENERATORS,
@@ -161,7 +162,10 @@ OPTIONS: tuple[Option, ...] = (
     Option("--optimizer", "text", "train", "optimizer",
            f"{_one_of(OPTIMIZERS)} (gd: plain gradient descent, as in the article)", "NAME"),
     Option("--lr", "float", "train", "lr",
-           "learning rate", "F"),
+           "learning rate (regression diverges above 2 / the cost's largest curvature: a "
+           "warning says so)", "F",
+           shown_default=f"{DEFAULT_LR['classification']:g}, {DEFAULT_LR['regression']:g} for "
+           "regression"),
     Option("--iterations", "int", "train", "iterations",
            "parameter updates in total (with --load: including the saved ones)", "N"),
     Option("--batch-size", "int", "train", "batch_size",

@@ -85,11 +85,17 @@ def check_writable(path: str) -> None:
 def _run_notes(trainer: Trainer, req: Request) -> list[str]:
     """Warnings about the model or a loaded run, shown with the results."""
     from neuron_core.model.init import symmetric_init_warning
+    from neuron_core.training.stability import divergence_lr, lr_warning
 
     notes: list[str] = []
     symmetric = symmetric_init_warning(trainer.model_cfg)
     if symmetric is not None:
         notes.append(symmetric)
+    mcfg, tcfg = trainer.model_cfg, trainer.train_cfg
+    limit = divergence_lr(trainer.X_train, mcfg.hidden, mcfg.problem, tcfg.optimizer)
+    too_high = lr_warning(tcfg.lr, limit, "--lr {}")
+    if too_high is not None:
+        notes.append(too_high)
     if "activation" in req.model_options and not trainer.model_cfg.hidden:
         notes.append("--activation has no effect without hidden layers (--hidden)")
     if req.load is not None:

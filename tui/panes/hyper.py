@@ -17,8 +17,10 @@ from textual.widgets import Input, Select, Static
 
 from neuron_core.config import (
     ACTIVATIONS,
+    DEFAULT_LR,
     DTYPES,
     INITS,
+    LR_PRESETS,
     OPTIMIZERS,
     ModelConfig,
     TrainConfig,
@@ -28,8 +30,6 @@ from tui.forms import build_config, parse_float, parse_hidden, parse_int, parse_
 from tui.messages import ModelConfigChanged, TrainConfigChanged
 from tui.panes.fields import Field, FormPane
 
-LR_PRESETS: tuple[float, ...] = (0.001, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0)
-# ModelConfig and TrainConfig both have a seed; one field sets both (init and shuffling).
 _SEED_FIELDS = {"init_seed": "seed", "seed": "seed"}
 
 
@@ -200,6 +200,24 @@ class HyperPane(FormPane):
         else:
             smaller = [p for p in LR_PRESETS if p < current * (1 - 1e-9)]
             lr = smaller[-1] if smaller else LR_PRESETS[0]
+        self.set_lr(lr)
+        return lr
+
+    def follow_problem(self, problem: str) -> float | None:
+        """The data now poses ``problem`` (classification or regression): a learning rate still
+        at the old kind's default becomes the new kind's (``DEFAULT_LR``), applied; returns it,
+        or None when the rate stays (it was chosen, or the kind did not change)."""
+        old = self.model.problem
+        if problem == old:
+            return None
+        self.model = replace(self.model, problem=problem)  # type: ignore[arg-type]
+        lr = DEFAULT_LR.get(problem)
+        if (
+            lr is None
+            or self.train.lr != DEFAULT_LR.get(old)
+            or self._text("lr") != _fmt(self.train.lr)
+        ):
+            return None
         self.set_lr(lr)
         return lr
 

@@ -235,6 +235,9 @@ class Workspace(Vertical):
         """Redraw everything from the controller now (after a change of state or layout);
         ``fresh``: the history was replaced, so the chart starts over."""
         c = self.controller
+        lr = self.hyper_pane.follow_problem(c.model_cfg.problem)
+        if lr is not None:
+            self.app.notify(f"learning rate {lr:g}: the default for {c.model_cfg.problem}")
         self.training_pane.feed_chart(c.evaluator.cost_view(), fresh=fresh)
         progress = c.progress()
         self.training_pane.show_progress(progress)

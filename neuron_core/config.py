@@ -109,7 +109,9 @@ class DataConfig(_Serializable):
     ``source="csv"``: ``csv_path`` with a header row; ``target`` names the label column,
     ``features`` the feature columns (``None``: every other column); rows are split into train and
     test by ``test_ratio`` with ``seed``. ``standardize`` rescales every feature to mean 0, std 1
-    using statistics of the training part only.
+    using statistics of the training part only; ``None`` (the default) standardizes CSV data
+    (its columns come in any units) and keeps generated data raw (the article's values), see
+    ``standardizes``.
     """
 
     source: Literal["generator", "csv"] = "generator"
@@ -122,7 +124,15 @@ class DataConfig(_Serializable):
     target: str | None = None
     features: tuple[str, ...] | None = None
     test_ratio: float = 0.2
-    standardize: bool = False
+    standardize: bool | None = None
+
+    @property
+    def standardizes(self) -> bool:
+        """Whether the features are standardized: ``standardize`` when given, else for CSV data
+        only."""
+        if self.standardize is None:
+            return self.source == "csv"
+        return self.standardize
 
     @property
     def problem(self) -> Literal["classification", "regression"]:
@@ -156,8 +166,8 @@ class DataConfig(_Serializable):
                 if self.target in self.features:
                     raise ConfigError("features", "the target column cannot also be a feature")
             _check_float("test_ratio", self.test_ratio, 0.0, 0.9)
-        if not isinstance(self.standardize, bool):
-            raise ConfigError("standardize", "must be true or false")
+        if self.standardize is not None and not isinstance(self.standardize, bool):
+            raise ConfigError("standardize", "must be true or false (or left out: auto)")
 
 
 @dataclass(frozen=True)

@@ -25,6 +25,14 @@ APP_BINDINGS: list[BindingType] = [
         "g", "new_seed", "New data", tooltip="Draw a new dataset (seed + 1)", id="data.new-seed"
     ),
     Binding(
+        "u",
+        "undo",
+        "Undo",
+        tooltip="Bring back the run a reset, new data or a new model replaced (u again redoes)",
+        show=False,
+        id="run.undo",
+    ),
+    Binding(
         "left_square_bracket",
         "lr_preset(-1)",
         "Lower lr",

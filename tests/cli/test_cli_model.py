@@ -375,3 +375,22 @@ def test_regression_has_its_own_default_learning_rate(capsys: pytest.CaptureFixt
     assert code == 0 and len(rep["warnings"]) == 1
     assert "will diverge on this data" in rep["warnings"][0]
     assert rep["warnings"][0].endswith("try --lr 0.01")
+
+
+def test_csv_is_standardized_by_default_and_a_stuck_run_says_why(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    rng = np.random.default_rng(0)
+    income, age = rng.normal(50000, 15000, 400), rng.normal(40, 12, 400)
+    z = (income - 50000) / 15000 * 1.5 + (age - 40) / 12 - 1.0
+    label = np.where(rng.random(400) < 1 / (1 + np.exp(-3 * z)), "yes", "no")
+    path = tmp_path / "loans.csv"
+    rows = "".join(f"{a:.0f},{b:.0f},{c}\n" for a, b, c in zip(income, age, label, strict=True))
+    path.write_text("income,age,approved\n" + rows, encoding="utf-8")
+    args = ("--csv", str(path), "--target", "approved")
+    code, rep = run_json(capsys, *args)
+    assert code == 0 and rep["train_accuracy"] > 0.9 and rep["warnings"] == []
+    code, out, _ = run(capsys, *args, "--no-standardize")
+    assert code == 0
+    warning = next(line for line in out.splitlines() if "nothing learned yet" in line)
+    assert "always answering 'no'" in warning and "(--standardize)" in warning

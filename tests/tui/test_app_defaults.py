@@ -3,11 +3,15 @@ will diverge is named before the run starts."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import numpy as np
 from conftest import notifications, settle, wait_for
 from textual.widgets import Input, Select
 
-from neuron_core.config import DataConfig
+from neuron_core.config import DataConfig, TrainConfig
 from tui.app import NeuronApp
+from tui.panes.fields import AutoYesNo
 
 SMALL = DataConfig(samples=200, test_samples=200)
 
@@ -51,3 +55,47 @@ async def test_a_chosen_learning_rate_stays_when_the_problem_changes() -> None:
         await wait_for(pilot, lambda: app.controller.model_cfg.problem == "regression")
         await settle(pilot)
         assert app.controller.train_cfg.lr == 0.003
+
+
+def _loans(path: Path) -> str:
+    """A CSV whose raw columns (income in tens of thousands, age in tens) stall a neuron."""
+    rng = np.random.default_rng(0)
+    income, age = rng.normal(50000, 15000, 400), rng.normal(40, 12, 400)
+    z = (income - 50000) / 15000 * 1.5 + (age - 40) / 12 - 1.0
+    label = np.where(rng.random(400) < 1 / (1 + np.exp(-3 * z)), "yes", "no")
+    rows = "".join(f"{a:.0f},{b:.0f},{c}\n" for a, b, c in zip(income, age, label, strict=True))
+    path.write_text("income,age,approved\n" + rows, encoding="utf-8")
+    return str(path)
+
+
+async def test_csv_is_standardized_by_default_and_a_stuck_run_says_why(tmp_path: Path) -> None:
+    csv = DataConfig(
+        source="csv", csv_path=_loans(tmp_path / "loans.csv"), target="approved", standardize=False
+    )
+    app = NeuronApp(data_cfg=csv, train_cfg=TrainConfig(iterations=200))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        box = app.query_one("#standardize", AutoYesNo)
+        assert box.value is False and box.setting is False
+        await pilot.press("space")
+        await wait_for(
+            pilot,
+            lambda: any("nothing learned yet" in n for n in notifications(app)),
+            what="the majority-class advice",
+        )
+        advice = next(n for n in notifications(app) if "nothing learned yet" in n)
+        assert "always answering 'no'" in advice and "standardize: yes" in advice
+        # The generator's default is raw data; picking the CSV source again shows "yes".
+        await pilot.press("1")
+        source = app.query_one("#source", Select)
+        source.value = "generator"
+        await pilot.pause()
+        assert box.value is False  # chosen "no" for the CSV file: kept
+        box.value = True
+        await pilot.pause()
+        box.value = False  # back to the default of generated data
+        await pilot.pause()
+        assert box.setting is None
+        source.value = "csv"
+        await pilot.pause()
+        assert box.value is True and box.setting is None

@@ -143,7 +143,9 @@ OPTIONS: tuple[Option, ...] = (
            "random seed of the generated points, of the CSV train/test split and of the "
            "mini-batch order", "N"),
     Option("--standardize", "bool", "data", "standardize",
-           "rescale each feature to mean 0, std 1 (statistics of the training part)"),
+           "rescale each feature to mean 0, std 1 (statistics of the training part); "
+           "--no-standardize keeps a CSV file's values as they are",
+           shown_default="on for --csv, off for --dataset"),
     Option("--problem", "text", "model", "problem",
            f"{' or '.join(PROBLEMS)}; must match the data (reg-* datasets are regression, the "
            "other datasets and CSV files classification)", "KIND", shown_default="from the data"),

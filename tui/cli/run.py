@@ -169,6 +169,17 @@ def _train(trainer: Trainer, stop: threading.Event, req: Request, tty: bool) -> 
         return train_in_chunks(trainer, stop, on_chunk)
 
 
+def _after_notes(trainer: Trainer, data_cfg: DataConfig) -> list[str]:
+    """Warnings about the trained model: a CSV classifier stuck at one class says why."""
+    from neuron_core.metrics import ClassificationReport, majority_note
+
+    if data_cfg.source != "csv" or trainer.iteration == 0:
+        return []
+    rep = ClassificationReport.from_model(trainer.model, trainer.X_train, trainer.data.Y_train)
+    note = majority_note(rep, trainer.data.class_names, data_cfg.standardizes, "--standardize")
+    return [] if note is None else [note]
+
+
 def _stopped(status: str) -> Stopped:
     """How the run ended: the trainer's own ending, or ``interrupted`` (stopped while paused)."""
     return cast(Stopped, status) if status in ENDINGS else "interrupted"
@@ -199,6 +210,7 @@ def run_train(req: Request) -> int:
                 raise
             lost, status = exc, trainer.status
         stopped = _stopped(status)
+        notes.extend(_after_notes(trainer, data_cfg))
         if req.save is not None:
             from neuron_core.store.restore import record_from_trainer
             from neuron_core.store.runfile import save_run

@@ -28,7 +28,7 @@ from neuron_core.config import (
 from neuron_core.errors import ConfigError
 from tui.forms import build_config, parse_float, parse_hidden, parse_int, parse_names
 from tui.messages import ModelConfigChanged, TrainConfigChanged
-from tui.panes.fields import Field, FormPane
+from tui.panes.fields import Field, FormPane, stale_note
 
 _SEED_FIELDS = {"init_seed": "seed", "seed": "seed"}
 
@@ -98,6 +98,7 @@ class HyperPane(FormPane):
             "the data's, or e.g. x1^2, x2^2",
         )
         yield text("seed", "seed", _fmt(m.init_seed))
+        yield stale_note()
         yield Static("", id="model-note")
 
     # -- reading the form -------------------------------------------------------------------
@@ -162,8 +163,11 @@ class HyperPane(FormPane):
         return model, train, errors
 
     def check_form(self) -> None:
-        _, _, errors = self.read()
-        self.mark(errors)
+        model, train, errors = self.read()
+        changed = train != self.train or (
+            model is not None and _model_key(model) != _model_key(self.model)
+        )
+        self.mark(errors, changed=changed)
 
     def apply_form(self) -> None:
         model, train, errors = self.read()
@@ -178,6 +182,9 @@ class HyperPane(FormPane):
 
     def mark_one(self, field: str, message: str) -> bool:
         return super().mark_one(_SEED_FIELDS.get(field, field), message)
+
+    def field_of(self, name: str) -> Field | None:
+        return super().field_of(_SEED_FIELDS.get(name, name))
 
     # -- learning-rate presets --------------------------------------------------------------
     def on_select_changed(self, event: Select.Changed) -> None:

@@ -24,12 +24,14 @@ from textual.widgets import Tab, Tabs
 
 from tui.messages import RunNotice, RunOpened
 from tui.panes.dataset import DatasetPane
+from tui.panes.fields import FormPane, labelled
 from tui.panes.hyper import HyperPane
 from tui.panes.network import NetworkPane
 from tui.panes.predictions import PredictionsPane
 from tui.panes.status import StatusLine
 from tui.panes.training import TrainingPane
 from tui.panes.zoom import CHARTS, Zoom
+from tui.run.advice import RunAdvice
 from tui.run.controller import RunController
 from tui.screens.too_small import TooSmallScreen, too_small
 from tui.widgets.network_view import NetworkView
@@ -72,6 +74,7 @@ class Workspace(Vertical):
         self.network_pane = NetworkPane(id="network")
         self.status_line = StatusLine(id="status-line")
         self.zoom = Zoom(self.pane, self.focus_target)
+        self.advice = RunAdvice()
 
     def compose(self) -> ComposeResult:
         tabs = [Tab(label, id=f"tab-{pane}") for pane, label in PANES]
@@ -244,12 +247,33 @@ class Workspace(Vertical):
         self.status_line.show(progress)
         self.dataset_pane.show_summary(c.dataset, c.load_progress)
         self._refresh_scatter()
+        advice = self.advice.check(c)
+        if advice is not None:
+            self.app.notify(advice, title="Nothing learned", severity="warning", timeout=12.0)
 
-    def show_notice(self, message: RunNotice) -> None:
-        """Mark the field a notice names on its form (the app shows the notice itself)."""
-        if message.field is not None and message.source is not None:
-            form = self.dataset_pane if message.source == "data" else self.hyper_pane
-            form.mark_one(message.field, message.message)
+    def show_notice(self, message: RunNotice) -> str:
+        """Mark the field a notice names on its form; the notice's text for the app to show,
+        naming that field by its label."""
+        if message.field is None or message.source is None:
+            return message.message
+        form = self.dataset_pane if message.source == "data" else self.hyper_pane
+        form.mark_one(message.field, message.message)
+        row = form.field_of(message.field)
+        return message.message if row is None else labelled(row.label, message.message)
+
+    def go_to_error(self) -> str | None:
+        """Show the first invalid field of the forms (its pane too) and focus it; its refusal,
+        naming it by its label ("L2 penalty must be at least 0"), or None when all are valid."""
+        forms: tuple[tuple[str, FormPane], ...] = (
+            ("dataset", self.dataset_pane), ("hyper", self.hyper_pane),
+        )  # fmt: skip
+        for pane, form in forms:
+            for row in form.fields().values():
+                if row.error and row.display:
+                    self.show_pane(pane)
+                    row.controls[0].focus()
+                    return labelled(row.label, row.error)
+        return None
 
     def show_configs(self, message: RunOpened) -> None:
         """The forms show an opened run's settings (without applying them again)."""

@@ -22,12 +22,22 @@ from neuron_core.errors import ConfigError
 GENERATORS: tuple[str, ...] = ("line", "gauss", "circle", "xor", "spiral", "moons")
 REGRESSION_GENERATORS: tuple[str, ...] = ("reg-line", "reg-plane", "reg-bumps")
 ACTIVATIONS: tuple[str, ...] = ("tanh", "relu", "sigmoid", "linear")
-INITS: tuple[str, ...] = ("zeros", "uniform", "xavier", "he")
+# "auto": zeros for the single neuron (the article), xavier or he (by activation) with hidden
+# layers (``neuron_core.model.init.resolve_init``).
+INITS: tuple[str, ...] = ("auto", "zeros", "uniform", "xavier", "he")
 OPTIMIZERS: tuple[str, ...] = ("gd", "momentum", "adam")
 DTYPES: tuple[str, ...] = ("float64", "float32")
 PROBLEMS: tuple[str, ...] = ("classification", "regression")
 # Extra input features a model may use on 2-D data (TensorFlow Playground's set).
 FEATURE_MAPS: tuple[str, ...] = ("x1", "x2", "x1^2", "x2^2", "x1*x2", "sin(x1)", "sin(x2)")
+
+# The learning rates offered as presets (the app's drop-down and its [ ] keys; suggestions).
+LR_PRESETS: tuple[float, ...] = (0.001, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0)
+# The default learning rate of each kind of problem: the article's 0.1 for classification. A
+# linear regression's cost is quadratic and gradient descent diverges above 2 / its largest
+# curvature (``neuron_core.training.stability``): about 0.03 on reg-line (x spans -10 to 10),
+# so regression starts at 0.01, which fits every regression generator in the default run.
+DEFAULT_LR: dict[str, float] = {"classification": 0.1, "regression": 0.01}
 
 MAX_SAMPLES = 10_000_000
 MAX_ITERATIONS = 1_000_000_000
@@ -99,7 +109,9 @@ class DataConfig(_Serializable):
     ``source="csv"``: ``csv_path`` with a header row; ``target`` names the label column,
     ``features`` the feature columns (``None``: every other column); rows are split into train and
     test by ``test_ratio`` with ``seed``. ``standardize`` rescales every feature to mean 0, std 1
-    using statistics of the training part only.
+    using statistics of the training part only; ``None`` (the default) standardizes CSV data
+    (its columns come in any units) and keeps generated data raw (the article's values), see
+    ``standardizes``.
     """
 
     source: Literal["generator", "csv"] = "generator"
@@ -112,7 +124,23 @@ class DataConfig(_Serializable):
     target: str | None = None
     features: tuple[str, ...] | None = None
     test_ratio: float = 0.2
-    standardize: bool = False
+    standardize: bool | None = None
+
+    @property
+    def standardizes(self) -> bool:
+        """Whether the features are standardized: ``standardize`` when given, else for CSV data
+        only."""
+        if self.standardize is None:
+            return self.source == "csv"
+        return self.standardize
+
+    @property
+    def problem(self) -> Literal["classification", "regression"]:
+        """The kind of problem the data poses: the ``reg-*`` generators are regression; the
+        other generators and CSV files (a label column with two values) classification."""
+        if self.source == "generator" and self.name in REGRESSION_GENERATORS:
+            return "regression"
+        return "classification"
 
     def validate(self) -> None:
         """Raise ``ConfigError`` naming the first invalid field."""
@@ -138,8 +166,8 @@ class DataConfig(_Serializable):
                 if self.target in self.features:
                     raise ConfigError("features", "the target column cannot also be a feature")
             _check_float("test_ratio", self.test_ratio, 0.0, 0.9)
-        if not isinstance(self.standardize, bool):
-            raise ConfigError("standardize", "must be true or false")
+        if self.standardize is not None and not isinstance(self.standardize, bool):
+            raise ConfigError("standardize", "must be true or false (or left out: auto)")
 
 
 @dataclass(frozen=True)
@@ -149,14 +177,15 @@ class ModelConfig(_Serializable):
     ``hidden`` gives the neurons of each hidden layer (0 to 6 layers of 1 to 8); ``activation`` is
     the hidden layers' activation; the output is a sigmoid with log loss (``classification``) or
     linear with mean squared error (``regression``). ``init`` picks the initial weights, drawn with
-    ``init_seed``. ``feature_map`` lists the inputs built from 2-D data (``x1``, ``x2``,
-    ``x1^2``...); ``None`` uses the data's own features unchanged.
+    ``init_seed`` (``auto``: zeros without hidden layers, else He for ReLU, Xavier otherwise).
+    ``feature_map`` lists the inputs built from 2-D data (``x1``, ``x2``, ``x1^2``...); ``None``
+    uses the data's own features unchanged.
     """
 
     problem: Literal["classification", "regression"] = "classification"
     hidden: tuple[int, ...] = ()
     activation: str = "tanh"
-    init: str = "zeros"
+    init: str = "auto"
     init_seed: int = 0
     feature_map: tuple[str, ...] | None = None
 

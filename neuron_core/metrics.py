@@ -149,6 +149,34 @@ class ClassificationReport:
         return cls.from_predictions(model.predict(X), Y)
 
 
+def majority_note(
+    report: ClassificationReport,
+    class_names: tuple[str, str] | None,
+    standardized: bool,
+    standardize_how: str,
+) -> str | None:
+    """What to tell a person whose classifier is no better than always answering the majority
+    class (accuracy at most that class's share: it is stuck there), and what to try; ``None``
+    when it does better. ``standardize_how`` names how to turn standardization on
+    ("--standardize"), suggested first when it is off: features of very different scales make
+    gradient descent overshoot along the large one and stall along the others."""
+    if report.m == 0:
+        return None
+    ones = report.tp + report.fn  # examples labelled 1
+    majority = 1 if 2 * ones > report.m else 0
+    share = max(ones, report.m - ones) / report.m
+    if report.accuracy > share:
+        return None
+    name = (class_names or ("0", "1"))[majority]
+    tries = [] if standardized else [f"standardizing the features ({standardize_how})"]
+    tries += ["another learning rate or more iterations", "hidden layers"]
+    return (
+        f"nothing learned yet: the model's accuracy {100.0 * report.accuracy:.1f}% is "
+        f"no better than always answering {name!r} ({100.0 * share:.1f}% of the examples). "
+        f"Try {'; '.join(tries)}"
+    )
+
+
 # -- regression -----------------------------------------------------------------------------
 
 

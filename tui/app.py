@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import gc
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -76,9 +77,10 @@ class NeuronApp(SettingActions, ViewActions, inherit_bindings=False):
         train_cfg: TrainConfig | None = None,
     ) -> None:
         super().__init__()
-        self.controller = RunController(
-            data_cfg or DataConfig(), model_cfg or ModelConfig(), train_cfg or TrainConfig()
-        )
+        data_cfg = data_cfg or DataConfig()
+        # The model follows the data's kind of problem from the start (the forms too).
+        model_cfg = replace(model_cfg or ModelConfig(), problem=data_cfg.problem)
+        self.controller = RunController(data_cfg, model_cfg, train_cfg or TrainConfig())
         self.workspace = Workspace(self.controller)
         self.footer = KeyFooter(self.footer_state)
         self.run_path = DEFAULT_RUN_FILE
@@ -158,10 +160,10 @@ class NeuronApp(SettingActions, ViewActions, inherit_bindings=False):
     def on_run_notice(self, message: RunNotice) -> None:
         if not self._alive():
             return
-        self.workspace.show_notice(message)
+        text = self.workspace.show_notice(message)
         title = "Error" if message.severity == "error" else ""
         timeout = 8.0 if message.severity == "error" else 4.0
-        self.notify(message.message, title=title, severity=message.severity, timeout=timeout)
+        self.notify(text, title=title, severity=message.severity, timeout=timeout)
 
     def on_run_opened(self, message: RunOpened) -> None:
         if self._alive():
@@ -200,13 +202,9 @@ class NeuronApp(SettingActions, ViewActions, inherit_bindings=False):
         """Space: start or resume, unless a field is invalid or the run cannot go on."""
         bad = self.workspace.form_errors()
         if bad:
-            field, reason = next(iter(bad.items()))
-            more = f" (and {len(bad) - 1} more)" if len(bad) > 1 else ""
-            self.notify(
-                f"fix the marked field first: {field}: {reason}{more}",
-                title="Cannot start",
-                severity="error",
-            )
+            first = self.workspace.go_to_error() or "fix the marked field first"
+            more = f" (and {len(bad) - 1} more marked)" if len(bad) > 1 else ""
+            self.notify(f"{first}{more}", title="Cannot start", severity="error")
             return
         why = self.controller.start()
         if why is not None:
@@ -230,6 +228,11 @@ class NeuronApp(SettingActions, ViewActions, inherit_bindings=False):
     def action_reset(self) -> None:
         """r: the same initial parameters and data, an empty history."""
         self.controller.reset()
+
+    def action_undo(self) -> None:
+        """u: bring back the run the last reset, new data or new model replaced."""
+        done = self.controller.undo.undo()
+        self.notify(done or "nothing to undo: r, g and new settings keep the run they replace")
 
     def action_new_seed(self) -> None:
         """g: a new dataset drawn with the next seed."""

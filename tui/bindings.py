@@ -42,6 +42,14 @@ APP_BINDINGS: list[BindingType] = [
         id="data.previous-generator",
     ),
     Binding(
+        "u",
+        "undo",
+        "Undo",
+        tooltip="Bring back the run a reset, new data or a new model replaced (u again redoes)",
+        show=False,
+        id="run.undo",
+    ),
+    Binding(
         "left_square_bracket",
         "lr_preset(-1)",
         "Lower lr",

@@ -165,7 +165,7 @@ def load_csv(cfg: DataConfig, progress: Callable[[float], None] | None = None) -
             feature_names=tuple(names[i] for i in table.features),
             problem="classification",
             class_names=class_names,
-            standardize=cfg.standardize,
+            standardize=cfg.standardizes,
             warnings=warnings,
             csv_sha256=fmt.sha256,
         )

@@ -243,7 +243,7 @@ def load(cfg: DataConfig, progress: Callable[[float], None] | None = None) -> Da
         feature_names=("x1",) if X_train.shape[0] == 1 else ("x1", "x2"),
         problem="regression" if regression else "classification",
         class_names=None if regression else ("0", "1"),
-        standardize=cfg.standardize,
+        standardize=cfg.standardizes,
         warnings=[],
         true_line=(LINE_SLOPE, LINE_INTERCEPT) if cfg.name == "line" else None,
     )

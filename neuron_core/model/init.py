@@ -9,6 +9,8 @@ Biases always start at 0; the weights are drawn as follows (``fan_in = n_{l-1}``
     uniform   W ~ U(-0.5, 0.5)                       (TensorFlow Playground's default range)
     xavier    W ~ U(-r, r), r = sqrt(6 / (fan_in + fan_out))   (Glorot & Bengio, for tanh)
     he        W ~ N(0, 2 / fan_in)                   (He et al., for ReLU)
+    auto      zeros without hidden layers (the article's neuron, first cost ln 2); with hidden
+              layers he for ReLU, xavier for tanh, sigmoid and linear (``resolve_init``)
 
 Layer ``l`` draws from its own stream ``default_rng([seed, l])``: the same seed always gives the
 same weights, and resizing one layer does not change the draws of the layers before it.
@@ -32,8 +34,21 @@ F64 = NDArray[np.float64]
 UNIFORM_LIMIT = 0.5
 
 
+def resolve_init(scheme: str, hidden: tuple[int, ...], activation: str) -> str:
+    """The scheme ``scheme`` stands for: ``auto`` becomes ``zeros`` for a network without hidden
+    layers (convex, so zeros is a fine start and gives the article's exact figures), ``he`` for
+    ReLU hidden layers (it keeps the variance of the half that passes) and ``xavier`` for the
+    others (tanh, sigmoid, linear: symmetric around 0). Any other scheme is itself."""
+    if scheme != "auto":
+        return scheme
+    if not hidden:
+        return "zeros"
+    return "he" if activation == "relu" else "xavier"
+
+
 def init_weight(scheme: str, fan_in: int, fan_out: int, rng: np.random.Generator) -> F64:
-    """One weight matrix (fan_out, fan_in) drawn with ``scheme`` (see the module docstring)."""
+    """One weight matrix (fan_out, fan_in) drawn with ``scheme`` (see the module docstring;
+    ``auto`` must be resolved first, by ``resolve_init``)."""
     shape = (fan_out, fan_in)
     if scheme == "zeros":
         return np.zeros(shape)

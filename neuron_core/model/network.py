@@ -46,7 +46,7 @@ from numpy.typing import NDArray
 from neuron_core.config import ModelConfig
 from neuron_core.model.activations import Activation, get_activation
 from neuron_core.model.heads import HEADS, Head
-from neuron_core.model.init import init_params
+from neuron_core.model.init import init_params, resolve_init
 
 F64 = NDArray[np.float64]
 FloatArray = NDArray[np.floating]
@@ -109,7 +109,8 @@ class Network:
     """A fully connected network: ``hidden`` layers with ``activation``, one output unit.
 
     ``problem`` picks the output: sigmoid + log loss (``classification``) or linear + squared
-    error (``regression``). Weights are initialised with ``init`` from ``init_seed`` (init.py);
+    error (``regression``). Weights are initialised with ``init`` from ``init_seed`` (init.py;
+    ``auto`` is resolved by the hidden layers and the activation);
     parameters are float64 lists ``weights[l]`` (n_{l+1}, n_l) and ``biases[l]`` (n_{l+1}, 1).
     """
 
@@ -128,7 +129,9 @@ class Network:
         self.activation: Activation = get_activation(activation)
         self.problem = problem
         self._head: Head = HEADS[problem]
-        params = init_params(self.sizes, init, init_seed)
+        params = init_params(
+            self.sizes, resolve_init(init, self.sizes[1:-1], activation), init_seed
+        )
         self.weights: list[F64] = params[0::2]
         self.biases: list[F64] = params[1::2]
 

@@ -389,7 +389,7 @@ def test_real_divergence_of_a_regression(capsys: pytest.CaptureFixture[str]) -> 
 
 
 def test_regression_report(capsys: pytest.CaptureFixture[str]) -> None:
-    code, rep = run_json(capsys, "--dataset", "reg-plane", "--iterations", "300")
+    code, rep = run_json(capsys, "--dataset", "reg-plane", "--lr", "0.1", "--iterations", "300")
     assert code == 0
     assert rep["test_r2"] > 0.99 and rep["test_rmse"] < 0.1
     assert rep["test_accuracy"] is None and rep["class_names"] is None
@@ -522,7 +522,8 @@ def test_help_lists_every_option(capsys: pytest.CaptureFixture[str]) -> None:
     for opt in OPTIONS:
         assert opt.flag in out
         assert f"`{opt.flag}" in options_markdown()
-    assert "(default: 0.1)" in out and "(default: 2000)" in out
+    flat = " ".join(out.split())
+    assert "(default: 0.1, 0.01 for regression)" in flat and "(default: 2000)" in out
     assert main(["--help"]) == 0 and "train" in capsys.readouterr().out
     assert main(["--version"]) == 0
     assert re.fullmatch(r"neuron-tui \S+\n", capsys.readouterr().out)

@@ -28,7 +28,7 @@ from neuron_core.training.trainer import Trainer
 from tui.__main__ import main
 from tui.cli.options import OPTIONS, options_markdown
 
-SYMMETRIC = symmetric_init_warning(ModelConfig(hidden=(2,)))
+SYMMETRIC = symmetric_init_warning(ModelConfig(hidden=(2,), init="zeros"))
 assert SYMMETRIC is not None
 
 
@@ -108,12 +108,12 @@ def test_no_hidden_layer_is_the_single_neuron(
 
 
 def test_zero_init_with_hidden_layers_warns(capsys: pytest.CaptureFixture[str]) -> None:
-    code, rep = run_json(capsys, "--hidden", "3", "--iterations", "20")
+    code, rep = run_json(capsys, "--hidden", "3", "--init", "zeros", "--iterations", "20")
     assert code == 0 and rep["warnings"] == [SYMMETRIC]
     # The warning is true: the three hidden units stay identical.
     W1 = np.array(rep["weights"][0])
     assert np.array_equal(W1, np.repeat(W1[:1], 3, axis=0))
-    code, out, err = run(capsys, "--hidden", "3", "--iterations", "20")
+    code, out, err = run(capsys, "--hidden", "3", "--init", "zeros", "--iterations", "20")
     assert code == 0 and err == ""
     assert f"warning: {SYMMETRIC}\n" in out
     assert "model: network 2-3-1, tanh hidden" in out
@@ -254,7 +254,7 @@ BAD_MODEL_INPUT = [
     (["--hidden", "4,0"], "--hidden: a layer needs at least 1 neuron"),
     (["--hidden"], "expected one argument"),
     (["--activation", "swish"], "--activation: must be one of tanh, relu, sigmoid, linear"),
-    (["--init", "glorot"], "--init: must be one of zeros, uniform, xavier, he"),
+    (["--init", "glorot"], "--init: must be one of auto, zeros, uniform, xavier, he"),
     (["--init-seed", "-1"], "--init-seed: must be at least 0"),
     (["--init-seed", "x"], "--init-seed: must be a whole number, got 'x'"),
     (["--optimizer", "sgd"], "--optimizer: must be one of gd, momentum, adam"),
@@ -341,3 +341,56 @@ def test_json_keys_are_the_same_for_every_model(capsys: pytest.CaptureFixture[st
     _, network = run_json(capsys, "--hidden", "2", "--init", "he", "--iterations", "5")
     _, regression = run_json(capsys, "--dataset", "reg-plane", "--iterations", "5")
     assert set(neuron) == set(network) == set(regression)
+
+
+def test_init_auto_is_the_default(capsys: pytest.CaptureFixture[str]) -> None:
+    """``--init auto`` (the default): zeros for the single neuron, xavier/he with --hidden, and
+    the summary and --help say so."""
+    code, rep = run_json(capsys, "--iterations", "5")
+    assert code == 0 and (rep["init"], rep["init_setting"]) == ("zeros", "auto")
+    assert abs(rep["first_cost"] - math.log(2.0)) < 1e-12
+    code, rep = run_json(capsys, "--hidden", "3", "--iterations", "5")
+    assert code == 0 and rep["warnings"] == [] and rep["init"] == "xavier"
+    W1 = np.array(rep["weights"][0])
+    assert not np.array_equal(W1[0], W1[1])
+    _, rep = run_json(capsys, "--hidden", "3", "--activation", "relu", "--iterations", "5")
+    assert rep["init"] == "he"
+    code, out, _ = run(capsys, "--hidden", "3", "--iterations", "5")
+    assert "xavier init (auto, seed 0)" in out
+    assert main(["train", "--help"]) == 0
+    help_text = " ".join(capsys.readouterr().out.split())
+    assert "auto: zeros for the single neuron" in help_text
+
+
+def test_regression_has_its_own_default_learning_rate(capsys: pytest.CaptureFixture[str]) -> None:
+    """reg-line diverged with the article's 0.1; regression now starts at 0.01 and converges, and
+    a rate that will diverge is named with the preset to use."""
+    for name in ("reg-line", "reg-plane"):
+        code, rep = run_json(capsys, "--dataset", name)
+        assert code == 0 and rep["lr"] == 0.01 and rep["status"] == "completed", name
+        assert rep["final_cost"] < 1e-12 and rep["warnings"] == []
+    code, rep = run_json(capsys, "--dataset", "line", "--iterations", "5")
+    assert rep["lr"] == 0.1
+    code, rep = run_json(capsys, "--dataset", "reg-line", "--lr", "0.1", "--iterations", "50")
+    assert code == 0 and len(rep["warnings"]) == 1
+    assert "will diverge on this data" in rep["warnings"][0]
+    assert rep["warnings"][0].endswith("try --lr 0.01")
+
+
+def test_csv_is_standardized_by_default_and_a_stuck_run_says_why(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    rng = np.random.default_rng(0)
+    income, age = rng.normal(50000, 15000, 400), rng.normal(40, 12, 400)
+    z = (income - 50000) / 15000 * 1.5 + (age - 40) / 12 - 1.0
+    label = np.where(rng.random(400) < 1 / (1 + np.exp(-3 * z)), "yes", "no")
+    path = tmp_path / "loans.csv"
+    rows = "".join(f"{a:.0f},{b:.0f},{c}\n" for a, b, c in zip(income, age, label, strict=True))
+    path.write_text("income,age,approved\n" + rows, encoding="utf-8")
+    args = ("--csv", str(path), "--target", "approved")
+    code, rep = run_json(capsys, *args)
+    assert code == 0 and rep["train_accuracy"] > 0.9 and rep["warnings"] == []
+    code, out, _ = run(capsys, *args, "--no-standardize")
+    assert code == 0
+    warning = next(line for line in out.splitlines() if "nothing learned yet" in line)
+    assert "always answering 'no'" in warning and "(--standardize)" in warning

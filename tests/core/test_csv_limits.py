@@ -22,6 +22,7 @@ from memory_cases import write_csv
 
 
 def _cfg(path: Path, **kw: object) -> DataConfig:
+    kw.setdefault("standardize", False)  # the file's values as they are
     return DataConfig(source="csv", csv_path=str(path), target="y", **kw)  # type: ignore[arg-type]
 
 

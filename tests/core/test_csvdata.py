@@ -32,6 +32,8 @@ def write(tmp_path: Path, content: str | bytes, name: str = "data.csv") -> str:
 
 def cfg(path: str, **kw: object) -> DataConfig:
     kw.setdefault("target", "y")
+    # These tests read the file's values as they are (CSV data is standardized by default).
+    kw.setdefault("standardize", False)
     return DataConfig(source="csv", csv_path=path, **kw)  # type: ignore[arg-type]
 
 

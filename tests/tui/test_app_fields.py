@@ -50,6 +50,7 @@ async def test_every_bad_value_is_marked_and_blocks_start(
         data_before, train_before = app.controller.data_cfg, app.controller.train_cfg
         model_before = app.controller.model_cfg
         entered = False
+        label = row.label[:1].upper() + row.label[1:]
         for value in BAD:
             box.focus()
             box.value = value  # as if typed: the field is checked on every change
@@ -74,9 +75,11 @@ async def test_every_bad_value_is_marked_and_blocks_start(
                 assert not app.controller.running, value
                 await wait_for(
                     pilot,
-                    lambda: any("fix the marked field" in n for n in notifications(app)),
+                    lambda: any(n.startswith(label) for n in notifications(app)),
                     what=f"the notice for {value!r}",
                 )
+                # It names the field by its label, and the focus was taken there.
+                assert app.focused is box
         # Fixing the value clears the mark.
         box.focus()
         box.value = good

@@ -194,7 +194,7 @@ async def test_a_session_in_use_is_not_offered_to_a_second_app(sessions: Path) -
         two = await stack.enter_async_context(second.run_test(size=(80, 24)))
         await settle(two)
         assert not isinstance(second.screen, ResumeScreen)
-        await one.press("r")
+        await one.press("c")  # continue: resume
         await settle(one)
         assert first.controller.trainer is not None
         assert first.controller.trainer.iteration == 2

@@ -145,9 +145,13 @@ async def test_r_resets_to_the_same_initial_parameters_and_data() -> None:
         await pilot.press("space")
         await settle(pilot)
         assert trainer.iteration == 2000
+        costs = trainer.history.train().copy()
         await pilot.press("r")
         await settle(pilot)
-        assert app.controller.trainer is trainer
+        # A new trainer on the same data; the trained one is kept as it was, for undo (u).
+        old, trainer = trainer, app.controller.trainer
+        assert trainer is not None and trainer is not old and trainer.data is old.data
+        assert old.iteration == 2000
         assert trainer.iteration == 0
         assert trainer.status == "ready"
         for a, b in zip(trainer.model.get_params(), first, strict=True):
@@ -158,6 +162,7 @@ async def test_r_resets_to_the_same_initial_parameters_and_data() -> None:
         await pilot.press("space")
         await settle(pilot)
         assert trainer.iteration == 2000
+        np.testing.assert_array_equal(trainer.history.train(), costs)
 
 
 async def test_r_while_running_stops_and_resets() -> None:
@@ -171,8 +176,10 @@ async def test_r_while_running_stops_and_resets() -> None:
         await pilot.press("r")
         await settle(pilot)
         assert not app.controller.running
-        assert trainer.iteration == 0
-        assert trainer.status == "ready"
+        reset = app.controller.trainer  # a new trainer: the stopped one is kept for undo
+        assert reset is not None and reset is not trainer and trainer.iteration > 100
+        assert reset.iteration == 0
+        assert reset.status == "ready"
 
 
 async def test_g_draws_new_data_with_the_next_seed() -> None:
@@ -347,7 +354,9 @@ async def test_escape_leaves_a_field() -> None:
         await pilot.press("space")
         await pilot.pause()
         assert not app.controller.running
-        assert any("fix the marked field" in n for n in notifications(app))
+        # The notice names the field by its label, and the focus is taken there.
+        assert any(n.startswith("Iterations: not a whole number") for n in notifications(app))
+        assert app.focused is app.query_one("#iterations", Input)
 
 
 async def test_hyperparameter_changed_while_paused_applies_to_the_continued_run() -> None:

@@ -253,7 +253,10 @@ async def test_sigterm_keeps_a_consistent_session_that_continues_bit_for_bit() -
     again = NeuronApp()
     async with again.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
-        await pilot.press("r")  # resume
+        await pilot.press("r")  # reset, in the app: no answer here (a key means one thing)
+        await pilot.pause()
+        assert isinstance(again.screen, ResumeScreen)
+        await pilot.press("c")  # continue: resume
         await settle(pilot)
         assert trained_trainer(again).iteration == saved.history.n
         await pilot.press("space")

@@ -17,6 +17,7 @@ from typing import Literal
 
 from neuron_core.config import (
     ACTIVATIONS,
+    DEFAULT_LR,
     DTYPES,
     FEATURE_MAPS,
     GENERATORS,
@@ -142,7 +143,9 @@ OPTIONS: tuple[Option, ...] = (
            "random seed of the generated points, of the CSV train/test split and of the "
            "mini-batch order", "N"),
     Option("--standardize", "bool", "data", "standardize",
-           "rescale each feature to mean 0, std 1 (statistics of the training part)"),
+           "rescale each feature to mean 0, std 1 (statistics of the training part); "
+           "--no-standardize keeps a CSV file's values as they are",
+           shown_default="on for --csv, off for --dataset"),
     Option("--problem", "text", "model", "problem",
            f"{' or '.join(PROBLEMS)}; must match the data (reg-* datasets are regression, the "
            "other datasets and CSV files classification)", "KIND", shown_default="from the data"),
@@ -153,14 +156,18 @@ OPTIONS: tuple[Option, ...] = (
     Option("--activation", "text", "model", "activation",
            f"activation of the hidden layers: {_one_of(ACTIVATIONS)}", "NAME"),
     Option("--init", "text", "model", "init",
-           f"initial weights: {_one_of(INITS)} (zeros keeps the units of a hidden layer "
-           "identical; use xavier or he with --hidden)", "NAME"),
+           f"initial weights: {_one_of(INITS)}. auto: zeros for the single neuron (the "
+           "article), with --hidden he for relu and xavier for the other activations (zeros "
+           "keeps the units of a hidden layer identical)", "NAME"),
     Option("--init-seed", "int", "model", "init_seed",
            "random seed of the initial weights (uniform, xavier, he)", "N"),
     Option("--optimizer", "text", "train", "optimizer",
            f"{_one_of(OPTIMIZERS)} (gd: plain gradient descent, as in the article)", "NAME"),
     Option("--lr", "float", "train", "lr",
-           "learning rate", "F"),
+           "learning rate (regression diverges above 2 / the cost's largest curvature: a "
+           "warning says so)", "F",
+           shown_default=f"{DEFAULT_LR['classification']:g}, {DEFAULT_LR['regression']:g} for "
+           "regression"),
     Option("--iterations", "int", "train", "iterations",
            "parameter updates in total (with --load: including the saved ones)", "N"),
     Option("--batch-size", "int", "train", "batch_size",

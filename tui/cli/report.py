@@ -128,6 +128,8 @@ class Outcome:
 
     def _model(self) -> dict[str, Any]:
         """The model's shape, settings and parameters (see the module docstring)."""
+        from neuron_core.model.init import resolve_init
+
         tr = self.trainer
         mcfg = tr.model_cfg
         params = tr.model.get_params()
@@ -138,7 +140,9 @@ class Outcome:
             "layer_sizes": sizes,
             # The activation only acts inside hidden layers.
             "activation": mcfg.activation if mcfg.hidden else None,
-            "init": mcfg.init,
+            # The scheme the weights were drawn with ("auto" resolved), and the setting.
+            "init": resolve_init(mcfg.init, mcfg.hidden, mcfg.activation),
+            "init_setting": mcfg.init,
             "init_seed": mcfg.init_seed,
         }
         if mcfg.hidden:

@@ -13,7 +13,12 @@ import argparse
 from dataclasses import dataclass
 from typing import Any, Literal, NoReturn
 
-from neuron_core.config import REGRESSION_GENERATORS, DataConfig, ModelConfig, TrainConfig
+from neuron_core.config import (
+    DEFAULT_LR,
+    DataConfig,
+    ModelConfig,
+    TrainConfig,
+)
 from neuron_core.errors import ConfigError
 from tui.cli.options import (
     DATA_SECTIONS,
@@ -96,9 +101,7 @@ def _path(ns: argparse.Namespace, dest: str) -> str | None:
 def problem_of(data_cfg: DataConfig) -> Literal["classification", "regression"]:
     """The kind of problem the data poses: the ``reg-*`` generators are regression; the other
     generators and CSV files (a label column with two values) are classification."""
-    if data_cfg.source == "generator" and data_cfg.name in REGRESSION_GENERATORS:
-        return "regression"
-    return "classification"
+    return data_cfg.problem
 
 
 def _check_problem(data_cfg: DataConfig, model_options: dict[str, Any]) -> None:
@@ -145,7 +148,11 @@ def build_request(ns: argparse.Namespace) -> Request:
     overrides = _values(ns, given, {"train"})
     # The data seed also orders the mini-batches: one knob for everything random about the data.
     seed = data_cfg.seed if data_cfg is not None else 0
-    train_cfg = TrainConfig(**{"seed": seed, **overrides})
+    defaults: dict[str, Any] = {"seed": seed}
+    if data_cfg is not None:
+        # Each kind of problem has its default learning rate (a loaded run keeps its own).
+        defaults["lr"] = DEFAULT_LR[problem_of(data_cfg)]
+    train_cfg = TrainConfig(**{**defaults, **overrides})
     train_cfg.validate()
     print_every = convert(OPTION_BY_DEST["print_every"], ns.print_every)
     if isinstance(print_every, int) and print_every < 1:

@@ -85,11 +85,17 @@ def check_writable(path: str) -> None:
 def _run_notes(trainer: Trainer, req: Request) -> list[str]:
     """Warnings about the model or a loaded run, shown with the results."""
     from neuron_core.model.init import symmetric_init_warning
+    from neuron_core.training.stability import divergence_lr, lr_warning
 
     notes: list[str] = []
     symmetric = symmetric_init_warning(trainer.model_cfg)
     if symmetric is not None:
         notes.append(symmetric)
+    mcfg, tcfg = trainer.model_cfg, trainer.train_cfg
+    limit = divergence_lr(trainer.X_train, mcfg.hidden, mcfg.problem, tcfg.optimizer)
+    too_high = lr_warning(tcfg.lr, limit, "--lr {}")
+    if too_high is not None:
+        notes.append(too_high)
     if "activation" in req.model_options and not trainer.model_cfg.hidden:
         notes.append("--activation has no effect without hidden layers (--hidden)")
     if req.load is not None:
@@ -163,6 +169,17 @@ def _train(trainer: Trainer, stop: threading.Event, req: Request, tty: bool) -> 
         return train_in_chunks(trainer, stop, on_chunk)
 
 
+def _after_notes(trainer: Trainer, data_cfg: DataConfig) -> list[str]:
+    """Warnings about the trained model: a CSV classifier stuck at one class says why."""
+    from neuron_core.metrics import ClassificationReport, majority_note
+
+    if data_cfg.source != "csv" or trainer.iteration == 0:
+        return []
+    rep = ClassificationReport.from_model(trainer.model, trainer.X_train, trainer.data.Y_train)
+    note = majority_note(rep, trainer.data.class_names, data_cfg.standardizes, "--standardize")
+    return [] if note is None else [note]
+
+
 def _stopped(status: str) -> Stopped:
     """How the run ended: the trainer's own ending, or ``interrupted`` (stopped while paused)."""
     return cast(Stopped, status) if status in ENDINGS else "interrupted"
@@ -193,6 +210,7 @@ def run_train(req: Request) -> int:
                 raise
             lost, status = exc, trainer.status
         stopped = _stopped(status)
+        notes.extend(_after_notes(trainer, data_cfg))
         if req.save is not None:
             from neuron_core.store.restore import record_from_trainer
             from neuron_core.store.runfile import save_run

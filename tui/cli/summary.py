@@ -31,7 +31,10 @@ def _model_text(rep: dict[str, Any]) -> str:
         output = "linear output, squared error"
     else:
         output = "sigmoid output, log loss"
-    init = f"{rep['init']} init" + ("" if rep["init"] == "zeros" else f" (seed {rep['init_seed']})")
+    notes = ["auto"] if rep.get("init_setting") == "auto" else []
+    if rep["init"] != "zeros":
+        notes.append(f"seed {rep['init_seed']}")
+    init = f"{rep['init']} init" + (f" ({', '.join(notes)})" if notes else "")
     if not rep["hidden"]:
         return f"single neuron ({output}), {init}"
     sizes = "-".join(str(n) for n in rep["layer_sizes"])

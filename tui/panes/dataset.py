@@ -21,7 +21,7 @@ from neuron_core.data.dataset import Dataset
 from neuron_core.errors import ConfigError, DataError
 from tui.forms import build_config, parse_float, parse_int
 from tui.messages import DataConfigChanged
-from tui.panes.fields import Field, FormPane, YesNo
+from tui.panes.fields import AutoYesNo, Field, FormPane, stale_note
 from tui.views.dataset import dataset_summary
 from tui.widgets.feature_list import FeatureList, column_options
 
@@ -36,6 +36,11 @@ def _number(value: float | int) -> str:
     if isinstance(value, int):
         return str(value)
     return f"{value:g}"
+
+
+def _auto(cfg: DataConfig, source: str) -> bool:
+    """Whether data from ``source`` is standardized by default (CSV yes, generated no)."""
+    return replace(cfg, source=source, standardize=None).standardizes  # type: ignore[arg-type]
 
 
 class DatasetPane(FormPane):
@@ -66,24 +71,14 @@ class DatasetPane(FormPane):
             field="name",
             classes="-generator",
         )
-        yield Field(
-            "train samples",
-            Input(_number(cfg.samples), compact=True, id="samples"),
-            field="samples",
-            classes="-generator",
-        )
-        yield Field(
-            "test samples",
-            Input(_number(cfg.test_samples), compact=True, id="test-samples"),
-            field="test_samples",
-            classes="-generator",
-        )
-        yield Field(
-            "noise",
-            Input(_number(cfg.noise), compact=True, id="noise", placeholder="0 to 0.5"),
-            field="noise",
-            classes="-generator",
-        )
+
+        def text(label: str, field: str, widget_id: str, value: float, hint: str = "") -> Field:
+            box = Input(_number(value), compact=True, id=widget_id, placeholder=hint)
+            return Field(label, box, field=field, classes="-generator")
+
+        yield text("train samples", "samples", "samples", cfg.samples)
+        yield text("test samples", "test_samples", "test-samples", cfg.test_samples)
+        yield text("noise", "noise", "noise", cfg.noise, "0 to 0.5")
         yield Field(
             "CSV file",
             Input(
@@ -111,7 +106,9 @@ class DatasetPane(FormPane):
             classes="-csv",
         )
         yield Field("seed", Input(_number(cfg.seed), compact=True, id="data-seed"), field="seed")
-        yield Field("standardize", YesNo(cfg.standardize, id="standardize"), field="standardize")
+        box = AutoYesNo(cfg.standardize, _auto(cfg, cfg.source), id="standardize")
+        yield Field("standardize", box, field="standardize")
+        yield stale_note()
         yield Static("", id="data-summary")
 
     def on_mount(self) -> None:
@@ -146,7 +143,7 @@ class DatasetPane(FormPane):
                 errors[field] = exc.message
 
         number("seed", "data-seed", parse_int)
-        values["standardize"] = self.query_one("#standardize", YesNo).value
+        values["standardize"] = self.query_one(AutoYesNo).setting
         if source == "generator":
             values["name"] = str(self.query_one("#name", Select).value)
             number("samples", "samples", parse_int)
@@ -178,8 +175,8 @@ class DatasetPane(FormPane):
         return cfg, errors
 
     def check_form(self) -> None:
-        _, errors = self.read()
-        self.mark(errors)
+        cfg, errors = self.read()
+        self.mark(errors, changed=cfg != self.applied)
 
     def apply_form(self) -> None:
         if self.source == "csv":
@@ -226,6 +223,8 @@ class DatasetPane(FormPane):
 
     def on_select_changed(self, event: Select.Changed) -> None:
         if event.select.id == "source":
+            with self.prevent(AutoYesNo.Changed):
+                self.query_one(AutoYesNo).follow(_auto(self.applied, str(event.value)))
             self._show_source(str(event.value))
         elif event.select.id == "target" and event.value is not Select.NULL:
             kept = tuple(self.query_one(FeatureList).selected)
@@ -249,7 +248,7 @@ class DatasetPane(FormPane):
     def show_config(self, cfg: DataConfig) -> None:
         """Fill the form with ``cfg`` (an opened run) without applying it again."""
         self.applied = cfg
-        with self.prevent(Input.Changed, Select.Changed, YesNo.Changed):
+        with self.prevent(Input.Changed, Select.Changed, AutoYesNo.Changed):
             self.query_one("#source", Select).value = cfg.source
             self.query_one("#name", Select).value = cfg.name
             for widget_id, value in (
@@ -261,7 +260,7 @@ class DatasetPane(FormPane):
             ):
                 self.query_one(f"#{widget_id}", Input).value = _number(value)
             self.query_one("#csv-path", Input).value = cfg.csv_path or ""
-            self.query_one("#standardize", YesNo).value = cfg.standardize
+            self.query_one(AutoYesNo).show(cfg.standardize, _auto(cfg, cfg.source))
         self._show_source(cfg.source)
         self.mark({})
         if cfg.source == "csv" and cfg.csv_path:
@@ -283,15 +282,12 @@ class DatasetPane(FormPane):
 
     def show_summary(self, dataset: Dataset | None, loading: float | None) -> None:
         """The split, class balance and warnings of ``dataset`` (or the loading progress)."""
-        summary = self.query_one("#data-summary", Static)
+        text: Text | str = ""
         if loading is not None:
-            summary.update(f"loading… {100.0 * loading:.0f}%")
-            return
-        if dataset is None:
-            summary.update("")
-            return
-        lines, warnings = dataset_summary(dataset)
-        text = Text("\n".join(lines))
-        for warning in warnings:
-            text.append(f"\n⚠ {warning}", style="bold")
-        summary.update(text)
+            text = f"loading… {100.0 * loading:.0f}%"
+        elif dataset is not None:
+            lines, warnings = dataset_summary(dataset)
+            text = Text("\n".join(lines))
+            for warning in warnings:
+                text.append(f"\n⚠ {warning}", style="bold")
+        self.query_one("#data-summary", Static).update(text)

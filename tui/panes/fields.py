@@ -99,6 +99,14 @@ class Field(Vertical):
             self.query_one(".field-error", Static).update(shown)
 
 
+def labelled(label: str, reason: str) -> str:
+    """A field's refusal as a sentence naming the field by its label: "L2 penalty must be at
+    least 0", "Learning rate: not a number: 'x'" (the reasons come from the configs and the
+    parsers, which name the config field only)."""
+    name = label[:1].upper() + label[1:]
+    return f"{name} {reason}" if reason.startswith("must ") else f"{name}: {reason}"
+
+
 class YesNo(Checkbox):
     """A compact checkbox whose label says its state ("yes"/"no"): a checkbox's mark differs only
     by colour, which ``NO_COLOR`` and screen captures lose."""
@@ -109,6 +117,39 @@ class YesNo(Checkbox):
     def watch_value(self) -> None:
         super().watch_value()
         self.label = "yes" if self.value else "no"
+
+
+class AutoYesNo(YesNo):
+    """A ``YesNo`` for a setting whose default depends on other fields (``None`` in the config,
+    e.g. standardize: yes for a CSV file, no for generated data). It shows ``default`` until the
+    person picks the other value; ``setting`` is then that value, else ``None``."""
+
+    def __init__(self, setting: bool | None, default: bool, *, id: str | None = None) -> None:
+        super().__init__(default if setting is None else setting, id=id)
+        self.default = default
+
+    @property
+    def setting(self) -> bool | None:
+        """The config's value: ``None`` (follow the default) while the box shows the default."""
+        return None if self.value == self.default else self.value
+
+    def show(self, setting: bool | None, default: bool) -> None:
+        """Show a config's ``setting`` (``None``: ``default``)."""
+        self.default = default
+        self.value = default if setting is None else setting
+
+    def follow(self, default: bool) -> None:
+        """The default changed (another field did): a box that showed the old one shows the new
+        one; a value the person picked stays."""
+        self.show(self.setting, default)
+
+
+def stale_note() -> Static:
+    """The line a form shows above its summary while that summary is out of date (hidden
+    otherwise; ``FormPane.mark`` fills it)."""
+    note = Static("", classes="form-stale", markup=False)
+    note.display = False
+    return note
 
 
 class FormPane(VerticalScroll):
@@ -185,10 +226,23 @@ class FormPane(VerticalScroll):
         """Every field of the form, by config attribute."""
         return {f.field: f for f in self.query(Field)}
 
-    def mark(self, errors: dict[str, str]) -> None:
-        """Show ``errors`` (config field -> reason) and clear every other field's mark."""
-        for name, field in self.fields().items():
+    def mark(self, errors: dict[str, str], changed: bool = False) -> None:
+        """Show ``errors`` (config field -> reason) and clear every other field's mark; the
+        form's stale note (``stale_note``) says when the summary under the form no longer
+        matches the fields: while one is invalid, or ``changed`` (edited, not yet applied)."""
+        rows = self.fields()
+        for name, field in rows.items():
             field.set_error(errors.get(name))
+        text = ""
+        if errors:
+            first = next(iter(errors))
+            label = rows[first].label if first in rows else first
+            text = f"⚠ out of date: {label} is invalid (the run keeps the last valid settings)"
+        elif changed:
+            text = "⚠ out of date: the fields changed (Enter applies them)"
+        for note in self.query(".form-stale").results(Static):
+            note.update(text)
+            note.display = bool(text)
 
     def mark_one(self, field: str, message: str) -> bool:
         """Mark one field (an error found later, e.g. by the engine); False if it is not here."""
@@ -197,6 +251,10 @@ class FormPane(VerticalScroll):
             return False
         target.set_error(message)
         return True
+
+    def field_of(self, name: str) -> Field | None:
+        """The row that edits the config field ``name`` (None when this form has none)."""
+        return self.fields().get(name)
 
     def errors(self) -> dict[str, str]:
         """The reasons of the fields currently marked invalid."""

@@ -17,8 +17,10 @@ from textual.widgets import Input, Select, Static
 
 from neuron_core.config import (
     ACTIVATIONS,
+    DEFAULT_LR,
     DTYPES,
     INITS,
+    LR_PRESETS,
     OPTIMIZERS,
     ModelConfig,
     TrainConfig,
@@ -26,10 +28,8 @@ from neuron_core.config import (
 from neuron_core.errors import ConfigError
 from tui.forms import build_config, parse_float, parse_hidden, parse_int, parse_names
 from tui.messages import ModelConfigChanged, TrainConfigChanged
-from tui.panes.fields import Field, FormPane
+from tui.panes.fields import Field, FormPane, stale_note
 
-LR_PRESETS: tuple[float, ...] = (0.001, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0)
-# ModelConfig and TrainConfig both have a seed; one field sets both (init and shuffling).
 _SEED_FIELDS = {"init_seed": "seed", "seed": "seed"}
 
 
@@ -98,6 +98,7 @@ class HyperPane(FormPane):
             "the data's, or e.g. x1^2, x2^2",
         )
         yield text("seed", "seed", _fmt(m.init_seed))
+        yield stale_note()
         yield Static("", id="model-note")
 
     # -- reading the form -------------------------------------------------------------------
@@ -162,8 +163,11 @@ class HyperPane(FormPane):
         return model, train, errors
 
     def check_form(self) -> None:
-        _, _, errors = self.read()
-        self.mark(errors)
+        model, train, errors = self.read()
+        changed = train != self.train or (
+            model is not None and _model_key(model) != _model_key(self.model)
+        )
+        self.mark(errors, changed=changed)
 
     def apply_form(self) -> None:
         model, train, errors = self.read()
@@ -178,6 +182,9 @@ class HyperPane(FormPane):
 
     def mark_one(self, field: str, message: str) -> bool:
         return super().mark_one(_SEED_FIELDS.get(field, field), message)
+
+    def field_of(self, name: str) -> Field | None:
+        return super().field_of(_SEED_FIELDS.get(name, name))
 
     # -- learning-rate presets --------------------------------------------------------------
     def on_select_changed(self, event: Select.Changed) -> None:
@@ -200,6 +207,24 @@ class HyperPane(FormPane):
         else:
             smaller = [p for p in LR_PRESETS if p < current * (1 - 1e-9)]
             lr = smaller[-1] if smaller else LR_PRESETS[0]
+        self.set_lr(lr)
+        return lr
+
+    def follow_problem(self, problem: str) -> float | None:
+        """The data now poses ``problem`` (classification or regression): a learning rate still
+        at the old kind's default becomes the new kind's (``DEFAULT_LR``), applied; returns it,
+        or None when the rate stays (it was chosen, or the kind did not change)."""
+        old = self.model.problem
+        if problem == old:
+            return None
+        self.model = replace(self.model, problem=problem)  # type: ignore[arg-type]
+        lr = DEFAULT_LR.get(problem)
+        if (
+            lr is None
+            or self.train.lr != DEFAULT_LR.get(old)
+            or self._text("lr") != _fmt(self.train.lr)
+        ):
+            return None
         self.set_lr(lr)
         return lr
 

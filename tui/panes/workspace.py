@@ -23,14 +23,15 @@ from textual.geometry import Size
 from textual.widget import Widget
 from textual.widgets import Tab, Tabs
 
-from tui.messages import RunNotice, RunOpened
 from tui.panes.dataset import DatasetPane
 from tui.panes.hyper import HyperPane
 from tui.panes.network import NetworkPane
 from tui.panes.predictions import PredictionsPane
 from tui.panes.status import StatusLine
 from tui.panes.training import TrainingPane
+from tui.panes.workspace_forms import WorkspaceForms
 from tui.panes.zoom import CHARTS, Zoom
+from tui.run.advice import RunAdvice
 from tui.run.controller import RunController
 from tui.screens.too_small import TooSmallScreen, too_small
 from tui.widgets.network_view import NetworkView
@@ -57,7 +58,7 @@ POLL_SECONDS = 0.1
 SCATTER_SECONDS = 1.0
 
 
-class Workspace(Vertical):
+class Workspace(WorkspaceForms, Vertical):
     """Tabs, the panes and the status line, drawn from ``controller``; see the module docstring."""
 
     def __init__(self, controller: RunController) -> None:
@@ -79,6 +80,7 @@ class Workspace(Vertical):
             # Given before mounting (no restyle): a class added to a mounted pane restyles
             # every widget in it, which took a tenth of the start-up.
             self.pane(pane).add_class("pane", update=False)
+        self.advice = RunAdvice()
 
     def compose(self) -> ComposeResult:
         # The layout's class, while the workspace has no children yet (restyling it later
@@ -276,24 +278,15 @@ class Workspace(Vertical):
         """Redraw everything from the controller now (after a change of state or layout);
         ``fresh``: the history was replaced, so the chart starts over."""
         c = self.controller
+        lr = self.hyper_pane.follow_problem(c.model_cfg.problem)
+        if lr is not None:
+            self.app.notify(f"learning rate {lr:g}: the default for {c.model_cfg.problem}")
         self.training_pane.feed_chart(c.evaluator.cost_view(), fresh=fresh)
         progress = c.progress()
         self.training_pane.show_progress(progress)
         self.status_line.show(progress)
         self.dataset_pane.show_summary(c.dataset, c.load_progress)
         self._refresh_scatter()
-
-    def show_notice(self, message: RunNotice) -> None:
-        """Mark the field a notice names on its form (the app shows the notice itself)."""
-        if message.field is not None and message.source is not None:
-            form = self.dataset_pane if message.source == "data" else self.hyper_pane
-            form.mark_one(message.field, message.message)
-
-    def show_configs(self, message: RunOpened) -> None:
-        """The forms show an opened run's settings (without applying them again)."""
-        self.dataset_pane.show_config(message.data_config)
-        self.hyper_pane.show_configs(message.model_config, message.train_config)
-
-    def form_errors(self) -> dict[str, str]:
-        """Every invalid field of both forms: field name -> reason."""
-        return {**self.dataset_pane.errors(), **self.hyper_pane.errors()}
+        advice = self.advice.check(c)
+        if advice is not None:
+            self.app.notify(advice, title="Nothing learned", severity="warning", timeout=12.0)

@@ -37,17 +37,14 @@ from tui.messages import (
     TrainingStopped,
 )
 from tui.run.evaluation import Evaluator
-from tui.run.loading import (
-    DataLoader,
-    apply_train_config,
-    build_trainer,
-    data_failure,
-    describe,
-)
+from tui.run.loading import DataLoader, apply_train_config, build_trainer, data_failure, describe
 from tui.run.persistence import RunFiles
 from tui.run.progress import Progress, RateMeter, Scores, idle_progress, progress_of
 from tui.run.scoring import Evaluation
 from tui.run.training import TrainingThread
+from tui.run.undo import Undo
+
+Configs = tuple[DataConfig, ModelConfig, TrainConfig]
 
 
 class RunController(Widget):
@@ -58,9 +55,7 @@ class RunController(Widget):
 
     def __init__(self, data_cfg: DataConfig, model_cfg: ModelConfig, train_cfg: TrainConfig):
         super().__init__(id="run-controller")
-        self.data_cfg = data_cfg
-        self.model_cfg = model_cfg
-        self.train_cfg = train_cfg
+        self.data_cfg, self.model_cfg, self.train_cfg = data_cfg, model_cfg, train_cfg
         self.dataset: Dataset | None = None
         # The config the current dataset was built from (data_cfg may already be newer).
         self.dataset_cfg: DataConfig | None = None
@@ -74,8 +69,14 @@ class RunController(Widget):
         self.training = TrainingThread(self)
         self.evaluator = Evaluator(self, lambda: (self.trainer, self.running))
         initial = (data_cfg, model_cfg, train_cfg)
-        self.files = RunFiles(self, initial, self._set_loading, self._install_run)
+
+        def opened(record: RunRecord, dataset: Dataset, trainer: Trainer) -> None:
+            cfgs = (record.data_cfg, record.model_cfg, record.train_cfg)
+            self.install(cfgs, dataset, trainer, "Opened a saved run")
+
+        self.files = RunFiles(self, initial, self._set_loading, opened)
         self.data = DataLoader(self, self._set_loading, self._install_data)
+        self.undo = Undo(self)
         self._quit = False
 
     # -- reading ---------------------------------------------------------------------------
@@ -171,17 +172,10 @@ class RunController(Widget):
         return None
 
     def reset(self) -> None:
-        """Back to the initial parameters with the same data; the history is cleared."""
+        """Back to the initial parameters with the same data; the history is cleared (a run
+        with progress is kept, so ``u`` brings it back: ``tui.run.undo``)."""
         self.training.pause()
-
-        def do() -> None:
-            if self.trainer is not None:
-                self.trainer.reset()
-                self.rate.clear()
-                self.evaluator.clear()
-                self.changed(fresh=True)
-
-        self.training.when_idle(do)
+        self.training.when_idle(self.undo.reset)
 
     def _launch(self) -> None:
         assert self.trainer is not None
@@ -230,18 +224,21 @@ class RunController(Widget):
     def _set_loading(self, fraction: float | None) -> None:
         self.load_progress = fraction
 
-    def _install_run(self, record: RunRecord, dataset: Dataset, trainer: Trainer) -> None:
-        """Replace the run with an opened or resumed one, once training has stopped."""
+    def install(self, cfgs: Configs, dataset: Dataset, trainer: Trainer, what: str) -> None:
+        """Replace the run with ``trainer`` on ``dataset`` with ``cfgs`` (data, model, training;
+        the forms show them) once idle; the replaced run is kept for undo (``what`` replaced it;
+        the undo's own replacement is not announced: ``u`` says what it did)."""
         self.training.pause()
         self.data.abort()
 
         def install() -> None:
-            self.data_cfg = self.dataset_cfg = record.data_cfg
-            self.model_cfg, self.train_cfg = record.model_cfg, record.train_cfg
+            self.undo.keep(what, tell=what != "Undo")
+            self.data_cfg = self.dataset_cfg = cfgs[0]
+            self.model_cfg, self.train_cfg = cfgs[1], cfgs[2]
             self.dataset, self.trainer, self.blocker = dataset, trainer, None
             self.rate.clear()
             self.evaluator.clear()
-            self.post_message(RunOpened(record.data_cfg, record.model_cfg, record.train_cfg))
+            self.post_message(RunOpened(*cfgs))
             self.changed(fresh=True)
 
         self.training.when_idle(install)
@@ -256,6 +253,7 @@ class RunController(Widget):
         """A fresh run on new data (``trainer``: one a worker built for it), once idle."""
 
         def install() -> None:
+            self.undo.keep(f"New data (seed {cfg.seed})")
             self.dataset, self.dataset_cfg = dataset, cfg
             self._build_trainer(trainer)
 
@@ -266,6 +264,7 @@ class RunController(Widget):
         ``prebuilt`` is one a worker already built for them."""
         if self.dataset is None:
             return
+        self.undo.keep("New model")  # (new data: kept already, with its own words)
         # The data decides the kind of problem; the model follows it.
         self.model_cfg = replace(self.model_cfg, problem=self.dataset.problem)
         self.evaluator.clear()

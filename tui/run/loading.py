@@ -170,8 +170,9 @@ def build_trainer(
     ``prebuilt`` is one a worker already built, used when it was built for exactly these."""
     try:
         if prebuilt is not None and prebuilt.model_cfg == model_cfg:
-            return Built(prebuilt)
-        return Built(make_trainer(dataset, model_cfg, train_cfg))
+            return Built(prebuilt, notice=lr_notice(prebuilt))
+        trainer = make_trainer(dataset, model_cfg, train_cfg)
+        return Built(trainer, notice=lr_notice(trainer))
     except ConfigError as exc:
         source = "train" if exc.field in TRAIN_FIELDS else "model"
         notice = RunNotice(exc.message, "error", exc.field, source)
@@ -182,14 +183,27 @@ def build_trainer(
 
 def apply_train_config(trainer: Trainer, cfg: TrainConfig) -> RunNotice | None:
     """Apply ``cfg`` to the continued run of ``trainer`` (no thread may be training); the
-    notice that marks the field the engine refused, or None."""
+    notice that marks the field the engine refused, or the warning of a new learning rate that
+    will diverge (``lr_notice``), or None."""
+    old_lr = trainer.train_cfg.lr
     try:
         trainer.set_train_config(cfg)
     except ConfigError as exc:
         return RunNotice(exc.message, "error", exc.field, "train")
     except NeuronError as exc:
         return RunNotice(str(exc), "error")
-    return None
+    return lr_notice(trainer) if cfg.lr != old_lr else None
+
+
+def lr_notice(trainer: Trainer) -> RunNotice | None:
+    """A warning, before the run starts, when its learning rate will make it diverge (see
+    ``neuron_core.training.stability``), with the preset to use instead; else None."""
+    from neuron_core.training.stability import divergence_lr, lr_warning
+
+    mcfg, tcfg = trainer.model_cfg, trainer.train_cfg
+    limit = divergence_lr(trainer.X_train, mcfg.hidden, mcfg.problem, tcfg.optimizer)
+    text = lr_warning(tcfg.lr, limit, "{} ([ lowers it)")
+    return None if text is None else RunNotice(text, "warning")
 
 
 def data_failure(error: BaseException | None, cfg: DataConfig) -> RunNotice:

@@ -2,13 +2,14 @@
 
 It describes the saved run (data, model, progress, when it was saved) and offers two buttons;
 everything works from the keyboard: Enter presses the focused button (Resume has the focus
-first), ``r`` resumes, ``f`` starts fresh, Tab or the arrow keys move between the buttons.
-Escape resumes: the one answer that cannot lose anything.
+first), ``c`` continues (resumes), ``f`` starts fresh, Tab or the arrow keys move between the
+buttons. Escape resumes: the one answer that cannot lose anything. ``r`` does nothing here: in
+the app it resets a run, and a key must not mean two things.
 
 When several sessions were saved (several apps ran at once on one state folder, see
 ``tui.run.instance``) they are listed newest first, one line each (file, when saved, progress),
 the chosen one marked ``▶`` (visible without colour) and described in full below the list. The
-list has the focus; up and down choose, Enter (or ``r``, Escape, the Resume button) resumes the
+list has the focus; up and down choose, Enter (or ``c``, Escape, the Resume button) resumes the
 chosen one and keeps the others for the next start. "Start fresh" forgets them all, and says so.
 
 The screen returns the index of the session to resume, or ``None`` to start fresh (the app then
@@ -122,7 +123,7 @@ class ResumeScreen(Dialog[int | None]):
     # answers: the list of sessions when there are several (it comes first), else Resume.
     AUTO_FOCUS = "#resume-list, #resume"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("r,escape", "choose(True)", "Resume", id="resume.resume"),
+        Binding("c,escape", "choose(True)", "Resume", id="resume.resume"),
         Binding("f", "choose(False)", "Start fresh", id="resume.fresh"),
         Binding("left", "app.focus_previous", "Previous", show=False),
         Binding("right", "app.focus_next", "Next", show=False),
@@ -140,7 +141,7 @@ class ResumeScreen(Dialog[int | None]):
             if many:
                 box.border_title = f"{len(self.sessions)} saved sessions were found"
                 box.border_subtitle = (
-                    f"↑↓ choose · Enter/r resume · f start fresh (forgets all {len(self.sessions)})"
+                    f"↑↓ choose · Enter/c resume · f start fresh (forgets all {len(self.sessions)})"
                 )
                 yield OptionList(
                     *(Option(self._line(i), id=f"s{i}") for i in range(len(self.sessions))),
@@ -148,7 +149,7 @@ class ResumeScreen(Dialog[int | None]):
                 )
             else:
                 box.border_title = "A saved session was found"
-                box.border_subtitle = "Enter chooses · r resume · f start fresh"
+                box.border_subtitle = "Enter chooses · c resume · f start fresh"
             yield Static(describe(self.sessions[0][1]), id="resume-summary", markup=False)
             if many:
                 yield Static(
@@ -200,5 +201,5 @@ class ResumeScreen(Dialog[int | None]):
         self.action_choose(event.button.id == "resume")
 
     def action_choose(self, resume: bool) -> None:
-        """r / Escape: resume (the highlighted session); f: start fresh."""
+        """c / Escape: resume (the highlighted session); f: start fresh."""
         self.dismiss(self._highlighted() if resume else None)

@@ -21,8 +21,10 @@ from textual.notifications import SeverityLevel
 from textual.widgets import Footer
 
 from neuron_core.config import DataConfig, ModelConfig, TrainConfig
+from tui.app_share import ShareActions
 from tui.app_views import VIEW_ACTIONS, ViewActions
 from tui.bindings import APP_BINDINGS
+from tui.cli.app_start import AppStart
 from tui.commands import BindingCommands
 from tui.key_gate import InputEvent, KeyGate
 from tui.messages import (
@@ -55,7 +57,7 @@ def _settle_garbage_collector() -> None:
     gc.freeze()
 
 
-class NeuronApp(ViewActions, inherit_bindings=False):
+class NeuronApp(ViewActions, ShareActions, inherit_bindings=False):
     """neuron-tui: watch a neuron (or a small network) learn. See the module docstring."""
 
     # Absolute, so subclasses (tests, tools) defined elsewhere find it too.
@@ -71,14 +73,16 @@ class NeuronApp(ViewActions, inherit_bindings=False):
         data_cfg: DataConfig | None = None,
         model_cfg: ModelConfig | None = None,
         train_cfg: TrainConfig | None = None,
+        start: AppStart | None = None,
     ) -> None:
         super().__init__()
+        self.start = start  # what the command line gave (tui.cli.app_start)
         self.controller = RunController(
             data_cfg or DataConfig(), model_cfg or ModelConfig(), train_cfg or TrainConfig()
         )
         self.workspace = Workspace(self.controller)
         self.footer = Footer(compact=True)
-        self.run_path = DEFAULT_RUN_FILE
+        self.run_path = start.path if start and start.path else DEFAULT_RUN_FILE
         self._quitting = False
         self._signals = TerminationSignals()
         self.keys = KeyGate(self, self._deliver_input)
@@ -112,7 +116,7 @@ class NeuronApp(ViewActions, inherit_bindings=False):
 
     def on_mount(self) -> None:
         # First the resume prompt, so a too-small notice (from apply_layout) covers it.
-        self.controller.files.offer_resume()
+        self.controller.files.begin(self.start)
         self._signals.install(asyncio.get_running_loop(), self._on_terminate)
         self._resized(self.size)
         self.controller.load_data(self.controller.data_cfg)

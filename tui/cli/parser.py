@@ -86,17 +86,50 @@ def _add_option(group: _ArgumentAdder, opt: Option) -> None:
         group.add_argument(opt.flag, metavar=opt.metavar, default=None, help=help_text)
 
 
+# Given without a command, these options open the app with their setting: every option of
+# `train` that defines the data, the model or the training, and --load.
+APP_PREFIX = "app_"
+APP_OPTIONS: tuple[Option, ...] = tuple(
+    opt for opt in OPTIONS if opt.section != "output" or opt.flag == "--load"
+)
+APP_DESCRIPTION = (
+    "Watch a neuron learn, live, in your terminal. Without a command, start the app: any "
+    f"option of '{PROG} train' that defines the data, the model or the training opens it with "
+    f"that setting (e.g. '{PROG} --dataset circle --hidden 4 --init xavier'), and --load PATH "
+    f"opens a saved run; see '{PROG} train --help'."
+)
+
+
+def _add_app_option(top: argparse.ArgumentParser, opt: Option) -> None:
+    """``opt`` for the app, hidden from the top-level help (the description points to
+    ``train --help``). Stored as ``app_<dest>`` and only when given, so options typed before a
+    command (``neuron-tui --lr 1 train``) can be told apart and refused."""
+    common: dict[str, Any] = {
+        "dest": APP_PREFIX + opt.dest,
+        "default": argparse.SUPPRESS,
+        "help": argparse.SUPPRESS,
+    }
+    if opt.kind == "flag":
+        top.add_argument(opt.flag, action="store_true", **common)
+    elif opt.kind == "bool":
+        top.add_argument(opt.flag, action=argparse.BooleanOptionalAction, **common)
+    else:
+        top.add_argument(opt.flag, **common)
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The ``neuron-tui`` parser: no command starts the app, ``train`` runs headless."""
     top = _Parser(
         prog=PROG,
-        description="Watch a neuron learn, live, in your terminal. "
-        "Without a command, start the app.",
+        usage="%(prog)s [-h] [--version] [OPTIONS] | %(prog)s COMMAND ...",
+        description=APP_DESCRIPTION,
         allow_abbrev=False,
     )
     top.add_argument(
         "--version", action=_VersionAction, help="print the version of neuron-tui and exit"
     )
+    for opt in APP_OPTIONS:
+        _add_app_option(top, opt)
     commands = top.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     train = commands.add_parser(
         "train",

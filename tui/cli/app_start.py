@@ -52,13 +52,15 @@ def app_start(ns: argparse.Namespace) -> AppStart:
     """The app's start from the parsed command line; raises ``UsageError`` or ``NeuronError``
     (``ConfigError`` naming the field, ``StoreError`` for a run file) for one line on stderr."""
     given = given_app_options(ns)
-    if ns.command is not None:
+    if ns.command == "train":
         if given:
             flag = OPTION_BY_DEST[next(iter(given))].flag
             raise UsageError(f"{flag} must come after the command ({PROG} {ns.command} {flag} ...)")
         return AppStart()
     if not given:
         return AppStart()
+    # The app's options, checked now whether the app starts here or in each browser tab
+    # (`neuron-tui serve`, which passes them on: `app_arguments`).
     load = given.get("load")
     if load is not None:
         others = [OPTION_BY_DEST[dest].flag for dest in given if dest != "load"]
@@ -82,3 +84,16 @@ def app_start(ns: argparse.Namespace) -> AppStart:
         train_cfg=req.train_cfg,
         given=True,
     )
+
+
+def app_arguments(ns: argparse.Namespace) -> list[str]:
+    """The app options on the command line as words again (``--lr 0.3``, ``--standardize``),
+    for ``neuron-tui serve`` to start each browser tab's app with them."""
+    words: list[str] = []
+    for dest, value in given_app_options(ns).items():
+        opt = OPTION_BY_DEST[dest]
+        if opt.kind == "bool":
+            words.append(opt.flag if value else f"--no-{opt.flag[2:]}")
+        else:
+            words.append(f"{opt.flag}={value}")
+    return words

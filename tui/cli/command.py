@@ -68,8 +68,13 @@ def read_app_start(ns: argparse.Namespace) -> AppStart | int:
 
 
 def run_command(ns: argparse.Namespace) -> int:
-    """Run a parsed ``train`` command, turning every expected failure into one stderr line."""
+    """Run a parsed ``train`` or ``serve`` command, turning every expected failure into one
+    stderr line."""
     try:
+        if ns.command == "serve":
+            from tui.cli.serve import run_serve
+
+            return run_serve(ns)
         return run_train(build_request(ns))
     except UsageError as exc:
         return _error(str(exc))

@@ -130,7 +130,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     for opt in APP_OPTIONS:
         _add_app_option(top, opt)
-    commands = top.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    commands = top.add_subparsers(
+        dest="command", metavar="COMMAND", parser_class=_Parser, prog=PROG
+    )
     train = commands.add_parser(
         "train",
         help="train without the interface and print the results (add --help for its options)",
@@ -144,7 +146,36 @@ def build_parser() -> argparse.ArgumentParser:
             group = train.add_argument_group(title)
             for opt in members:
                 _add_option(group, opt)
+    _add_serve(commands)
     return top
+
+
+def _add_serve(commands: Any) -> None:
+    """``serve``: the app in a web browser (``tui.cli.serve``)."""
+    serve = commands.add_parser(
+        "serve",
+        help="serve the app to web browsers (textual-serve); add --help for its options",
+        description="Serve the app to web browsers: each browser tab gets its own app, with the "
+        "same keys. Listens on this machine only unless --host says otherwise; anyone who can "
+        "reach the port gets an app running as you, able to read and write your files, with no "
+        "password and no encryption.",
+        allow_abbrev=False,
+        epilog=f"Any option that opens the app ('{PROG} --help') also goes here: every browser "
+        "tab then opens the app with it.",
+    )
+    for opt in APP_OPTIONS:
+        _add_app_option(serve, opt)
+    serve.add_argument(
+        "--host", default="127.0.0.1", metavar="HOST",
+        help="address to listen on (default: 127.0.0.1, this machine only; 0.0.0.0: every "
+        "network interface)",
+    )  # fmt: skip
+    serve.add_argument("--port", default="8000", metavar="N", help="port (default: 8000)")
+    serve.add_argument(
+        "--public-url", default=None, metavar="URL",
+        help="the address browsers use to reach the server, when it is not http://HOST:PORT "
+        "(a proxy, or --host 0.0.0.0)",
+    )  # fmt: skip
 
 
 def join_numeric_values(argv: Sequence[str]) -> list[str]:

@@ -15,7 +15,8 @@ import sys
 from collections.abc import Sequence
 from typing import TextIO
 
-from tui.cli.command import read_command_line, run_command
+from tui.cli.app_start import AppStart
+from tui.cli.command import read_app_start, read_command_line, run_command
 from tui.cli.exits import EXIT_USAGE
 from tui.cli.parser import PROG
 
@@ -42,7 +43,7 @@ def missing_terminal() -> str | None:
     return " and ".join(missing) or None
 
 
-def launch_app() -> int:
+def launch_app(start: AppStart | None = None) -> int:
     """Start the interactive app; returns its exit code once the user quits (0), or 128 + N
     when signal N (SIGHUP, SIGTERM, SIGINT) ended it after saving the session, or 2 at once
     (one line on stderr) when there is no terminal to run it in.
@@ -51,6 +52,10 @@ def launch_app() -> int:
     read-only state folder; or it went to another slot than ``session.npz`` because another
     neuron-tui holds that one), is said in one line on stderr once the terminal is restored;
     the exit code stays that of the quit.
+
+    ``start`` holds the settings or the saved run given on the command line (``neuron-tui
+    --dataset circle``, ``neuron-tui --load RUN.npz``); with any, the saved session is not
+    offered.
     """
     missing = missing_terminal()
     if missing is not None:
@@ -65,7 +70,8 @@ def launch_app() -> int:
         return EXIT_USAGE
     from tui.app import NeuronApp
 
-    app = NeuronApp()
+    start = start or AppStart()
+    app = NeuronApp(start.data_cfg, start.model_cfg, start.train_cfg, start=start)
     app.run()
     if app.session_note:
         # After a hang-up the terminal is gone: there is nobody to tell.
@@ -82,8 +88,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     parsed = read_command_line(sys.argv[1:] if argv is None else argv)
     if isinstance(parsed, int):  # --help or --version printed, or a bad argument reported
         return parsed
+    start = read_app_start(parsed)
+    if isinstance(start, int):  # a bad option for the app, or an unreadable --load file
+        return start
     if parsed.command is None:
-        return launch_app()
+        return launch_app(start)
     return run_command(parsed)
 
 

@@ -22,8 +22,10 @@ from textual.notifications import SeverityLevel
 
 from neuron_core.config import DataConfig, ModelConfig, TrainConfig
 from tui.app_settings import SettingActions
+from tui.app_share import ShareActions
 from tui.app_views import VIEW_ACTIONS, ViewActions
 from tui.bindings import APP_BINDINGS
+from tui.cli.app_start import AppStart
 from tui.commands import BindingCommands
 from tui.field_commands import FieldCommands
 from tui.key_gate import InputEvent, KeyGate
@@ -58,7 +60,7 @@ def _settle_garbage_collector() -> None:
     gc.freeze()
 
 
-class NeuronApp(SettingActions, ViewActions, inherit_bindings=False):
+class NeuronApp(SettingActions, ViewActions, ShareActions, inherit_bindings=False):
     """neuron-tui: watch a neuron (or a small network) learn. See the module docstring."""
 
     # Absolute, so subclasses (tests, tools) defined elsewhere find it too.
@@ -75,15 +77,17 @@ class NeuronApp(SettingActions, ViewActions, inherit_bindings=False):
         data_cfg: DataConfig | None = None,
         model_cfg: ModelConfig | None = None,
         train_cfg: TrainConfig | None = None,
+        start: AppStart | None = None,
     ) -> None:
         super().__init__()
+        self.start = start  # what the command line gave (tui.cli.app_start)
         data_cfg = data_cfg or DataConfig()
         # The model follows the data's kind of problem from the start (the forms too).
         model_cfg = replace(model_cfg or ModelConfig(), problem=data_cfg.problem)
         self.controller = RunController(data_cfg, model_cfg, train_cfg or TrainConfig())
         self.workspace = Workspace(self.controller)
         self.footer = KeyFooter(self.footer_state)
-        self.run_path = DEFAULT_RUN_FILE
+        self.run_path = start.path if start and start.path else DEFAULT_RUN_FILE
         self._quitting = False
         self._signals = TerminationSignals()
         self.keys = KeyGate(self, self._deliver_input)
@@ -117,7 +121,7 @@ class NeuronApp(SettingActions, ViewActions, inherit_bindings=False):
 
     def on_mount(self) -> None:
         # First the resume prompt, so a too-small notice (from apply_layout) covers it.
-        self.controller.files.offer_resume()
+        self.controller.files.begin(self.start)
         self._signals.install(asyncio.get_running_loop(), self._on_terminate)
         self._resized(self.size)
         self.controller.load_data(self.controller.data_cfg)

@@ -184,6 +184,22 @@ APP_BINDINGS: list[BindingType] = [
     # Listed in the help and the palette; the footer keeps its 80 columns for the keys above.
     Binding("ctrl+s", "save", "Save", tooltip="Save the run to a file", show=False, id="file.save"),
     Binding("ctrl+o", "open", "Open", tooltip="Open a saved run", show=False, id="file.open"),
+    Binding(
+        "ctrl+e",
+        "export",
+        "Export",
+        tooltip="Write the cost history, the weights or the data to a file, or a screenshot",
+        show=False,
+        id="file.export",
+    ),
+    Binding(
+        "c",
+        "copy_command",
+        "Copy run command",
+        tooltip="Show the command line that repeats this run, and copy it (OSC 52)",
+        show=False,
+        id="file.copy-command",
+    ),
     Binding("question_mark,f1", "help", "Help", tooltip="Every key, explained", id="app.help"),
     Binding("q", "quit", "Quit", tooltip="Quit at once (training stops)", id="app.quit"),
     # ctrl+q quits from anywhere, even a text field (priority: checked before the widgets).

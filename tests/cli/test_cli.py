@@ -503,7 +503,7 @@ def test_chunks_run_to_completion_like_run() -> None:
 def test_no_command_launches_the_app(monkeypatch: pytest.MonkeyPatch) -> None:
     launched: list[str] = []
 
-    def launch_app() -> int:
+    def launch_app(start: object = None) -> int:
         launched.append("app")
         return 7
 

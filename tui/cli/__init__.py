@@ -11,9 +11,13 @@ One module per job, imported by their own names (this package re-exports nothing
   article's lines or a progress bar while it trains; ``signals``: SIGINT, SIGTERM and SIGHUP
   stop the run and keep it;
 * ``report``: the results as one JSON-safe report; ``summary``: shown as JSON, lines or a table;
-* ``exits``: the exit codes.
+* ``exits``: the exit codes;
+* ``app_start``: the options given without a command, which open the app (``neuron-tui
+  --dataset circle``, ``--load RUN.npz``); ``reproduce``: the shortest command that repeats a
+  run; ``serve``: ``neuron-tui serve``, the app in a browser (textual-serve, imported there only).
 
-``tui.__main__`` (the ``neuron-tui`` console script) dispatches: no command starts the app,
-anything else goes through ``command``. Nothing here imports Textual, plotext or the app's
-modules (a test checks ``sys.modules``); NumPy, the engine and rich load only when a run needs them.
+``tui.__main__`` (the ``neuron-tui`` console script) dispatches: no command starts the app (with
+the options of ``app_start``), anything else goes through ``command``. Nothing here imports
+Textual, plotext or the app's modules (a test checks ``sys.modules``; ``serve`` imports
+textual-serve when it runs); NumPy, the engine and rich load only when a run needs them.
 """

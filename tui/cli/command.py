@@ -19,6 +19,7 @@ import sys
 from collections.abc import Sequence
 
 from neuron_core.errors import NeuronError
+from tui.cli.app_start import AppStart, app_start
 from tui.cli.exits import (
     EXIT_BROKEN_PIPE,
     EXIT_HANGUP,
@@ -53,9 +54,27 @@ def read_command_line(argv: Sequence[str]) -> argparse.Namespace | int:
         return exc.code if isinstance(exc.code, int) else EXIT_OK
 
 
-def run_command(ns: argparse.Namespace) -> int:
-    """Run a parsed ``train`` command, turning every expected failure into one stderr line."""
+def read_app_start(ns: argparse.Namespace) -> AppStart | int:
+    """What the app starts with (``tui.cli.app_start``), or 2 after one line on stderr for a bad
+    option or an unreadable ``--load`` file, before any screen is drawn."""
     try:
+        return app_start(ns)
+    except UsageError as exc:
+        return _error(str(exc))
+    except NeuronError as exc:  # ConfigError, DataError, StoreError
+        return _error(describe_error(exc))
+    except MemoryError:
+        return _error("not enough memory to read this run")
+
+
+def run_command(ns: argparse.Namespace) -> int:
+    """Run a parsed ``train`` or ``serve`` command, turning every expected failure into one
+    stderr line."""
+    try:
+        if ns.command == "serve":
+            from tui.cli.serve import run_serve
+
+            return run_serve(ns)
         return run_train(build_request(ns))
     except UsageError as exc:
         return _error(str(exc))

@@ -141,7 +141,7 @@ OPTIONS: tuple[Option, ...] = (
            model_field="feature_map"),
     Option("--seed", "int", "data", "seed",
            "random seed of the generated points, of the CSV train/test split and of the "
-           "mini-batch order", "N"),
+           "mini-batch order (unless --shuffle-seed)", "N"),
     Option("--standardize", "bool", "data", "standardize",
            "rescale each feature to mean 0, std 1 (statistics of the training part); "
            "--no-standardize keeps a CSV file's values as they are",
@@ -173,6 +173,9 @@ OPTIONS: tuple[Option, ...] = (
     Option("--batch-size", "int", "train", "batch_size",
            "training examples per update, reshuffled every epoch with --seed", "N",
            shown_default="full batch"),
+    Option("--shuffle-seed", "int", "train", "seed",
+           "random seed of the mini-batch order, when it should differ from --seed", "N",
+           shown_default="--seed"),
     Option("--l1", "float", "train", "l1",
            "L1 penalty: adds l1 * sum(abs(W)) over the weights (not the biases) to the cost",
            "F"),
@@ -196,14 +199,24 @@ OPTIONS: tuple[Option, ...] = (
     Option("--load", "text", "output", "load",
            "continue a saved run up to --iterations in total (the run defines the data and the "
            "model)", "PATH"),
+    Option("--export-history", "text", "output", "export_history",
+           "write the cost history as CSV (iteration, train cost, test cost where measured)",
+           "PATH"),
+    Option("--export-weights", "text", "output", "export_weights",
+           "write the model as JSON: per-layer weights and biases, activations, feature names "
+           "and standardization, enough to apply it elsewhere", "PATH"),
+    Option("--export-data", "text", "output", "export_data",
+           "write the points as CSV: the features, the label and a train/test column", "PATH"),
     Option("--json", "flag", "output", "json",
            "print one JSON object with the results instead of the summary"),
 )  # fmt: skip
 
 OPTION_BY_DEST: dict[str, Option] = {opt.dest: opt for opt in OPTIONS}
 # ConfigError.field -> the option to name in the message (an `inputs` option under both names).
+# A field two options fill (`seed`: --seed, and --shuffle-seed for TrainConfig) is named by the
+# first, the one people give.
 FLAG_OF_FIELD: dict[str, str] = {
-    **{opt.field: opt.flag for opt in OPTIONS},
+    **{opt.field: opt.flag for opt in reversed(OPTIONS)},
     **{opt.model_field: opt.flag for opt in OPTIONS if opt.model_field is not None},
 }
 # Options whose value may look like a negative number (`--lr -1e5`): see `join_numeric_values`.

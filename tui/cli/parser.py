@@ -86,18 +86,53 @@ def _add_option(group: _ArgumentAdder, opt: Option) -> None:
         group.add_argument(opt.flag, metavar=opt.metavar, default=None, help=help_text)
 
 
+# Given without a command, these options open the app with their setting: every option of
+# `train` that defines the data, the model or the training, and --load.
+APP_PREFIX = "app_"
+APP_OPTIONS: tuple[Option, ...] = tuple(
+    opt for opt in OPTIONS if opt.section != "output" or opt.flag == "--load"
+)
+APP_DESCRIPTION = (
+    "Watch a neuron learn, live, in your terminal. Without a command, start the app: any "
+    f"option of '{PROG} train' that defines the data, the model or the training opens it with "
+    f"that setting (e.g. '{PROG} --dataset circle --hidden 4 --init xavier'), and --load PATH "
+    f"opens a saved run; see '{PROG} train --help'."
+)
+
+
+def _add_app_option(top: argparse.ArgumentParser, opt: Option) -> None:
+    """``opt`` for the app, hidden from the top-level help (the description points to
+    ``train --help``). Stored as ``app_<dest>`` and only when given, so options typed before a
+    command (``neuron-tui --lr 1 train``) can be told apart and refused."""
+    common: dict[str, Any] = {
+        "dest": APP_PREFIX + opt.dest,
+        "default": argparse.SUPPRESS,
+        "help": argparse.SUPPRESS,
+    }
+    if opt.kind == "flag":
+        top.add_argument(opt.flag, action="store_true", **common)
+    elif opt.kind == "bool":
+        top.add_argument(opt.flag, action=argparse.BooleanOptionalAction, **common)
+    else:
+        top.add_argument(opt.flag, **common)
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The ``neuron-tui`` parser: no command starts the app, ``train`` runs headless."""
     top = _Parser(
         prog=PROG,
-        description="Watch a neuron learn, live, in your terminal. "
-        "Without a command, start the app.",
+        usage="%(prog)s [-h] [--version] [OPTIONS] | %(prog)s COMMAND ...",
+        description=APP_DESCRIPTION,
         allow_abbrev=False,
     )
     top.add_argument(
         "--version", action=_VersionAction, help="print the version of neuron-tui and exit"
     )
-    commands = top.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    for opt in APP_OPTIONS:
+        _add_app_option(top, opt)
+    commands = top.add_subparsers(
+        dest="command", metavar="COMMAND", parser_class=_Parser, prog=PROG
+    )
     train = commands.add_parser(
         "train",
         help="train without the interface and print the results (add --help for its options)",
@@ -111,7 +146,36 @@ def build_parser() -> argparse.ArgumentParser:
             group = train.add_argument_group(title)
             for opt in members:
                 _add_option(group, opt)
+    _add_serve(commands)
     return top
+
+
+def _add_serve(commands: Any) -> None:
+    """``serve``: the app in a web browser (``tui.cli.serve``)."""
+    serve = commands.add_parser(
+        "serve",
+        help="serve the app to web browsers (textual-serve); add --help for its options",
+        description="Serve the app to web browsers: each browser tab gets its own app, with the "
+        "same keys. Listens on this machine only unless --host says otherwise; anyone who can "
+        "reach the port gets an app running as you, able to read and write your files, with no "
+        "password and no encryption.",
+        allow_abbrev=False,
+        epilog=f"Any option that opens the app ('{PROG} --help') also goes here: every browser "
+        "tab then opens the app with it.",
+    )
+    for opt in APP_OPTIONS:
+        _add_app_option(serve, opt)
+    serve.add_argument(
+        "--host", default="127.0.0.1", metavar="HOST",
+        help="address to listen on (default: 127.0.0.1, this machine only; 0.0.0.0: every "
+        "network interface)",
+    )  # fmt: skip
+    serve.add_argument("--port", default="8000", metavar="N", help="port (default: 8000)")
+    serve.add_argument(
+        "--public-url", default=None, metavar="URL",
+        help="the address browsers use to reach the server, when it is not http://HOST:PORT "
+        "(a proxy, or --host 0.0.0.0)",
+    )  # fmt: skip
 
 
 def join_numeric_values(argv: Sequence[str]) -> list[str]:

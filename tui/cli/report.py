@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
 from neuron_core.config import DataConfig
+from tui.cli.reproduce import command_line
 
 if TYPE_CHECKING:
     from neuron_core.data.dataset import Dataset
@@ -124,6 +125,8 @@ class Outcome:
             "dtype": cfg.dtype,
             "saved": self.saved,
             "loaded": self.loaded,
+            # The shortest command that trains this run again, bit for bit.
+            "command": command_line(self.data_cfg, tr.model_cfg, cfg),
         }
 
     def _model(self) -> dict[str, Any]:

@@ -10,7 +10,7 @@ Imports only the standard library and ``neuron_core.config``/``errors`` (pure Py
 from __future__ import annotations
 
 import argparse
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Literal, NoReturn
 
 from neuron_core.config import (
@@ -48,6 +48,8 @@ class Request:
     save: str | None
     load: str | None
     json: bool
+    # --export-history/-weights/-data: {"history"|"weights"|"data": PATH}, written at the end.
+    exports: dict[str, str] = field(default_factory=dict)
 
 
 def _given(ns: argparse.Namespace) -> dict[str, Option]:
@@ -146,7 +148,8 @@ def build_request(ns: argparse.Namespace) -> Request:
     if data_cfg is not None:
         _check_problem(data_cfg, model_options)
     overrides = _values(ns, given, {"train"})
-    # The data seed also orders the mini-batches: one knob for everything random about the data.
+    # The data seed also orders the mini-batches (one knob for everything random about the
+    # data), unless --shuffle-seed gives the order its own (in `overrides`).
     seed = data_cfg.seed if data_cfg is not None else 0
     defaults: dict[str, Any] = {"seed": seed}
     if data_cfg is not None:
@@ -166,6 +169,11 @@ def build_request(ns: argparse.Namespace) -> Request:
         save=_path(ns, "save"),
         load=_path(ns, "load"),
         json=bool(ns.json),
+        exports={
+            kind: path
+            for kind in ("history", "weights", "data")
+            if (path := _path(ns, f"export_{kind}")) is not None
+        },
     )
 
 

@@ -3,8 +3,8 @@
 ``run_train`` takes a checked ``Request`` (``tui.cli.request``), builds the trainer (from
 scratch, or continuing ``--load``), trains in short chunks so progress is shown
 (``tui.cli.progress``) and a stop signal is honoured quickly (``tui.cli.signals``), saves with
-``--save`` (also a diverged or interrupted run) and prints the report (``tui.cli.report``,
-``tui.cli.summary``).
+``--save`` and writes the ``--export-*`` files (also for a diverged or interrupted run), and
+prints the report (``tui.cli.report``, ``tui.cli.summary``).
 
 NumPy, the engine and rich are imported when a run starts, not at import time.
 """
@@ -69,17 +69,32 @@ def train_in_chunks(
     return trainer.status
 
 
-def check_writable(path: str) -> None:
-    """Fail before training, not after, when ``--save PATH`` obviously cannot be written."""
+def check_writable(path: str, flag: str = "--save") -> None:
+    """Fail before training, not after, when ``flag PATH`` obviously cannot be written."""
     from neuron_core.errors import StoreError
 
     if os.path.isdir(path):
-        raise StoreError(f"--save: {path} is a directory")
+        raise StoreError(f"{flag}: {path} is a directory")
     parent = os.path.dirname(os.path.abspath(path))
     if not os.path.isdir(parent):
-        raise StoreError(f"--save: the directory {parent} does not exist")
+        raise StoreError(f"{flag}: the directory {parent} does not exist")
     if not os.access(parent, os.W_OK):
-        raise StoreError(f"--save: cannot write into {parent} (permission denied)")
+        raise StoreError(f"{flag}: cannot write into {parent} (permission denied)")
+
+
+def write_exports(trainer: Trainer, exports: dict[str, str]) -> None:
+    """``--export-history``/``-weights``/``-data``: each file written atomically; the first
+    that fails raises ``StoreError`` naming its option."""
+    from neuron_core.errors import StoreError
+    from neuron_core.store.exports import EXPORT_KINDS, write_export
+
+    for kind in EXPORT_KINDS:
+        path = exports.get(kind)
+        if path is not None:
+            try:
+                write_export(kind, path, trainer)
+            except StoreError as exc:
+                raise StoreError(f"--export-{kind}: {exc}") from exc
 
 
 def _run_notes(trainer: Trainer, req: Request) -> list[str]:
@@ -195,6 +210,8 @@ def run_train(req: Request) -> int:
     """
     if req.save is not None:
         check_writable(req.save)
+    for kind, path in req.exports.items():
+        check_writable(path, f"--export-{kind}")
     stop = threading.Event()
     with stop_on_signals(stop) as received:
         trainer, data, data_cfg = prepare(req, stop, received)
@@ -216,6 +233,7 @@ def run_train(req: Request) -> int:
             from neuron_core.store.runfile import save_run
 
             save_run(req.save, record_from_trainer(trainer, data_cfg))
+        write_exports(trainer, req.exports)
         if lost is not None:
             raise lost
         signum = received[0] if received and stopped == "interrupted" else None

@@ -135,6 +135,7 @@ def summary_rows(rep: dict[str, Any]) -> list[tuple[str, str]]:
         rows.append(("loaded", rep["loaded"]))
     if rep["saved"]:
         rows.append(("saved", rep["saved"]))
+    rows.append(("command", rep["command"]))
     return [(label, printable(text)) for label, text in rows]
 
 

@@ -29,6 +29,7 @@ from neuron_core.store.record import RunRecord
 from neuron_core.store.restore import rebuild_dataset, record_from_trainer, trainer_from_record
 from neuron_core.store.runfile import load_run, save_run
 from neuron_core.training.trainer import Trainer
+from tui.cli.app_start import AppStart
 from tui.messages import RunChanged, RunNotice, RunRestored
 from tui.run.instance import InstanceSession, SavedSession
 from tui.run.loading import Cancelled, describe, worker_progress
@@ -68,6 +69,9 @@ class RunFiles:
         self.note: str | None = None
         self.session = InstanceSession()
         self._chosen: SavedSession | None = None  # the session being resumed
+        # Why this app's run is not kept at the end, when it was started with options while
+        # its slot holds an earlier session (that one stays): for the exit note.
+        self._not_kept: str | None = None
 
     def _notice(self, message: str, severity: Literal["information", "error"]) -> None:
         self._node.post_message(RunNotice(message, severity))
@@ -142,6 +146,36 @@ class RunFiles:
         node.post_message(RunChanged())  # shows "loading"
 
     # -- the session -------------------------------------------------------------------------
+    def begin(self, start: AppStart | None) -> None:
+        """At start: offer the saved sessions, unless the command line gave settings or a run
+        (``neuron-tui --dataset circle``, ``--load RUN.npz``): then nothing is asked, and the
+        run given with ``--load`` is opened."""
+        if start is None or not start.given:
+            self.offer_resume()
+            return
+        self._start_given()
+        record, path = start.record, start.path
+        if record is not None and path is not None:
+            self._restore(lambda: record, "open", f"opened {path}")
+
+    def _start_given(self) -> None:
+        """Started with options: take this app's slot and offer nothing. The run becomes the
+        session on quit only if the slot holds none: an earlier session stays for the next
+        start without options (a person who asked for a setting did not ask to lose it)."""
+        app = self._node.app
+        self.offered = True
+        elsewhere = self.session.claim()
+        if elsewhere is not None:
+            app.notify(elsewhere, title="Saved session", severity="warning", timeout=12.0)
+        home = self.session.home
+        if home is not None and home.exists():
+            self._not_kept = (
+                f"this run was not kept as the session: {home} holds an earlier one (start "
+                "neuron-tui without options to resume it; save a run with ctrl+s)"
+            )
+        else:
+            self.session_owned = True
+
     def offer_resume(self) -> None:
         """At start: take this app's session slot (saying so if it is not the usual file),
         offer the saved sessions no other running app holds, and bring back the one the
@@ -225,6 +259,8 @@ class RunFiles:
         stop_and_wait: Callable[[float], bool],
     ) -> None:
         if not self.session_owned:
+            if self._not_kept is not None and self.worth_keeping(trainer, data_cfg):
+                self.note = self._not_kept
             return
         if not stop_and_wait(STOP_WAIT_SECONDS):
             self.note = "the session was not saved: training did not stop in time"

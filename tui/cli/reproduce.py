@@ -19,6 +19,7 @@ from __future__ import annotations
 import shlex
 
 from neuron_core.config import DataConfig, ModelConfig, TrainConfig
+from neuron_core.model.init import resolve_init
 from tui.cli.options import OPTIONS, Option
 from tui.cli.parser import PROG
 from tui.cli.values import NO_HIDDEN
@@ -64,7 +65,8 @@ def _value(
     if opt.flag == "--activation":
         return bool(model.hidden), model.activation
     if opt.flag == "--init-seed":
-        return model.init != "zeros", model.init_seed
+        scheme = resolve_init(model.init, model.hidden, model.activation)
+        return scheme != "zeros", model.init_seed
     if section == "model":
         return True, getattr(model, opt.field)
     if opt.flag == "--shuffle-seed":

@@ -21,7 +21,7 @@
    app records its intervals; the lag is interval - 10 ms; target: 99th percentile under 50 ms.
 3. A cost-chart redraw at 120x40 stays under 15 ms with a history of 1,000 or 10,000,000
    points: in the full app, one poll's ``CostChart.set_data`` (new iterations arrive) plus the
-   widget's render to strips (plotext frame, cells, rich text, Textual strips), median over the
+   widget's render to strips (sketch, cell grid, styled runs, Textual strips), median over the
    polls. ``benchmarks/bench_chart.py`` has the finer breakdown (decimation, render alone).
 4. From launch to the first full frame under 1.5 s, and at most twice a bare Textual app's
    (a Header and a Footer; issue 13): the installed ``neuron-tui`` in a fresh tmux pane,

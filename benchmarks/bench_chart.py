@@ -6,14 +6,14 @@ Run: ``python benchmarks/bench_chart.py`` (add ``--quick`` for fewer repeats). P
   decimation the chart uses on a 10M history (new iterations only);
 - the cost chart at 120x40 (the whole screen) and in a 80x24 pane, with 1e3 and 1e7-point
   histories: the first ``set_data`` (decimates the whole history and builds), and a redraw: a
-  poll (``set_data`` after 1000 more iterations: decimation, sketch, plotext build, diff) plus
+  poll (``set_data`` after 1000 more iterations: decimation, sketch, drawing, diff) plus
   Textual's conversion of the chart into screen lines; target 10 ms median;
 - the cost chart in the app (``NeuronApp``) at 120x40 as laid out, and zoomed (``z``) on a
   200x60 screen, with the cursor shown (``bench_cost_chart_app``): the same polls as above;
 - the predictions plot in a 80x40 pane of a 120x40 screen and zoomed to a whole 200x60 screen,
   with 2000 points and a probability surface sized by ``grid_shape_for``, and with 2000 points,
   the learned boundary and the true line (the ``line`` run's picture): a redraw is ``show``
-  of a new view (reduction, sketch, plotext build, diff) plus the conversion into screen lines;
+  of a new view (reduction, sketch, drawing, diff) plus the conversion into screen lines;
 - bytes written to the terminal per second while a run streams into the chart at 10 polls a
   second, in a 120x40 app (the remote-use budget is 20 KB/s, issue 12 asks for < 4 KB/s).
   Textual's headless driver writes nothing, so here it is made to render and count the bytes it
@@ -178,7 +178,7 @@ async def bench_cost_chart(pane: bool) -> None:
         w, h = chart.size
         print(
             f"cost chart {w}x{h} in a 120x40 screen (ms, median / max (polls); target 10 ms)\n"
-            "  a redraw is one poll: set_data (decimate, sketch, plotext build if the sketch "
+            "  a redraw is one poll: set_data (decimate, sketch, drawing if the sketch "
             "changed, diff) + to screen"
         )
         for n in (1_000, 10_000_000):

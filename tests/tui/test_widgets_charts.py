@@ -9,7 +9,6 @@ import numpy as np
 import pytest
 from conftest import settle
 from rich.console import Console
-from rich.text import Text
 from textual.app import App, ComposeResult
 from textual.color import Color
 from textual.geometry import Region
@@ -21,7 +20,6 @@ from tui.app import NeuronApp
 from tui.charts.base import ChartPlot, theme_color
 from tui.charts.cost_axes import full_range, recent_range
 from tui.charts.cost_chart import TEST_MARK, CostChart
-from tui.charts.picture import decode, row_text
 from tui.charts.predictions import (
     MARK_0,
     MARK_1,
@@ -30,7 +28,6 @@ from tui.charts.predictions import (
     PredictionsPlot,
     PredictionView,
 )
-from tui.charts.sketch import BLANK
 from tui.panes.predictions import PredictionsPane
 from tui.widgets.confusion import ConfusionView
 
@@ -372,24 +369,6 @@ async def test_surface_shades_every_cell_of_the_plot_area(size: tuple[int, int])
         assert set("".join(area)) <= {SHADES[-1], MARK_1}
         assert "".join(area).count(MARK_1) >= 10
         assert SHADES[-1] not in "".join(outside_plot_area(plot)[1:])  # below the legend
-
-
-async def test_decoded_picture_matches_rich_ansi_decoder() -> None:
-    """The fast decoder of plotext's output gives the characters and styles rich's gives."""
-    plot = PredictionsPlot()
-    async with Host(plot).run_test(size=(90, 30)) as pilot:
-        plot.show(_linear_view())
-        await pilot.pause()
-        ansi = plot.plt.build()
-        rows = decode(ansi, {})
-        expected = Text.from_ansi(ansi.replace(BLANK, " ")).split("\n", allow_blank=True)
-        assert len(rows) == 30
-        for row, line in zip(rows, expected, strict=False):
-            assert row_text(row) == line.plain
-            styles = [style for chars, style in row for _ in chars]
-            for span in line.spans:
-                assert all(s == span.style for s in styles[span.start : span.end])
-            assert sum(span.end - span.start for span in line.spans) == len(styles)
 
 
 async def test_regression_curve_and_residual_markers() -> None:

@@ -95,7 +95,7 @@ def ticks_between(lo: float, hi: float, max_ticks: int) -> tuple[list[float], fl
 
 def to_cells(v: F64, lo: float, hi: float, cells: int) -> I64:
     """The cell each value of ``v`` (k,) falls in along an axis of ``cells`` cells whose limits
-    ``lo`` and ``hi`` sit in the middle of the first and of the last cell (as plotext places
+    ``lo`` and ``hi`` sit in the middle of the first and of the last cell (as the renderer places
     data between the limits given to ``xlim``/``ylim``): the nearest of ``cells`` evenly spaced
     centres, clipped to 0..cells-1; NaN gives 0.
 
@@ -120,7 +120,7 @@ def snap(v: F64, lo: float, hi: float, cells: int) -> F64:
     """``v`` (k,) with each value inside [lo, hi] moved to the middle of its cell (see
     ``to_cells``); values outside stay as they are. A value that moves within its cell then
     gives the same number, so an update that moves nothing on screen leaves the sketch equal
-    (and costs no plotext build)."""
+    (and costs no drawing)."""
     v = np.asarray(v, dtype=np.float64)
     if cells < 2 or not hi > lo:
         return v

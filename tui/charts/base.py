@@ -1,20 +1,20 @@
-"""``ChartPlot``: the base of the chart widgets, a textual-plotext ``PlotextPlot`` that repaints
-only what changed.
+"""``ChartPlot``: the base of the chart widgets, drawn from a ``Sketch`` by our own renderer and
+repainted only where it changed.
 
 How a chart is drawn: the widget reduces its data in NumPy (decimation, thinning to one point per
-cell) and describes the picture as a ``Sketch`` (the plotext calls, see ``sketch``). The sketch is
-replayed on ``self.plt`` with plotext's public API and built (``plt.build()``); textual-plotext's
-own ``render()`` sizes the figure to the widget and applies the app's theme first, whenever the
-size or the theme changed. The built text is read into rows of styled runs (``picture``) and
-shown as a Textual ``Visual``. Nothing of plotext's internals or layout is used here: where the
-widget needs to know where the plot area is (for tests, for a cursor), it reads it from the built
-picture, the inside of the frame's corners.
+cell) and describes the picture as a ``Sketch`` (title, labels, limits, ticks, then the series
+in drawing order, see ``sketch``). ``render.render`` draws the sketch into a cell grid at the
+widget's size, in the app's theme (the chart over the theme's surface, frame, ticks and labels
+in its foreground), as rows of styled runs (``picture``) shown as a Textual ``Visual``. The
+layout is plotext's (the charts were drawn by plotext once): where the widget needs to know where
+the plot area is (for tests, for a cursor), it reads it from the built picture, the inside of
+the frame's corners.
 
 How it stays cheap over SSH: ``_update`` (called by the subclasses when their data changed)
 composes the new sketch and stops there when it equals the last one (a paused run, a poll with
-no new iterations). Otherwise it builds the chart, compares the built lines with the previous
-ones and repaints only the changed span of each changed row, or nothing if no cell
-changed: a growing curve costs a few hundred bytes per poll instead of the whole chart.
+no new iterations). Otherwise it draws the chart, compares the rows with the previous ones and
+repaints only the changed span of each changed row, or nothing if no cell changed: a growing
+curve costs a few hundred bytes per poll instead of the whole chart.
 
 Widgets: ``cost_chart.CostChart``, ``predictions.PredictionsPlot``.
 """
@@ -27,14 +27,15 @@ from typing import Any, ClassVar
 
 import numpy as np
 from numpy.typing import NDArray
-from rich.style import Style as RichStyle
 from textual.app import RenderResult
 from textual.color import Color, ColorParseError
 from textual.geometry import Region
-from textual_plotext import PlotextPlot
+from textual.reactive import Reactive
+from textual.widget import Widget
 
 from tui.charts.glyphs import stroke_runs, unicode_lines
-from tui.charts.picture import Picture, Row, StripCache, changed_regions, decode, frame_area
+from tui.charts.picture import Picture, Row, StripCache, changed_regions, frame_area
+from tui.charts.render import render
 from tui.charts.sketch import BRAILLE, Sketch
 from tui.charts.sketch import Color as RGB
 
@@ -43,10 +44,10 @@ F64 = NDArray[np.float64]
 TOO_SMALL = "(enlarge the window to see this chart)"
 # The smallest plot area worth drawing (columns, rows).
 MIN_AREA = (6, 2)
-# Rows of the widget that plotext keeps for the title, the frame's two lines, the x tick labels
-# and the axis labels, and columns for the frame's two lines besides the y tick labels. Only an
-# estimate, to size the data reduction before plotext lays the chart out (two points per column,
-# one surface point per cell); nothing is placed with it.
+# Rows of the widget that the layout keeps for the title, the frame's two lines, the x tick
+# labels and the axis labels, and columns for the frame's two lines besides the y tick labels
+# (see ``layout``): to size the data reduction (two points per column, one surface point per
+# cell) before the chart is laid out; nothing is placed with it.
 FRAME_ROWS = 5
 FRAME_COLS = 2
 
@@ -81,8 +82,8 @@ def fit_text(variants: list[str], width: int) -> str:
 
 def fit_axis_labels(xlabel: str, ylabel: str, col_start: int, width: int) -> tuple[str, str]:
     """Shorten the axis labels so both fit on the bottom row: the y label from column 0, the x
-    label centred under a plot area of about ``width`` columns from ``col_start`` (plotext drops
-    a label that would touch another)."""
+    label centred under a plot area of about ``width`` columns from ``col_start`` (the layout
+    drops a label that would touch another)."""
     xlabel = _truncate(xlabel, max(0, width - 2))
     x_start = col_start + width // 2 - len(xlabel) // 2
     ylabel = _truncate(ylabel, x_start - 2 if xlabel else col_start + width)
@@ -99,15 +100,17 @@ def _truncate(text: str, width: int) -> str:
 @dataclass(frozen=True, eq=False)
 class Built:
     """One build of a chart: the key it was built for ((width, height, theme), sketch), the
-    picture, and the plot area inside the frame (None if the picture has no frame)."""
+    picture, the plot area inside the frame (None if the picture has no frame), and the code
+    points and looks of its cells (``grid.Drawing``; None for the "too small" note)."""
 
     key: tuple[Any, ...]
     picture: Picture
     area: Region | None
+    cells: tuple[NDArray[np.uint32], NDArray[np.int64]] | None = None
 
 
-class ChartPlot(PlotextPlot):
-    """A ``PlotextPlot`` drawn from a ``Sketch``, repainted only where its cells changed.
+class ChartPlot(Widget):
+    """A chart drawn from a ``Sketch``, repainted only where its cells changed.
 
     Subclasses implement ``sketch(width, height)`` (the picture for a widget of that size, or
     None when it is too small) and call ``_update()`` after their data changed. ``ROLES`` maps
@@ -116,7 +119,16 @@ class ChartPlot(PlotextPlot):
     whether lines are drawn in braille or, on terminals without braille, in ASCII strokes.
     """
 
+    DEFAULT_CSS = """
+    ChartPlot {
+        width: 1fr;
+        height: 1fr;
+    }
+    """
+
     ROLES: ClassVar[Mapping[str, str]] = {"text": "foreground-muted"}
+    # A chart has no links: Textual need not look for them in every run of every line it paints.
+    auto_links: Reactive[bool] = Reactive(False)
     # A chart can fill the screen (``Screen.maximize``, the ``z`` key) though it takes no focus.
     ALLOW_MAXIMIZE: ClassVar[bool | None] = True
 
@@ -131,13 +143,14 @@ class ChartPlot(PlotextPlot):
         super().__init__(name=name, id=id, classes=classes, disabled=disabled)
         self.unicode = unicode_lines()
         self._built: Built | None = None
-        # (width, height, theme) the figure was last sized and themed for by textual-plotext.
-        self._sized: tuple[int, int, str] | None = None
-        self._styles: dict[str, RichStyle | None] = {}  # of the ANSI codes seen (``decode``)
         self._strips = StripCache()
         # How many repaints ``_update`` asked for (full or partial): tests and the benchmarks
         # read it as a measure of the output volume.
         self.redraws = 0
+
+    def on_mount(self) -> None:
+        """Redraw in the new colours when the app's theme changes."""
+        self.app.theme_changed_signal.subscribe(self, lambda _theme: self.refresh())
 
     # -- for subclasses ----------------------------------------------------------------------------
 
@@ -162,6 +175,14 @@ class ChartPlot(PlotextPlot):
                 c = surface + c
             out[role] = c.rgb
         return out
+
+    def frame_colors(self) -> tuple[RGB, RGB]:
+        """(background, frame) RGB in the app's current theme: the whole chart over the theme's
+        surface, the frame, ticks and labels in its foreground."""
+        variables = self.app.theme_variables
+        surface = theme_color(variables.get("surface", ""), Color(0, 0, 0))
+        foreground = theme_color(variables.get("foreground", ""), Color(255, 255, 255))
+        return surface.rgb, foreground.rgb
 
     def draw_line(
         self,
@@ -190,7 +211,7 @@ class ChartPlot(PlotextPlot):
     @property
     def plot_area(self) -> Region | None:
         """The plot area (inside the frame) of the chart on screen, in widget coordinates, as
-        plotext built it; None before the first build or when the chart is too small."""
+        it was drawn; None before the first build or when the chart is too small."""
         return self._built.area if self._built is not None else None
 
     def picture(self) -> Picture:
@@ -216,11 +237,16 @@ class ChartPlot(PlotextPlot):
         if new is old:
             return
         self._built = new
-        if old is None or len(old.picture.rows) != len(new.picture.rows):
+        if (
+            old is None
+            or old.cells is None
+            or new.cells is None
+            or old.cells[0].shape != new.cells[0].shape
+        ):
             self.redraws += 1
             self.refresh()
             return
-        regions = changed_regions(old.picture.rows, new.picture.rows)
+        regions = changed_regions(old.cells, new.cells)
         if regions:
             self.redraws += 1
             self.refresh(*regions)
@@ -241,14 +267,6 @@ class ChartPlot(PlotextPlot):
         if sketch is None:
             note: list[Row] = [((TOO_SMALL, None),)]
             return Built(key, Picture(note, len(TOO_SMALL), self._strips), None)
-        if self._sized != sized:
-            # textual-plotext's render() sets the figure's size to the widget's (plotext's own
-            # plotsize() would cap it at the terminal size it saw at start) and its theme to the
-            # app's; the figure keeps both for the builds that follow.
-            self.plt.clear_data()
-            super().render()
-            self._sized = sized
-            self._styles.clear()
-        sketch.replay(self.plt)
-        rows = decode(self.plt.build(), self._styles)
-        return Built(key, Picture(rows, width, self._strips), frame_area(rows))
+        drawn = render(sketch, (width, height), self.frame_colors())
+        picture = Picture(drawn.rows, width, self._strips)
+        return Built(key, picture, frame_area(drawn.rows), (drawn.chars, drawn.looks))

@@ -3,10 +3,10 @@
 The app calls ``set_data`` about ten times a second with views of the live history (up to ten
 million iterations). The chart keeps only min/max-decimated copies (``cost_axes.CostSeries``),
 for the full and the recent view at once, so a toggle (``toggle_recent``, ``toggle_log``) is
-instant even when training is paused. What it hands plotext is reduced once more to the min and
+instant even when training is paused. What it draws is reduced once more to the min and
 max per plot column (``column_extrema``): about two points per column, spikes included.
 
-The training cost is a thin line (plotext's braille marker; ASCII strokes where the terminal has
+The training cost is a thin line (braille, 2x4 dots per cell; ASCII strokes where the terminal has
 no braille, see ``glyphs``), the test cost ``×`` markers on top, thinned where they sit on the
 training line so the line still shows; both read without colour. The y axis keeps its limits
 while the curve converges (see ``cost_axes``). A repaint happens only when a cell of the chart
@@ -294,6 +294,6 @@ class CostChart(ChartPlot):
             sk.points(mx, my, TEST_MARK, colors["test"], bold=True)
         empty = self._n == 0 and tx.shape[0] == 0
         if empty or sk.series == 0:
-            # The hint; or, with nothing to draw, a blank that makes plotext lay out the axes.
+            # The hint; or, with nothing to draw, a blank that lays out the axes.
             sk.note(self.hint if empty else " ", (xlo + xhi) / 2, (lo + hi) / 2, colors["text"])
         return sk

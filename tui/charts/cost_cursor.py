@@ -82,7 +82,7 @@ def readout_text(r: Readout, width: int) -> str:
 def column_iteration(column: int, columns: int, x_range: tuple[int, int]) -> int:
     """The iteration at plot column ``column`` (0..columns-1) of an x axis ``x_range`` drawn
     over ``columns`` cells, whose limits sit in the middle of the first and of the last cell
-    (as plotext places them; see ``axes.to_cells``)."""
+    (as the renderer places them; see ``axes.to_cells``)."""
     lo, hi = x_range
     if columns < 2:
         return lo

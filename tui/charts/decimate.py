@@ -1,7 +1,7 @@
 """Reduce long numeric series to what a terminal chart can show.
 
 A cost history can hold ten million values while the chart has about a hundred columns. Drawing
-every value through plotext would cost several µs each, so the charts hand plotext reduced data:
+drawing every value would cost time for nothing, so the charts draw reduced data:
 
 - ``minmax_decimate`` / ``bin_extrema``: split a series into contiguous bins and keep, per bin,
   its minimum and its maximum in order of position. A one-iteration spike survives (it is the max

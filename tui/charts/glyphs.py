@@ -1,10 +1,10 @@
 """Which characters the charts may draw lines with: braille, or ASCII where braille cannot show.
 
-The charts draw curves and boundaries with plotext's braille marker (2x4 dots per cell). The
+The charts draw curves and boundaries in braille (2x4 dots per cell). The
 Linux console (``TERM=linux``) has no braille glyphs in its fonts (they show as diamonds or
 question marks), and a terminal running a non-UTF-8 locale shows none of them either. There a
 line is drawn in ASCII strokes instead: each segment of the polyline with the one of ``- / | \\``
-closest to its slope on screen (``stroke_chars``), one plotext series per run of segments that
+closest to its slope on screen (``stroke_chars``), one series per run of segments that
 share a stroke (``stroke_runs``), which keeps the shape of a curve at cell resolution.
 
 ``NEURON_TUI_ASCII=1`` forces the ASCII drawing anywhere (a terminal font without braille);

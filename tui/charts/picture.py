@@ -1,22 +1,19 @@
-"""What a chart shows on screen: plotext's built picture as rows of styled runs (``Picture``).
+"""What a chart shows on screen: rows of styled runs (``Picture``).
 
-plotext's ``build()`` returns the chart as text with ANSI colour codes: each row is a sequence of
-runs of cells of one colour, each run written as its codes, its characters and a reset (``ESC[0m``).
-``decode`` reads that into rows of (characters, rich ``Style``) runs. Each distinct code sequence
-is parsed once, by rich's own ANSI decoder, and remembered: a chart uses a handful of colours, so
-decoding costs a string split per run instead of rich's general decoder on every character
-(``Text.from_ansi`` took longer than plotext's build itself on a chart with a shaded surface).
-
-The rows are compared between builds (``changed_regions``: the spans to repaint) and handed to
-Textual as a ``Picture``, a Textual ``Visual`` whose lines are made into strips once per distinct
-row and base style (``StripCache``), so a repaint of a few changed cells converts only their rows.
+The renderer (``render``) reads its cell grid out as rows, each a sequence of runs of cells of
+one style: (characters, rich ``Style``) pairs. The rows are compared between builds
+(``changed_regions``: the spans to repaint) and handed to Textual as a ``Picture``, a Textual
+``Visual`` whose lines are made into strips once per distinct row and base style
+(``StripCache``), so a repaint of a few changed cells converts only their rows.
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
+from typing import Any
 
+import numpy as np
+from numpy.typing import NDArray
 from rich.segment import Segment
 from rich.style import Style as RichStyle
 from rich.text import Text
@@ -26,41 +23,10 @@ from textual.strip import Strip
 from textual.style import Style
 from textual.visual import RenderOptions, Visual
 
-from tui.charts.sketch import BLANK
-
 Run = tuple[str, RichStyle | None]
 """Characters of one colour and their style (None: the terminal's default)."""
 Row = tuple[Run, ...]
 """One line of the picture, left to right."""
-
-# One run: its codes (any number of ``ESC[...m``), its characters, the reset.
-_RUN = re.compile(r"((?:\x1b\[[0-9;]*m)*)([^\x1b]*)\x1b\[0m")
-
-
-def _parse(codes: str) -> RichStyle | None:
-    """The style an ANSI code sequence sets (rich's decoder, on one character)."""
-    if not codes:
-        return None
-    spans = Text.from_ansi(codes + "x").spans
-    style = spans[0].style if spans else None
-    return style if isinstance(style, RichStyle) else None
-
-
-def decode(ansi: str, styles: dict[str, RichStyle | None]) -> list[Row]:
-    """The rows of plotext's built ``ansi`` text (one per line), with the braille blanks that
-    hold empty title and label rows turned into spaces. ``styles`` remembers the style of every
-    code sequence seen (updated in place)."""
-    rows = []
-    for line in ansi.rstrip("\n").split("\n"):
-        runs = []
-        for sgr, chars in _RUN.findall(line):
-            if not chars:
-                continue
-            if sgr not in styles:
-                styles[sgr] = _parse(sgr)
-            runs.append((chars.replace(BLANK, " "), styles[sgr]))
-        rows.append(tuple(runs))
-    return rows
 
 
 def row_text(row: Row) -> str:
@@ -68,35 +34,30 @@ def row_text(row: Row) -> str:
     return "".join(chars for chars, _ in row)
 
 
-def _cells(row: Row) -> list[Run]:
-    """(character, style) of every cell of a row."""
-    return [(ch, style) for chars, style in row for ch in chars]
-
-
-def changed_regions(old: list[Row], new: list[Row]) -> list[Region]:
-    """For each row that differs between two pictures of the same height, the span from its
-    first to its last differing cell (character or style); empty if they are the same.
+def changed_regions(
+    old: tuple[NDArray[Any], NDArray[Any]], new: tuple[NDArray[Any], NDArray[Any]]
+) -> list[Region]:
+    """For each row that differs between two pictures of the same size, given as (code points,
+    looks) of their cells ((height, width) arrays each), the span from its first to its last
+    differing cell; empty if they are the same.
 
     One region per changed row, not one rectangle around all of them: a learning boundary
     changes a few cells here and there, and a rectangle spanning them would repaint every row
     in between (the terminal output is the remote user's budget)."""
-    regions: list[Region] = []
-    for y, (a_row, b_row) in enumerate(zip(old, new, strict=True)):
-        if a_row == b_row:
-            continue
-        a, b = _cells(a_row), _cells(b_row)
-        n = max(len(a), len(b))
-        a += [("", None)] * (n - len(a))
-        b += [("", None)] * (n - len(b))
-        diff = [x for x in range(n) if a[x] != b[x]]
-        if diff:
-            regions.append(Region(diff[0], y, diff[-1] - diff[0] + 1, 1))
-    return regions
+    diff = (old[0] != new[0]) | (old[1] != new[1])
+    if diff.ndim != 2 or diff.shape[1] == 0:
+        return []
+    changed = np.flatnonzero(diff.any(axis=1))
+    first = diff[changed].argmax(axis=1).tolist()
+    last = (diff.shape[1] - 1 - diff[changed, ::-1].argmax(axis=1)).tolist()
+    return [
+        Region(a, y, b - a + 1, 1) for y, a, b in zip(changed.tolist(), first, last, strict=True)
+    ]
 
 
 def frame_area(rows: list[Row]) -> Region | None:
-    """The region inside the box plotext drew (``┌`` top left, ``└`` bottom left, ``┐`` top
-    right), or None if there is no box."""
+    """The region inside the chart's frame (``┌`` top left, ``└`` bottom left, ``┐`` top
+    right), or None if there is no frame."""
     plain = [row_text(row) for row in rows]
     top = next((y for y, line in enumerate(plain) if "┌" in line), None)
     if top is None:

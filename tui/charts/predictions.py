@@ -21,13 +21,13 @@ regression, two features  ``+ - =``  target above / below / on the prediction (w
                                      predicted value (normalised to the grid's range)
 ========================  =========  ==========================================================
 
-Drawing order (plotext draws later series over earlier ones): the surface, the points, then the
+Drawing order (later series are drawn over earlier ones): the surface, the points, then the
 lines (true line, boundary, fitted curve), so the lines stay visible over the points; last the
 true line again in every other cell (``axes.dashes``), so where the learned boundary lies on the
 true line (a trained model) both show along their whole length. The markers and the legend's
 words come from ``glyphs`` (the same words in every pane); the legend is on the title row.
 
-What plotext receives is reduced in NumPy first (``scatter``): the points thinned to one per
+What is drawn is reduced in NumPy first (``scatter``): the points thinned to one per
 plot cell (a misclassified point first), the surface sampled once per cell, one series per shade.
 ``show(view)`` takes a ``PredictionView`` (computed by the app at 1-2 Hz and on pause); like the
 cost chart it repaints only the cells that changed.

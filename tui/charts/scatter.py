@@ -1,6 +1,6 @@
-"""What the predictions plot hands plotext, reduced in NumPy to what its cells can show.
+"""What the predictions plot draws, reduced in NumPy to what its cells can show.
 
-plotext costs a few µs per point whatever happens to it, and a cell shows one character, so:
+A cell shows one character, and every point drawn costs time, so:
 
 - ``point_series``: the test points split by marker (predicted class, misclassified; for a
   regression above, below or on the fit), thinned by ``thin_points`` then ``thin_dense`` (the
@@ -13,7 +13,7 @@ plotext costs a few µs per point whatever happens to it, and a cell shows one c
 
 The cells are those of a plot area of about (columns, rows) cells spanning ``box`` = (xmin, xmax,
 ymin, ymax), with the limits in the middle of the edge cells (``axes.to_cells``). If the estimate
-of the area is a cell off, plotext still draws every point where it belongs: a cell may get two
+of the area is a cell off, the renderer still draws every point where it belongs: a cell may get two
 points or one fewer, nothing moves.
 
 Pure NumPy: no Textual, Rich or plotext here.

@@ -1,18 +1,19 @@
-"""A chart as data: the plotext calls that draw it (``Sketch``), recorded, compared, replayed.
+"""A chart as data: what to draw (``Sketch``), recorded, compared, drawn by ``render``.
 
 A chart widget turns its data (reduced in NumPy first: decimated, thinned to what the cells can
 show) into a ``Sketch`` on every update: the title, labels, limits and ticks, then each series
-with its marker and colour, in drawing order (plotext draws later series over earlier ones, so
+with its marker and colour, in drawing order (later series are drawn over earlier ones, so
 lines come after points; the title, labels, limits and ticks apply whatever their place). Equal
 sketches draw the same picture, so an update whose sketch did not change (the data are reduced
-to what the cells show first) costs no plotext build and no repaint. A new sketch is
-replayed on the widget's ``Plot`` (textual-plotext's plotext figure) through plotext's public
-methods only: ``clear_data``, ``title``, ``xlabel``, ``ylabel``, ``xlim``, ``ylim``,
-``xticks``, ``yticks``, ``plot``, ``scatter`` and ``text``.
+to what the cells show first) costs no drawing and no repaint.
 
-One series has one marker, one colour and one style: plotext removes duplicate points of a
-series through a ``set``, so two different markers in one cell of the same series would be drawn
-in an arbitrary order (and change between runs); in separate series the later one always wins.
+The calls are named after plotext's (``title``, ``xlabel``, ``ylabel``, ``xlim``, ``ylim``,
+``xticks``, ``yticks``, ``plot``, ``scatter``, ``text``; the charts were drawn by plotext
+once), with plotext's arguments, so that the tests can replay a sketch on plotext and compare
+its picture with ours. ``render`` says what each one draws.
+
+One series has one marker, one colour and one style; in separate series the later one wins a
+cell both draw in.
 """
 
 from __future__ import annotations
@@ -25,20 +26,20 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 Color = tuple[int, int, int]
-"""An RGB colour: a public plotext colour value (Textual's ``Color.rgb``)."""
+"""An RGB colour (Textual's ``Color.rgb``)."""
 
 BLANK = "\u2800"
-"""A blank that plotext does not strip (braille pattern blank): an empty title or axis label
-keeps its row, so the plot area does not move when a legend appears. The widget shows it as a
-space (terminals without braille, such as the Linux console, would show it as a box)."""
+"""A blank that is not stripped (braille pattern blank): an empty title or axis label keeps its
+row, so the plot area does not move when a legend appears. The widget shows it as a space
+(terminals without braille, such as the Linux console, would show it as a box)."""
 
 BRAILLE = "braille"
-"""plotext's marker drawing 2x4 dots per cell: the thin lines."""
+"""The marker drawing 2x4 dots per cell: the thin lines."""
 
 
 @dataclass(frozen=True)
 class Call:
-    """One call of a public method of plotext's figure: ``method(*args, **dict(options))``."""
+    """One drawing call: ``method(*args, **dict(options))`` (see the module docstring)."""
 
     method: str
     args: tuple[Any, ...]
@@ -46,14 +47,14 @@ class Call:
 
 
 def _values(v: ArrayLike) -> tuple[float, ...]:
-    """A series' coordinates as a tuple of floats (comparable, and what plotext takes)."""
+    """A series' coordinates as a tuple of floats (comparable, hashable)."""
     return tuple(np.asarray(v, dtype=np.float64).reshape(-1).tolist())
 
 
 @dataclass
 class Sketch:
-    """The plotext calls that draw one chart, in order (see the module docstring), and how many
-    of them are data series (``line`` and ``points``). Compared by value."""
+    """The calls that draw one chart, in order (see the module docstring), and how many of
+    them are data series (``line`` and ``points``). Compared by value."""
 
     calls: list[Call] = field(default_factory=list)
     series: int = 0
@@ -107,9 +108,3 @@ class Sketch:
         """``text`` centred on the data point (x, y), over everything drawn before it."""
         options = (("color", color), ("alignment", "center"))
         self.calls.append(Call("text", (text, float(x), float(y)), options))
-
-    def replay(self, plt: Any) -> None:
-        """Draw the sketch on plotext figure ``plt`` (its previous data cleared)."""
-        plt.clear_data()
-        for call in self.calls:
-            getattr(plt, call.method)(*call.args, **dict(call.options))

@@ -23,8 +23,9 @@ from tui.views.neuron_output import points_extent
 
 F64 = NDArray[np.float64]
 
-# At most this many test points are drawn: a chart of ~60x20 cells cannot show more, and plotext
-# costs ~7 µs per point. Misclassified points are kept first, they are the interesting ones.
+# At most this many test points are drawn: a chart of ~60x20 cells cannot show more, and every
+# point costs time to reduce and draw. Misclassified points are kept first, they are the
+# interesting ones.
 MAX_PLOTTED = 1200
 
 

@@ -19,7 +19,6 @@ from __future__ import annotations
 import shlex
 
 from neuron_core.config import DataConfig, ModelConfig, TrainConfig
-from neuron_core.model.init import resolve_init
 from tui.cli.options import OPTIONS, Option
 from tui.cli.parser import PROG
 from tui.cli.values import NO_HIDDEN
@@ -65,6 +64,9 @@ def _value(
     if opt.flag == "--activation":
         return bool(model.hidden), model.activation
     if opt.flag == "--init-seed":
+        # Imported here: it brings NumPy, which `neuron-tui --help` does not load.
+        from neuron_core.model.init import resolve_init
+
         scheme = resolve_init(model.init, model.hidden, model.activation)
         return scheme != "zeros", model.init_seed
     if section == "model":

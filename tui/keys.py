@@ -17,6 +17,7 @@ from textual.screen import Screen
 from textual.widgets import Input
 
 from tui.panes.fields import FormPane
+from tui.widgets.feature_toggles import FeatureToggles
 
 
 @dataclass(frozen=True)
@@ -87,6 +88,9 @@ def key_rows(app: App[Any]) -> list[KeyRow]:
                     "Apply the value and return to the pane (a bad value is marked, not used)",
                 )
             )
+    for binding in _bindings(FeatureToggles.BINDINGS):
+        what = f"Inputs: {binding.description.lower()}"
+        rows.append(KeyRow("Forms", app.get_key_display(binding), what, binding.tooltip))
     for binding in _bindings(Screen.BINDINGS):
         if binding.action in ("app.focus_next", "app.focus_previous", "focus_next",
                               "focus_previous"):  # fmt: skip

@@ -22,7 +22,7 @@ from textual.geometry import Size
 from textual.widget import Widget
 from textual.widgets import Tab, Tabs
 
-from tui.messages import RunNotice, RunOpened
+from tui.messages import ModelConfigChanged, RunNotice, RunOpened
 from tui.panes.dataset import DatasetPane
 from tui.panes.hyper import HyperPane
 from tui.panes.network import NetworkPane
@@ -32,6 +32,7 @@ from tui.panes.training import TrainingPane
 from tui.panes.zoom import CHARTS, Zoom
 from tui.run.controller import RunController
 from tui.screens.too_small import TooSmallScreen, too_small
+from tui.widgets.feature_toggles import FeatureToggles
 from tui.widgets.network_view import NetworkView
 
 # The panes, in tab order: (DOM id, tab label).
@@ -65,7 +66,7 @@ class Workspace(Vertical):
         self.slot_pane = "predictions"
         self._next_scatter = 0.0
         c = controller
-        self.dataset_pane = DatasetPane(c.data_cfg, id="dataset")
+        self.dataset_pane = DatasetPane(c.data_cfg, c.model_cfg.feature_map, id="dataset")
         self.hyper_pane = HyperPane(c.model_cfg, c.train_cfg, id="hyper")
         self.training_pane = TrainingPane(id="training")
         self.predictions_pane = PredictionsPane(id="predictions")
@@ -251,7 +252,18 @@ class Workspace(Vertical):
     def show_configs(self, message: RunOpened) -> None:
         """The forms show an opened run's settings (without applying them again)."""
         self.dataset_pane.show_config(message.data_config)
+        self.dataset_pane.show_features(message.model_config.feature_map)
         self.hyper_pane.show_configs(message.model_config, message.train_config)
+
+    def on_feature_toggles_changed(self, event: FeatureToggles.Changed) -> None:
+        """The input toggles (in the dataset pane) change the model, which the hyperparameters
+        pane keeps: it applies them as it applies its own model fields."""
+        event.stop()
+        model = self.hyper_pane.set_feature_map(event.feature_map)
+        if model is not None:
+            # Posted to the app itself: a message made here and posted to a pane below would
+            # stop bubbling here, at its sender.
+            self.app.post_message(ModelConfigChanged(model))
 
     def form_errors(self) -> dict[str, str]:
         """Every invalid field of both forms: field name -> reason."""

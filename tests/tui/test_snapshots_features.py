@@ -1,0 +1,56 @@
+"""SVG snapshots of the dataset pane with its input-feature toggles, at 80x24 and 120x40: the
+circle data with x1² and x2² turned on by keys, trained to the end by one neuron (the boundary
+a circle), then the toggles focused again (the cursor on x2²).
+
+Update with ``pytest tests/tui/test_snapshots_features.py --snapshot-update`` and look at the SVGs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from conftest import settle
+from textual.pilot import Pilot
+
+from neuron_core.config import DataConfig
+from tui.app import NeuronApp
+from tui.messages import RunChanged
+from tui.widgets.feature_toggles import FeatureToggles
+
+Compare = Callable[..., bool]
+
+
+async def _focus_toggles(pilot: Pilot[Any]) -> None:
+    app = pilot.app
+    await pilot.press("1")
+    for _ in range(10):
+        if isinstance(app.focused, FeatureToggles):
+            return
+        await pilot.press("tab")
+    raise AssertionError("Tab did not reach the toggles")
+
+
+async def _circle_with_squares(pilot: Pilot[Any]) -> None:
+    app = pilot.app
+    assert isinstance(app, NeuronApp)
+    await settle(pilot)
+    await _focus_toggles(pilot)
+    await pilot.press("right", "right", "space", "right", "space", "escape")
+    await settle(pilot)
+    await pilot.press("space")
+    await settle(pilot)
+    trainer = app.controller.trainer
+    assert trainer is not None and trainer.status == "completed"
+    trainer.seconds = 1.0  # the speed shown is then iterations / 1 s, every time
+    app.post_message(RunChanged())
+    await settle(pilot)
+    await _focus_toggles(pilot)
+    await settle(pilot)
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=["80x24", "120x40"])
+def test_dataset_pane_with_feature_toggles(snap_compare: Compare, size: tuple[int, int]) -> None:
+    app = NeuronApp(data_cfg=DataConfig(name="circle", samples=300, test_samples=300))
+    assert snap_compare(app, terminal_size=size, run_before=_circle_with_squares)

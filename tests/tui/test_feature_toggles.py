@@ -21,6 +21,7 @@ from neuron_core.config import FEATURE_MAPS, DataConfig, ModelConfig, TrainConfi
 from neuron_core.store.runfile import load_run
 from tui.__main__ import main
 from tui.app import NeuronApp
+from tui.keys import key_rows
 from tui.run.session import session_path
 from tui.screens.resume import ResumeScreen, describe
 from tui.widgets.feature_list import FeatureList
@@ -34,16 +35,26 @@ def toggles(app: NeuronApp) -> FeatureToggles:
     return app.query_one(FeatureToggles)
 
 
+async def press(pilot: Pilot[None], *keys: str) -> None:
+    """Press ``keys`` and wait until the app handled them all (none waits in its key gate, so
+    the focus a key moves has moved) and is idle again."""
+    app = pilot.app
+    assert isinstance(app, NeuronApp)
+    await pilot.press(*keys)
+    await settle(pilot)
+    await wait_for(pilot, lambda: not app.keys.waiting and app.keys.idle(), what="keys handled")
+
+
 async def tab_to_toggles(pilot: Pilot[None]) -> FeatureToggles:
     """From anywhere: show the dataset pane (key 1), then Tab until the toggles have the focus."""
     app = pilot.app
     assert isinstance(app, NeuronApp)
-    await pilot.press("1")
+    await press(pilot, "1")
     group = toggles(app)
     for _ in range(10):
         if app.focused is group:
             return group
-        await pilot.press("tab")
+        await press(pilot, "tab")
     raise AssertionError(f"Tab did not reach the toggles (focus on {app.focused})")
 
 
@@ -71,13 +82,15 @@ async def test_keys_turn_features_on_and_the_circle_becomes_separable() -> None:
         await settle(pilot)
         group = toggles(app)
         assert "[x] x1" in shown(group) and "[ ] x1²" in shown(group)
+        # The help (generated from the bindings) lists the toggles' keys.
+        help_rows = {(r.keys, r.description) for r in key_rows(app)}
+        assert ("space, ⏎", "Inputs: turn on/off") in help_rows
         # x1, x2 only: one neuron draws a line through a circle, no better than a coin.
         plain = await train_to_end(pilot)
         ev = app.controller.evaluate()
         assert ev is not None and ev.test_score <= 0.6
         await tab_to_toggles(pilot)
-        await pilot.press("right", "right", "space", "right", "space")
-        await settle(pilot)
+        await press(pilot, "right", "right", "space", "right", "space")
         assert "[x] x1²" in shown(group) and "[x] x2²" in shown(group)
         assert app.controller.model_cfg.feature_map == ("x1", "x2", "x1^2", "x2^2")
         # A new model: the run starts over from new initial parameters.
@@ -85,7 +98,7 @@ async def test_keys_turn_features_on_and_the_circle_becomes_separable() -> None:
         assert trainer is not None and trainer is not plain and trainer.iteration == 0
         assert trainer.model_cfg.feature_map == ("x1", "x2", "x1^2", "x2^2")
         # Space belongs to the toggles while they have the focus: Escape, then space trains.
-        await pilot.press("escape")
+        await press(pilot, "escape")
         trained = await train_to_end(pilot)
         assert trained is trainer
         ev = app.controller.evaluate()
@@ -96,8 +109,7 @@ async def test_keys_turn_features_on_and_the_circle_becomes_separable() -> None:
         # The cursor stays where it was (x2²), and the arrows wrap round the group: four to the
         # left is sin x2, three to the right from there x1², which space turns off again.
         await tab_to_toggles(pilot)
-        await pilot.press("left", "left", "left", "left", "right", "right", "right", "space")
-        await settle(pilot)
+        await press(pilot, "left", "left", "left", "left", "right", "right", "right", "space")
         assert app.controller.model_cfg.feature_map == ("x1", "x2", "x2^2")
 
 
@@ -114,7 +126,7 @@ async def test_clicks_match_the_command_line_and_the_last_input_stays_on(
         await settle(pilot)
         assert app.focused is toggles(app)
         assert app.controller.model_cfg.feature_map == ("x1^2", "x2^2")
-        await pilot.press("escape")
+        await press(pilot, "escape")
         trainer = await train_to_end(pilot)
         np.testing.assert_array_equal(trainer.model.get_params()[0].ravel(), cli["weights"])
         assert float(trainer.model.get_params()[1].ravel()[0]) == cli["bias"]
@@ -145,8 +157,7 @@ async def test_data_that_is_not_two_dimensional_turns_the_toggles_off_and_says_w
         await train_to_end(pilot)
         # The toggles refuse changes and say why.
         group.focus()
-        await pilot.press("space")
-        await pilot.pause()
+        await press(pilot, "space")
         assert any("2-D data" in n for n in notifications(app))
         assert app.controller.model_cfg.feature_map == ("x1^2", "x2^2")
         # 2-D data again: the toggles are on with the choice they kept.
@@ -168,14 +179,13 @@ async def test_csv_data_uses_the_toggles_with_two_feature_columns_only(tmp_path:
     app = NeuronApp(model_cfg=model, train_cfg=TrainConfig(iterations=50))
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        await pilot.press("1")
+        await press(pilot, "1")
         app.query_one("#source", Select).value = "csv"
         await pilot.pause()
         box = app.query_one("#csv-path", Input)
         box.focus()
         box.value = str(csv)
-        await pilot.press("enter")
-        await settle(pilot)
+        await press(pilot, "enter")
         # Three feature columns: the toggles are off and say why; the columns are the inputs.
         await wait_for(pilot, lambda: "this has 3 inputs" in shown(toggles(app)), what="the reason")
         trainer = app.controller.trainer
@@ -186,8 +196,7 @@ async def test_csv_data_uses_the_toggles_with_two_feature_columns_only(tmp_path:
         columns.focus()
         await pilot.pause()
         columns.deselect("age")
-        await pilot.press("escape")
-        await settle(pilot)
+        await press(pilot, "escape")
         await wait_for(pilot, lambda: "off:" not in shown(toggles(app)), what="toggles back on")
         trainer = app.controller.trainer
         assert trainer is not None and trainer.model_cfg.feature_map == ("x1^2", "x2^2")
@@ -201,9 +210,8 @@ async def test_the_session_keeps_the_chosen_inputs() -> None:
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         await tab_to_toggles(pilot)
-        await pilot.press("right", "right", "right", "right", "space")  # x1·x2
-        await settle(pilot)
-        await pilot.press("escape")
+        await press(pilot, "right", "right", "right", "right", "space")  # x1·x2
+        await press(pilot, "escape")
         await train_to_end(pilot)
         await pilot.press("q")
     assert load_run(session_path()).model_cfg.feature_map == ("x1", "x2", "x1*x2")
@@ -211,13 +219,11 @@ async def test_the_session_keeps_the_chosen_inputs() -> None:
     async with again.run_test(size=(80, 24)) as pilot:
         await wait_for(pilot, lambda: isinstance(again.screen, ResumeScreen))
         assert "one neuron on x1, x2, x1·x2" in describe(load_run(session_path()))
-        await pilot.press("enter")  # Resume
-        await settle(pilot)
+        await press(pilot, "enter")  # Resume
         assert again.controller.model_cfg.feature_map == ("x1", "x2", "x1*x2")
         assert "[x] x1·x2" in shown(toggles(again))
         # The hyperparameters pane keeps the model: applying one of its fields keeps the inputs.
-        await pilot.press("2", "]")
-        await settle(pilot)
+        await press(pilot, "2", "]")
         assert again.controller.model_cfg.feature_map == ("x1", "x2", "x1*x2")
         # A run file from before the toggles opens, and they show its plain inputs.
         again.controller.files.open(str(OLD_RUN))

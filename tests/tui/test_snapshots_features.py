@@ -11,7 +11,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from conftest import settle
+from conftest import settle, wait_for
 from textual.pilot import Pilot
 
 from neuron_core.config import DataConfig
@@ -22,13 +22,22 @@ from tui.widgets.feature_toggles import FeatureToggles
 Compare = Callable[..., bool]
 
 
+async def _press(pilot: Pilot[Any], *keys: str) -> None:
+    """Press ``keys`` and wait until the app handled them (none waits in its key gate)."""
+    app = pilot.app
+    assert isinstance(app, NeuronApp)
+    await pilot.press(*keys)
+    await settle(pilot)
+    await wait_for(pilot, lambda: not app.keys.waiting and app.keys.idle(), what="keys handled")
+
+
 async def _focus_toggles(pilot: Pilot[Any]) -> None:
     app = pilot.app
-    await pilot.press("1")
+    await _press(pilot, "1")
     for _ in range(10):
         if isinstance(app.focused, FeatureToggles):
             return
-        await pilot.press("tab")
+        await _press(pilot, "tab")
     raise AssertionError("Tab did not reach the toggles")
 
 
@@ -37,9 +46,8 @@ async def _circle_with_squares(pilot: Pilot[Any]) -> None:
     assert isinstance(app, NeuronApp)
     await settle(pilot)
     await _focus_toggles(pilot)
-    await pilot.press("right", "right", "space", "right", "space", "escape")
-    await settle(pilot)
-    await pilot.press("space")
+    await _press(pilot, "right", "right", "space", "right", "space", "escape")
+    await _press(pilot, "space")
     await settle(pilot)
     trainer = app.controller.trainer
     assert trainer is not None and trainer.status == "completed"

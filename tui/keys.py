@@ -17,6 +17,7 @@ from textual.screen import Screen
 from textual.widgets import Input
 
 from tui.panes.fields import FormPane
+from tui.widgets.feature_toggles import FeatureToggles
 
 
 @dataclass(frozen=True)
@@ -89,6 +90,14 @@ def key_rows(app: App[Any]) -> list[KeyRow]:
                     "Apply the value and return to the pane (a bad value is marked, not used)",
                 )
             )
+    # The input toggles' keys, one row per action ("←, ↑": previous).
+    toggle_keys: dict[str, list[Binding]] = {}
+    for binding in _bindings(FeatureToggles.BINDINGS):
+        toggle_keys.setdefault(binding.action, []).append(binding)
+    for group in toggle_keys.values():
+        keys = ", ".join(app.get_key_display(b) for b in group)
+        what = f"Inputs: {group[0].description.lower()}"
+        rows.append(KeyRow("Forms", keys, what, group[0].tooltip))
     for binding in _bindings(Screen.BINDINGS):
         if binding.action in ("app.focus_next", "app.focus_previous", "focus_next",
                               "focus_previous"):  # fmt: skip

@@ -28,7 +28,6 @@ FIELDS: list[tuple[str, str, set[str], str]] = [
     ("target-cost", "target_cost", {"", "0", "1e99"}, "#hyper"),
     ("early-stop", "early_stop", {""}, "#hyper"),
     ("hidden", "hidden", {""}, "#hyper"),
-    ("feature-map", "feature_map", {""}, "#hyper"),
     ("seed", "seed", {"0"}, "#hyper"),
 ]
 
@@ -188,29 +187,3 @@ async def test_model_settings_start_a_new_run_and_train() -> None:
         # A non-linear model: the scatter gets a probability surface, not a boundary line.
         ev = app.controller.evaluate()
         assert ev is not None and ev.test_score > 0.8
-
-
-async def test_input_features_need_two_dimensional_data() -> None:
-    app = NeuronApp(data_cfg=DataConfig(name="reg-line", samples=100, test_samples=100))
-    async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
-        box = app.query_one("#feature-map", Input)
-        box.focus()
-        box.value = "x1^2"
-        await pilot.press("enter")
-        await settle(pilot)
-        row = app.query_one("#hyper", FormPane).fields()["feature_map"]
-        assert row.has_class("-invalid")
-        assert "2-D data" in (row.error or "")
-        assert app.controller.trainer is None
-        await pilot.press("space")
-        await pilot.pause()
-        assert not app.controller.running
-        assert any("2-D data" in n for n in notifications(app))
-        # Clearing the field brings the run back.
-        box.focus()
-        box.value = ""
-        await pilot.press("enter")
-        await settle(pilot)
-        assert app.controller.trainer is not None
-        assert not row.has_class("-invalid")

@@ -3,7 +3,9 @@
 Every applied change posts ``DataConfigChanged`` (the app then draws or reads the data again and
 the run starts over). For a CSV file, Enter in the path field reads the header and offers its
 columns: the target in a drop-down, the features in a checklist (all but the target, at first).
-Under the form, a summary shows the split, the class balance and the dataset's warnings.
+The ``inputs`` toggles choose the model's input features (``FeatureToggles``; their changes
+go to the model settings, not to the data). Under the form, a summary shows the split, the class
+balance and the dataset's warnings.
 """
 
 from __future__ import annotations
@@ -16,39 +18,35 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.widgets import Input, Select, SelectionList, Static
 
-from neuron_core.config import GENERATORS, MAX_SEED, REGRESSION_GENERATORS, DataConfig
+from neuron_core.config import MAX_SEED, DataConfig
 from neuron_core.data.dataset import Dataset
 from neuron_core.errors import ConfigError, DataError
 from tui.forms import build_config, parse_float, parse_int
 from tui.messages import DataConfigChanged
-from tui.panes.fields import AutoYesNo, Field, FormPane, stale_note
+from tui.panes.dataset_fields import auto_standardize, dataset_fields, number_text
+from tui.panes.fields import AutoYesNo, FormPane
 from tui.views.dataset import dataset_summary
 from tui.widgets.feature_list import FeatureList, column_options
+from tui.widgets.feature_toggles import FeatureToggles
 
-SOURCES: list[tuple[str, str]] = [("generator", "generator"), ("CSV file", "csv")]
 # Fields that only matter for one source: hidden (and not checked) for the other.
 _GENERATOR_ONLY = ("name", "samples", "test_samples", "noise")
 _CSV_ONLY = ("csv_path", "target", "features", "test_ratio")
 
 
-def _number(value: float | int) -> str:
-    """How a config number is written into its field (no float noise, no exponent for ints)."""
-    if isinstance(value, int):
-        return str(value)
-    return f"{value:g}"
-
-
-def _auto(cfg: DataConfig, source: str) -> bool:
-    """Whether data from ``source`` is standardized by default (CSV yes, generated no)."""
-    return replace(cfg, source=source, standardize=None).standardizes  # type: ignore[arg-type]
-
-
 class DatasetPane(FormPane):
     """The dataset form; ``applied`` is the last config it posted (or was shown)."""
 
-    def __init__(self, config: DataConfig, *, id: str | None = None) -> None:
+    def __init__(
+        self,
+        config: DataConfig,
+        feature_map: tuple[str, ...] | None = None,
+        *,
+        id: str | None = None,
+    ) -> None:
         super().__init__(id=id)
         self.applied = config
+        self._feature_map = feature_map  # what the toggles show at first
         self.border_title = "1 Dataset"
         self._columns: list[str] = []
         self._columns_path: str | None = None
@@ -56,59 +54,7 @@ class DatasetPane(FormPane):
         self._columns_error: tuple[str, str] | None = None
 
     def compose(self) -> ComposeResult:
-        cfg = self.applied
-        names = GENERATORS + REGRESSION_GENERATORS
-        yield Field(
-            "source",
-            Select(SOURCES, value=cfg.source, allow_blank=False, compact=True, id="source"),
-            field="source",
-        )
-        yield Field(
-            "generator",
-            Select(
-                [(n, n) for n in names], value=cfg.name, allow_blank=False, compact=True, id="name"
-            ),
-            field="name",
-            classes="-generator",
-        )
-
-        def text(label: str, field: str, widget_id: str, value: float, hint: str = "") -> Field:
-            box = Input(_number(value), compact=True, id=widget_id, placeholder=hint)
-            return Field(label, box, field=field, classes="-generator")
-
-        yield text("train samples", "samples", "samples", cfg.samples)
-        yield text("test samples", "test_samples", "test-samples", cfg.test_samples)
-        yield text("noise", "noise", "noise", cfg.noise, "0 to 0.5")
-        yield Field(
-            "CSV file",
-            Input(
-                cfg.csv_path or "", compact=True, id="csv-path", placeholder="path, Enter reads it"
-            ),
-            field="csv_path",
-            classes="-csv",
-        )
-        yield Field(
-            "target",
-            Select([], prompt="(read a file)", compact=True, id="target"),
-            field="target",
-            classes="-csv",
-        )
-        yield Field(
-            "features",
-            FeatureList(id="features", compact=True),
-            field="features",
-            classes="-csv -tall",
-        )
-        yield Field(
-            "test ratio",
-            Input(_number(cfg.test_ratio), compact=True, id="test-ratio", placeholder="0 to 0.9"),
-            field="test_ratio",
-            classes="-csv",
-        )
-        yield Field("seed", Input(_number(cfg.seed), compact=True, id="data-seed"), field="seed")
-        box = AutoYesNo(cfg.standardize, _auto(cfg, cfg.source), id="standardize")
-        yield Field("standardize", box, field="standardize")
-        yield stale_note()
+        yield from dataset_fields(self.applied, self._feature_map)
         yield Static("", id="data-summary")
 
     def on_mount(self) -> None:
@@ -224,7 +170,7 @@ class DatasetPane(FormPane):
     def on_select_changed(self, event: Select.Changed) -> None:
         if event.select.id == "source":
             with self.prevent(AutoYesNo.Changed):
-                self.query_one(AutoYesNo).follow(_auto(self.applied, str(event.value)))
+                self.query_one(AutoYesNo).follow(auto_standardize(self.applied, str(event.value)))
             self._show_source(str(event.value))
         elif event.select.id == "target" and event.value is not Select.NULL:
             kept = tuple(self.query_one(FeatureList).selected)
@@ -258,13 +204,17 @@ class DatasetPane(FormPane):
                 ("test-ratio", cfg.test_ratio),
                 ("data-seed", cfg.seed),
             ):
-                self.query_one(f"#{widget_id}", Input).value = _number(value)
+                self.query_one(f"#{widget_id}", Input).value = number_text(value)
             self.query_one("#csv-path", Input).value = cfg.csv_path or ""
-            self.query_one(AutoYesNo).show(cfg.standardize, _auto(cfg, cfg.source))
+            self.query_one(AutoYesNo).show(cfg.standardize, auto_standardize(cfg, cfg.source))
         self._show_source(cfg.source)
         self.mark({})
         if cfg.source == "csv" and cfg.csv_path:
             self._read_columns(cfg.csv_path, quiet=True)
+
+    def show_features(self, feature_map: tuple[str, ...] | None) -> None:
+        """The toggles show ``feature_map`` (an opened run's) without applying it again."""
+        self.query_one(FeatureToggles).show_features(feature_map)
 
     def bump_seed(self) -> int:
         """``g``: the next seed (seed + 1, wrapping), shown in the field and applied."""
@@ -286,6 +236,7 @@ class DatasetPane(FormPane):
         if loading is not None:
             text = f"loading… {100.0 * loading:.0f}%"
         elif dataset is not None:
+            self.query_one(FeatureToggles).set_data_inputs(dataset.n_features)
             lines, warnings = dataset_summary(dataset)
             text = Text("\n".join(lines))
             for warning in warnings:

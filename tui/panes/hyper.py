@@ -2,9 +2,10 @@
 
 Training settings (learning rate, iterations, optimizer, batch size, dtype, regularisation,
 stopping rules) post ``TrainConfigChanged`` and apply to the continued run. Model settings
-(hidden layers, activation, initialisation, input features, seed) post ``ModelConfigChanged``:
-a different model starts the run over. The learning rate has quick presets (the drop-down next
-to it, or the ``[`` and ``]`` keys).
+(hidden layers, activation, initialisation, seed) post ``ModelConfigChanged``: a different
+model starts the run over; so do the input features, toggled in the dataset pane and handed
+here (``set_feature_map``), since this pane keeps the model config. The learning rate has quick
+presets (the drop-down next to it, or the ``[`` and ``]`` keys).
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from neuron_core.config import (
     TrainConfig,
 )
 from neuron_core.errors import ConfigError
-from tui.forms import build_config, parse_float, parse_hidden, parse_int, parse_names
+from tui.forms import build_config, parse_float, parse_hidden, parse_int
 from tui.messages import ModelConfigChanged, TrainConfigChanged
 from tui.panes.fields import Field, FormPane, stale_note
 
@@ -91,12 +92,6 @@ class HyperPane(FormPane):
         )
         yield choice("activation", "activation", ACTIVATIONS, m.activation)
         yield choice("init", "init", INITS, m.init)
-        yield text(
-            "inputs",
-            "feature_map",
-            ", ".join(m.feature_map or ()),
-            "the data's, or e.g. x1^2, x2^2",
-        )
         yield text("seed", "seed", _fmt(m.init_seed))
         yield stale_note()
         yield Static("", id="model-note")
@@ -131,7 +126,6 @@ class HyperPane(FormPane):
             activation=self._choice("activation"),
             init=self._choice("init"),
             init_seed=seed,
-            feature_map=parse_names(self._text("feature_map")),
         )
         model_errors = {k: v for k, v in parse_errors.items() if k == "hidden"}
         if "seed" in parse_errors:
@@ -179,6 +173,16 @@ class HyperPane(FormPane):
             self.model = replace(model, problem=self.model.problem)
             self.post_message(ModelConfigChanged(self.model))
         self._show_note()
+
+    def set_feature_map(self, feature_map: tuple[str, ...] | None) -> ModelConfig | None:
+        """New input features (the dataset pane's toggles): the model config they make, for
+        the caller to post as ``ModelConfigChanged`` (``None``: nothing changed)."""
+        model = replace(self.model, feature_map=feature_map)
+        if model == self.model:
+            return None
+        self.model = model
+        self._show_note()
+        return model
 
     def mark_one(self, field: str, message: str) -> bool:
         return super().mark_one(_SEED_FIELDS.get(field, field), message)
@@ -241,7 +245,6 @@ class HyperPane(FormPane):
             "target_cost": _fmt(train.target_cost),
             "early_stop": _fmt(train.early_stop),
             "hidden": ", ".join(map(str, model.hidden)),
-            "feature_map": ", ".join(model.feature_map or ()),
             "seed": _fmt(model.init_seed),
         }
         choices = {

@@ -69,7 +69,7 @@ class Workspace(WorkspaceForms, Vertical):
         self.slot_pane = "predictions"
         self._next_scatter = 0.0
         c = controller
-        self.dataset_pane = DatasetPane(c.data_cfg, id="dataset")
+        self.dataset_pane = DatasetPane(c.data_cfg, c.model_cfg.feature_map, id="dataset")
         self.hyper_pane = HyperPane(c.model_cfg, c.train_cfg, id="hyper")
         self.training_pane = TrainingPane(id="training")
         self.predictions_pane = PredictionsPane(id="predictions")

@@ -1,15 +1,19 @@
 """The workspace's dealings with its two forms: notices that name a field, the first invalid
-field, an opened run's settings, every refusal. A part of ``Workspace`` (``tui.panes.workspace``),
-kept apart so that module stays about the panes' layout and poll."""
+field, an opened run's settings, every refusal, the input toggles. A part of ``Workspace``
+(``tui.panes.workspace``), kept apart so that module stays about the panes' layout and poll."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from tui.messages import RunNotice, RunOpened
+from tui.messages import ModelConfigChanged, RunNotice, RunOpened
 from tui.panes.dataset import DatasetPane
 from tui.panes.fields import FormPane, labelled
 from tui.panes.hyper import HyperPane
+from tui.widgets.feature_toggles import FeatureToggles
+
+if TYPE_CHECKING:
+    from textual.app import App
 
 
 class WorkspaceForms:
@@ -19,6 +23,8 @@ class WorkspaceForms:
     hyper_pane: HyperPane
 
     if TYPE_CHECKING:
+
+        app: App[Any]  # the workspace's, as a widget's
 
         def show_pane(self, pane: str) -> None:
             """Show ``pane``: ``Workspace.show_pane``."""
@@ -50,8 +56,19 @@ class WorkspaceForms:
     def show_configs(self, message: RunOpened) -> None:
         """The forms show an opened run's settings (without applying them again)."""
         self.dataset_pane.show_config(message.data_config)
+        self.dataset_pane.show_features(message.model_config.feature_map)
         self.hyper_pane.show_configs(message.model_config, message.train_config)
 
     def form_errors(self) -> dict[str, str]:
         """Every invalid field of both forms: field name -> reason."""
         return {**self.dataset_pane.errors(), **self.hyper_pane.errors()}
+
+    def on_feature_toggles_changed(self, event: FeatureToggles.Changed) -> None:
+        """The input toggles (in the dataset pane) change the model, which the hyperparameters
+        pane keeps: it applies them as it applies its own model fields."""
+        event.stop()
+        model = self.hyper_pane.set_feature_map(event.feature_map)
+        if model is not None:
+            # Posted to the app itself: a message made here and posted to a pane below would
+            # stop bubbling here, at its sender.
+            self.app.post_message(ModelConfigChanged(model))

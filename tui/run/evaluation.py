@@ -25,6 +25,7 @@ from neuron_core.training.trainer import Trainer
 from tui.messages import EvaluationReady
 from tui.run.scoring import Evaluation, evaluate
 from tui.views.cost import CostView, cost_view
+from tui.views.features import shown_inputs
 from tui.views.network import NetworkParams
 from tui.views.neuron_output import model_inputs, neuron_surface, points_extent
 from tui.views.neuron_thumbnails import ThumbnailsView, layer_thumbnails
@@ -201,9 +202,10 @@ class Evaluator:
         if ev is None or trainer is None:
             return None
         cfg = trainer.model_cfg
+        names = input_names(cfg.feature_map, trainer.data.feature_names)
         return NetworkParams.from_params(
             ev.params,
-            input_names(cfg.feature_map, trainer.data.feature_names),
+            names if cfg.feature_map is None else shown_inputs(names),
             cfg.activation if cfg.hidden else None,
             cfg.problem,
         )

@@ -119,17 +119,20 @@ class DataLoader:
         self._loading(None)
 
 
-def make_trainer(dataset: Dataset, model_cfg: ModelConfig, train_cfg: TrainConfig) -> Trainer:
-    """``Trainer(dataset, model_cfg, train_cfg)`` with the problem taken from the data; raises
-    ``ConfigError`` naming the field for settings the engine refuses."""
+def model_for(dataset: Dataset, model_cfg: ModelConfig) -> ModelConfig:
+    """The model ``model_cfg`` describes, on ``dataset``: the problem is the data's, and the
+    input features (built from x1, x2) apply to 2-D data only; other data keeps its own inputs
+    (the app's feature toggles say so, and keep the choice for the next 2-D data)."""
     model_cfg = replace(model_cfg, problem=dataset.problem)
     if model_cfg.feature_map is not None and dataset.n_features != 2:
-        # The engine says so with a ValueError; as a ConfigError it marks the field.
-        raise ConfigError(
-            "feature_map",
-            f"input features need 2-D data (x1, x2); this data has {dataset.n_features}",
-        )
-    return Trainer(dataset, model_cfg, train_cfg)
+        model_cfg = replace(model_cfg, feature_map=None)
+    return model_cfg
+
+
+def make_trainer(dataset: Dataset, model_cfg: ModelConfig, train_cfg: TrainConfig) -> Trainer:
+    """``Trainer(dataset, model_for(dataset, model_cfg), train_cfg)``; raises ``ConfigError``
+    naming the field for settings the engine refuses."""
+    return Trainer(dataset, model_for(dataset, model_cfg), train_cfg)
 
 
 def try_trainer(dataset: Dataset, model_cfg: ModelConfig, train_cfg: TrainConfig) -> Trainer | None:
@@ -169,7 +172,7 @@ def build_trainer(
     """A trainer for ``dataset`` with these settings (``model_cfg`` with the data's problem);
     ``prebuilt`` is one a worker already built, used when it was built for exactly these."""
     try:
-        if prebuilt is not None and prebuilt.model_cfg == model_cfg:
+        if prebuilt is not None and prebuilt.model_cfg == model_for(dataset, model_cfg):
             return Built(prebuilt, notice=lr_notice(prebuilt))
         trainer = make_trainer(dataset, model_cfg, train_cfg)
         return Built(trainer, notice=lr_notice(trainer))

@@ -32,6 +32,7 @@ from textual.widgets.option_list import Option
 from neuron_core.store.record import RunRecord
 from tui.screens.dialog import Dialog
 from tui.text import printable
+from tui.views.features import shown_inputs
 
 # How a saved status reads (a run saved while training was paused by the save).
 _STATUS_WORDS: dict[str, str] = {
@@ -68,6 +69,8 @@ def describe(record: RunRecord) -> str:
         model = f"hidden layers {', '.join(map(str, m.hidden))} ({m.activation})"
     else:
         model = "one neuron"
+    if m.feature_map is not None:
+        model += " on " + ", ".join(shown_inputs(m.feature_map))
     n = record.history.n
     progress = f"iteration {n:,} / {t.iterations:,}, {_STATUS_WORDS.get(record.status, 'paused')}"
     if n:

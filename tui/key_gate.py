@@ -50,6 +50,7 @@ class KeyGate:
         self._waiting: deque[InputEvent] = deque()
         self._since = 0.0  # when the first key in line began to wait
         self._polling = False
+        self._polled_at = 0.0  # when the pending poll was scheduled
 
     @property
     def waiting(self) -> int:
@@ -79,8 +80,12 @@ class KeyGate:
         return True
 
     def _schedule(self) -> None:
-        if not self._polling:
+        # A poll pending for longer than a key may wait was lost on the way (its timer or its
+        # callback never ran): schedule another rather than hold the keys for ever.
+        lost = self._polling and time.monotonic() - self._polled_at > MAX_WAIT_SECONDS
+        if not self._polling or lost:
             self._polling = True
+            self._polled_at = time.monotonic()
             self._app.set_timer(POLL_SECONDS, self._poll)
 
     def _poll(self) -> None:

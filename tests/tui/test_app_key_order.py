@@ -12,7 +12,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import notifications, settle
+from conftest import notifications, settle, wait_for
 from textual import events
 from textual.pilot import Pilot
 from textual.widgets import Input, Static
@@ -119,4 +119,35 @@ async def test_keys_are_handed_on_even_if_the_app_never_looks_idle(
         while app.is_running and time.monotonic() < deadline:
             await pilot.pause()
         assert not app.is_running, "the keys were never handed on"
+    assert app.return_code == 0
+
+
+async def test_a_lost_poll_does_not_hold_the_keys_for_ever(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The gate polls with a timer; if one poll never comes back (its timer or callback lost),
+    # the next key schedules another once a key could have waited its longest.
+    monkeypatch.setattr(key_gate, "MAX_WAIT_SECONDS", 0.01)
+    app = NeuronApp(data_cfg=SMALL)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        gate = app.keys
+        monkeypatch.setattr(key_gate.KeyGate, "idle", lambda self: False)
+        real_poll = key_gate.KeyGate._poll
+        lost: list[int] = []
+
+        def first_poll_lost(self: key_gate.KeyGate) -> None:
+            if not lost:
+                lost.append(1)
+                return  # this poll never hands anything on
+            real_poll(self)
+
+        monkeypatch.setattr(key_gate.KeyGate, "_poll", first_poll_lost)
+        post_keys(app, "l")
+        await wait_for(pilot, lambda: lost and gate.waiting == 1, what="a key held by a lost poll")
+        held = time.monotonic()  # let the pending poll grow older than a key may wait
+        await wait_for(pilot, lambda: time.monotonic() - held > 0.02, what="the poll aged")
+        post_keys(app, "l", "q")
+        deadline = time.monotonic() + 30.0
+        while app.is_running and time.monotonic() < deadline:
+            await pilot.pause()
+        assert not app.is_running, "the keys were held for ever"
     assert app.return_code == 0

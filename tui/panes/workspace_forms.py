@@ -23,7 +23,6 @@ class WorkspaceForms:
     hyper_pane: HyperPane
 
     if TYPE_CHECKING:
-
         app: App[Any]  # the workspace's, as a widget's
 
         def show_pane(self, pane: str) -> None:

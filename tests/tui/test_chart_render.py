@@ -9,6 +9,7 @@ one process to the next), so the random sketches keep their ticks a cell apart.
 
 from __future__ import annotations
 
+import itertools
 import math
 
 import numpy as np
@@ -124,13 +125,24 @@ async def test_reference_decoder_matches_rich_ansi_decoder() -> None:
             assert sum(span.end - span.start for span in line.spans) == len(styles)
 
 
-def _ticks(lo: float, hi: float, most: int, cells: int) -> list[tuple[float, str]] | None:
-    """Nice ticks between lo and hi, or None when two of them would share a cell."""
+def _ticks(
+    lo: float, hi: float, most: int, cells: int, *, across: bool = False
+) -> list[tuple[float, str]] | None:
+    """Nice ticks between lo and hi, or None when two of them would share a cell, or (``across``:
+    labels side by side, on the x axis) when two labels are close enough for one's place to
+    depend on the other's: plotext places them in the order of a ``set``, which changes between
+    processes, so its picture is no reference there (ours places them left to right)."""
     values, step = ticks_between(lo, hi, most)
     at = to_bins(np.array(values), lo, hi, cells)
     if len(set(at.tolist())) < len(values):
         return None
-    return [(v, format_tick(v, step)) for v in values]
+    labels = [format_tick(v, step) for v in values]
+    if across:
+        order = np.argsort(at)
+        for a, b in itertools.pairwise(order):
+            if at[b] - at[a] < len(labels[a]) + len(labels[b]):
+                return None
+    return list(zip(values, labels, strict=True))
 
 
 words = st.sampled_from(["", "x1", "cost (log)", "iteration", "o predicted 0  x predicted 1"])
@@ -150,7 +162,7 @@ def sketches(draw: st.DrawFn) -> tuple[Sketch, tuple[int, int]]:
     assume(yticks is not None)
     assert yticks is not None
     cols = width - 2 - max(len(label) for _, label in yticks)
-    xticks = _ticks(xlo, xhi, max(2, cols // 10), cols)
+    xticks = _ticks(xlo, xhi, max(2, cols // 10), cols, across=True)
     assume(xticks is not None)
     assert xticks is not None
     sk = Sketch()

@@ -18,7 +18,8 @@ def test_hint_letters_are_distinct_and_prefer_the_labels_own_letters() -> None:
     names = ["seed", "samples", "source", "standardize", "noise", "data seed", "model seed"]
     hints = hint_letters(names)
     assert len(set(hints)) == len(names)
-    assert hints[:4] == ["s", "a", "o", "t"]  # the first free letter of each label
+    assert hints[:4] == ["s", "a", "o", "t"]  # first letters first, then their own letters
+    assert hint_letters(["target cost", "early stop", "hidden layers"]) == ["t", "e", "h"]
     assert hints == hint_letters(names)  # the same every time
     many = hint_letters([f"field {i}" for i in range(30)])
     assert len(set(many)) == 30

@@ -1,8 +1,8 @@
 """The field jump: every field of the two forms with a letter; the letter goes there.
 
 ``ctrl+g`` (or ``f`` outside a text field) opens it from anywhere: the fields shown on the forms
-now, each with a letter of its own (the first letter of its label still free, else the next
-letter of the label, else any free letter, so the letters stay the same while the forms do).
+now, each with a letter of its own (``hint_letters``: the first letter of its label where it is
+free, else another of its letters, so the letters stay the same while the forms do).
 One more key shows the field's pane and focuses the field, so any setting is two keys away, three
 from inside a text field. A click on a field goes there too; Escape closes.
 """
@@ -27,19 +27,26 @@ Entry = tuple[str, str, str]
 
 
 def hint_letters(names: Sequence[str]) -> list[str]:
-    """A distinct lowercase letter for each name, in order: the first letter of the name not
-    taken yet, else any letter not taken (a digit past 26 names, which the forms never reach)."""
+    """A distinct lowercase letter for each name: first every name whose first letter is still
+    free gets it (so "generator" is g and "hidden layers" h however many fields come before),
+    then each other name the first free letter of its own, else any free letter (a digit past
+    26 names, which the forms never reach). The same names always get the same letters."""
     taken: set[str] = set()
-    hints: list[str] = []
+    hints: list[str | None] = [None] * len(names)
+    letters = [[c for c in name.lower() if c in ascii_lowercase] for name in names]
+    for i, own in enumerate(letters):
+        if own and own[0] not in taken:
+            hints[i] = own[0]
+            taken.add(own[0])
     spare = [*ascii_lowercase, *"0123456789"]
-    for name in names:
-        letters = [c for c in name.lower() if c in ascii_lowercase]
-        hint = next((c for c in letters if c not in taken), None)
-        if hint is None:
-            hint = next(c for c in spare if c not in taken)
-        taken.add(hint)
-        hints.append(hint)
-    return hints
+    for i, own in enumerate(letters):
+        if hints[i] is None:
+            hint = next((c for c in own if c not in taken), None)
+            if hint is None:
+                hint = next(c for c in spare if c not in taken)
+            hints[i] = hint
+            taken.add(hint)
+    return [h for h in hints if h is not None]
 
 
 class JumpRow(Static):

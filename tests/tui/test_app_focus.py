@@ -116,3 +116,22 @@ async def test_tab_after_enter_continues_from_the_field_just_applied() -> None:
         # Once the pane is left, Tab starts from the top again.
         await pilot.press("enter", "3", "2", "tab")
         assert app.focused is app.query_one("#lr", Input)
+
+
+async def test_a_drop_down_keeps_its_mark_after_its_list_closes() -> None:
+    # Choosing from a drop-down's list gives the focus back to the drop-down: its field keeps the
+    # mark (the list's blur came after the drop-down's focus and took the mark away).
+    app = NeuronApp(data_cfg=DataConfig(samples=200, test_samples=200))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        select = app.query_one("#optimizer", Select)
+        field = next(f for f in app.query(Field) if f.label == "optimizer")
+        select.focus()
+        await settle(pilot)
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: select.expanded, what="the list open")
+        await pilot.press("down", "enter")
+        await wait_for(pilot, lambda: not select.expanded and app.focused is select, what="closed")
+        await settle(pilot)
+        label = str(field.query_one(".field-label", Label).render())
+        assert label.startswith("▶"), label

@@ -71,7 +71,12 @@ class Field(Vertical):
         self.show_mark(FOCUS_MARK)
 
     def on_descendant_blur(self, event: events.DescendantBlur) -> None:
-        self.show_mark(RESUME_MARK if self.resume else NO_MARK)
+        # The focus may move within the field (a drop-down's list closes and gives it back to
+        # the drop-down, after the drop-down's own focus event): the mark follows where it is.
+        if self.app.focused is not None and self in self.app.focused.ancestors:
+            self.show_mark(FOCUS_MARK)
+        else:
+            self.show_mark(RESUME_MARK if self.resume else NO_MARK)
 
     def stop_resume(self) -> None:
         """Tab no longer continues from here: the mark goes (unless the field has the focus)."""

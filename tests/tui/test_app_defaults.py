@@ -11,7 +11,7 @@ from textual.widgets import Input, Select
 
 from neuron_core.config import DataConfig, TrainConfig
 from tui.app import NeuronApp
-from tui.panes.fields import AutoYesNo
+from tui.widgets.yes_no import AutoYesNo
 
 SMALL = DataConfig(samples=200, test_samples=200)
 

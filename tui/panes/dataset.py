@@ -24,10 +24,11 @@ from neuron_core.errors import ConfigError, DataError
 from tui.forms import build_config, parse_float, parse_int
 from tui.messages import DataConfigChanged
 from tui.panes.dataset_fields import auto_standardize, dataset_fields, number_text
-from tui.panes.fields import AutoYesNo, FormPane
+from tui.panes.fields import FormPane
 from tui.views.dataset import dataset_summary
 from tui.widgets.feature_list import FeatureList, column_options
 from tui.widgets.feature_toggles import FeatureToggles
+from tui.widgets.yes_no import AutoYesNo
 
 # Fields that only matter for one source: hidden (and not checked) for the other.
 _GENERATOR_ONLY = ("name", "samples", "test_samples", "noise")

@@ -14,9 +14,10 @@ from textual.widget import Widget
 from textual.widgets import Input, Select
 
 from neuron_core.config import GENERATORS, REGRESSION_GENERATORS, DataConfig
-from tui.panes.fields import AutoYesNo, Field, stale_note
+from tui.panes.fields import Field, stale_note
 from tui.widgets.feature_list import FeatureList
 from tui.widgets.feature_toggles import FeatureToggles
+from tui.widgets.yes_no import AutoYesNo
 
 SOURCES: list[tuple[str, str]] = [("generator", "generator"), ("CSV file", "csv")]
 

@@ -93,3 +93,23 @@ async def test_the_footer_is_one_line_that_follows_the_keys_without_widgets() ->
         await settle(pilot)
         assert " Zoom" in footer.text() and "Unzoom" not in footer.text()
         assert not list(footer.children)
+
+
+@pytest.mark.parametrize("back", ["z", "escape"])
+async def test_a_zoom_and_its_way_back_restyle_no_field(back: str) -> None:
+    # Textual's Screen.maximize put a class on the screen, which restyled all ~210 widgets of
+    # the app on each z and each unzoom (100-200 ms of the UI thread in a real terminal).
+    app = NeuronApp(data_cfg=SMALL)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        chart = app.workspace.training_pane.chart
+        with restyled() as nodes:
+            await pilot.press("z")
+            await settle(pilot)
+            assert app.screen.maximized is chart and app.focused is chart
+            assert (chart.size.width, chart.size.height) == (120, 39)
+            await pilot.press(back)
+            await settle(pilot)
+        assert app.screen.maximized is None and app.focused is app.workspace.training_pane
+        fields = [n for n in nodes if isinstance(n, Field | Input)]
+        assert not fields, f"a zoom restyled {len(fields)} fields"

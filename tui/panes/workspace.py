@@ -229,9 +229,10 @@ class Workspace(WorkspaceForms, Vertical):
         if self.screen.maximized is not None or not self.screen.is_active:
             return False
         tab = None if self.wide else self.active_pane
-        return self.zoom.open(
-            self.screen, self.zoom.target(self.app.focused, self.pane_visible, tab)
-        )
+        self.zoom.open(self.screen, self.zoom.target(self.app.focused, self.pane_visible, tab))
+        # ``open`` sets ``maximized`` without its watchers (see ``tui.panes.zoom``): this one's.
+        self._zoom_changed(self.screen.maximized)
+        return True
 
     def unzoom(self) -> None:
         """Give a zoomed chart back (nothing when none is)."""

@@ -117,8 +117,7 @@ class ChartPlot(PlotextPlot):
     """
 
     ROLES: ClassVar[Mapping[str, str]] = {"text": "foreground-muted"}
-    # A chart can fill the screen (the screen's ``maximized``, the ``z`` key: ``tui.panes.zoom``)
-    # though it takes no focus.
+    # A chart can fill the screen (``Screen.maximize``, the ``z`` key) though it takes no focus.
     ALLOW_MAXIMIZE: ClassVar[bool | None] = True
 
     def __init__(

@@ -181,8 +181,10 @@ class Control:
 
 
 def title_rows(screen: str, title: str) -> list[str]:
-    """The rows (with colours) holding a pane's border title ``╭─ title``."""
-    return [row for row in screen.splitlines() if f"╭─ {title}" in plain(row)]
+    """The rows (with colours) holding a pane's border title: ``╭─ title``, or ``┏━ ▶ title``
+    for the pane with the focus (its heavy border and mark)."""
+    marks = (f"╭─ {title}", f"┏━ ▶ {title}", f"┏━ {title}")
+    return [row for row in screen.splitlines() if any(m in plain(row) for m in marks)]
 
 
 def pane_effect(key: str) -> Callable[[str, str], bool]:

@@ -11,16 +11,20 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from typing import Any
 
 import pytest
-from conftest import settle
+from conftest import settle, wait_for
 from textual.css.stylesheet import Stylesheet
 from textual.dom import DOMNode
+from textual.timer import Timer
 from textual.widgets import Input
 
-from neuron_core.config import DataConfig
+from neuron_core.config import DataConfig, TrainConfig
 from tui.app import NeuronApp
 from tui.panes.fields import Field
+from tui.panes.training import STATS_SECONDS
+from tui.panes.workspace import POLL_SECONDS, Workspace
 
 SMALL = DataConfig(samples=200, test_samples=200)
 
@@ -93,3 +97,48 @@ async def test_the_footer_is_one_line_that_follows_the_keys_without_widgets() ->
         await settle(pilot)
         assert " Zoom" in footer.text() and "Unzoom" not in footer.text()
         assert not list(footer.children)
+
+
+@pytest.mark.parametrize("back", ["z", "escape"])
+async def test_a_zoom_and_its_way_back_restyle_no_field(back: str) -> None:
+    # Textual's Screen.maximize put a class on the screen, which restyled all ~210 widgets of
+    # the app on each z and each unzoom (100-200 ms of the UI thread in a real terminal).
+    app = NeuronApp(data_cfg=SMALL)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        chart = app.workspace.training_pane.chart
+        with restyled() as nodes:
+            await pilot.press("z")
+            await settle(pilot)
+            assert app.screen.maximized is chart and app.focused is chart
+            assert (chart.size.width, chart.size.height) == (120, 39)
+            await pilot.press(back)
+            await settle(pilot)
+        assert app.screen.maximized is None and app.focused is app.workspace.training_pane
+        fields = [n for n in nodes if isinstance(n, Field | Input)]
+        assert not fields, f"a zoom restyled {len(fields)} fields"
+
+
+async def test_the_poll_slows_to_the_stats_rate_while_training() -> None:
+    # Each wake of the UI thread takes the GIL from the training thread; while training the
+    # stats change 4 times a second, so a 10 Hz poll only cost training speed.
+    app = NeuronApp(data_cfg=SMALL, train_cfg=TrainConfig(iterations=100_000_000))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        delays: list[tuple[bool, float]] = []
+        original = Workspace.set_timer
+
+        def recording(self: Workspace, delay: float, callback: Any = None, **kw: Any) -> Timer:
+            if getattr(callback, "__name__", "") == "_tick":
+                delays.append((app.controller.running, delay))
+            return original(self, delay, callback, **kw)
+
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(Workspace, "set_timer", recording)
+            await wait_for(pilot, lambda: any(not r for r, _ in delays), what="an idle poll")
+            await pilot.press("space")
+            await wait_for(pilot, lambda: sum(r for r, _ in delays) >= 3, what="training polls")
+            await pilot.press("space")
+            await settle(pilot)
+        assert {d for r, d in delays if r} == {STATS_SECONDS}
+        assert {d for r, d in delays if not r} == {POLL_SECONDS}

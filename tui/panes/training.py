@@ -200,7 +200,9 @@ class TrainingPane(Horizontal):
         force = p.state != self._state or p.state != "running" or mode != self._mode
         self._mode = mode
         now = time.monotonic()
-        if not force and now - self._stats_at < STATS_SECONDS:
+        # Less a margin: the workspace polls every STATS_SECONDS while training, and a poll a
+        # little early must not wait for the next one.
+        if not force and now - self._stats_at < STATS_SECONDS - 0.05:
             return False
         self._stats_at = now
         self._state = p.state

@@ -6,9 +6,10 @@ below that one pane at a time behind a tab bar (keys 1-5), with a status line th
 run's progress in view on every tab. The switch happens on resize. Below 80x24 a notice covers
 everything (``TooSmallScreen``).
 
-The poll (10 Hz) reads the run controller's progress and views and hands them to the visible
-panes; the scatter and the network are redrawn at most every ``SCATTER_SECONDS`` while training
-(more slowly when scoring the data takes long), and at once when the run changes.
+The poll (10 Hz; 4 Hz while training) reads the run controller's progress and views and hands
+them to the visible panes; the scatter and the network are redrawn at most every
+``SCATTER_SECONDS`` while training (more slowly when scoring the data takes long), and at once
+when the run changes.
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ from tui.panes.hyper import HyperPane
 from tui.panes.network import NetworkPane
 from tui.panes.predictions import PredictionsPane
 from tui.panes.status import StatusLine
-from tui.panes.training import TrainingPane
+from tui.panes.training import STATS_SECONDS, TrainingPane
 from tui.panes.workspace_forms import WorkspaceForms
 from tui.panes.zoom import CHARTS, Zoom
 from tui.run.advice import RunAdvice
@@ -51,6 +52,10 @@ SHARED_SLOT = ("predictions", "network")
 # All the panes at once from this terminal size (columns, rows).
 WIDE_SIZE = (120, 36)
 POLL_SECONDS = 0.1
+# While training: the stats column changes 4 times a second and the chart's tail once (see
+# ``tui.panes.training``), so polling faster only wakes the UI thread, and each wake takes the
+# GIL from the training thread (4 Hz instead of 10: a few percent of training speed).
+TRAINING_POLL_SECONDS = STATS_SECONDS
 # The scatter is redrawn at most this often while training, and at least 10x less often than
 # scoring the data takes (a forward pass over millions of points must not hog the UI thread).
 # Once a second: the picture of a run that learns moves a few cells a redraw, and each redraw
@@ -99,7 +104,7 @@ class Workspace(WorkspaceForms, Vertical):
         yield self.status_line
 
     def on_mount(self) -> None:
-        self.set_interval(POLL_SECONDS, self.poll)
+        self.set_timer(POLL_SECONDS, self._tick)
         self.watch(self.screen, "maximized", self._zoom_changed, init=False)
         self.watch(self.screen, "focused", self._mark_focus)
         # The mark's colour is the theme's accent: follow a change of theme.
@@ -122,14 +127,8 @@ class Workspace(WorkspaceForms, Vertical):
 
     def pane(self, name: str) -> Widget:
         """The pane with DOM id ``name``."""
-        panes: dict[str, Widget] = {
-            "dataset": self.dataset_pane,
-            "hyper": self.hyper_pane,
-            "training": self.training_pane,
-            "predictions": self.predictions_pane,
-            "network": self.network_pane,
-        }
-        return panes[name]
+        widget: Widget = getattr(self, f"{name}_pane")  # dataset_pane, hyper_pane...
+        return widget
 
     # -- layout -----------------------------------------------------------------------------
     def apply_layout(self, size: Size) -> None:
@@ -229,9 +228,10 @@ class Workspace(WorkspaceForms, Vertical):
         if self.screen.maximized is not None or not self.screen.is_active:
             return False
         tab = None if self.wide else self.active_pane
-        return self.zoom.open(
-            self.screen, self.zoom.target(self.app.focused, self.pane_visible, tab)
-        )
+        self.zoom.open(self.screen, self.zoom.target(self.app.focused, self.pane_visible, tab))
+        # ``open`` sets ``maximized`` without its watchers (see ``tui.panes.zoom``): this one's.
+        self._zoom_changed(self.screen.maximized)
+        return True
 
     def unzoom(self) -> None:
         """Give a zoomed chart back (nothing when none is)."""
@@ -245,6 +245,11 @@ class Workspace(WorkspaceForms, Vertical):
         self.call_after_refresh(self.refresh_views)
 
     # -- drawing the run ----------------------------------------------------------------------
+    def _tick(self) -> None:
+        self.poll()
+        running = self.controller.running
+        self.set_timer(TRAINING_POLL_SECONDS if running else POLL_SECONDS, self._tick)
+
     def poll(self) -> None:
         """10 Hz: stats and chart from the live history; the scatter when due."""
         c = self.controller

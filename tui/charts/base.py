@@ -129,7 +129,7 @@ class ChartPlot(Widget):
     ROLES: ClassVar[Mapping[str, str]] = {"text": "foreground-muted"}
     # A chart has no links: Textual need not look for them in every run of every line it paints.
     auto_links: Reactive[bool] = Reactive(False)
-    # A chart can fill the screen (``Screen.maximize``, the ``z`` key) though it takes no focus.
+    # A chart can fill the screen (the ``z`` key, ``tui.panes.zoom``) though it takes no focus.
     ALLOW_MAXIMIZE: ClassVar[bool | None] = True
 
     def __init__(

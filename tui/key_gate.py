@@ -15,10 +15,12 @@ widgets of the screens on the stack) is empty, so every earlier key took effect.
 waits in line, and a short poll hands the waiting ones on one at a time, each once the app is idle
 again. At start-up the queues hold the mounting of the first screen (the resume prompt too), so
 the first keys wait until it is there and focused. Quitting keys wait their turn too: keys typed
-before ``q`` or ctrl+q are handled first. A line that cannot drain (queues never empty for
-``MAX_WAIT_SECONDS``: a widget that never stops messaging, or an app starved of CPU on a busy
-machine, whose polls then come late) hands on its first key anyway, so the keyboard can never
-lock up and a key waits at most about that long for its turn.
+before ``q`` or ctrl+q are handled first. A line that cannot drain (queues never empty while the
+app's thread spent ``MAX_WAIT_SECONDS`` of CPU time: a widget that never stops messaging) hands
+on its first key anyway, so the keyboard can never lock up. CPU time, not wall-clock time: an app
+starved of CPU on a busy machine (start-up while other programs run) is slow, not stuck, and its
+keys must still go where they were typed; ``MAX_WALL_SECONDS`` bounds the wait of a queue that
+is stuck without using CPU.
 """
 
 from __future__ import annotations
@@ -33,9 +35,12 @@ from textual.app import App
 
 # How often a waiting key checks whether the app is idle (seconds).
 POLL_SECONDS = 0.002
-# Seconds without an idle app after which the next key is handed on anyway. Wall-clock time,
-# not a count of polls: on a machine short of CPU each poll comes late.
+# CPU seconds of the app's thread without an idle app after which the next key is handed on
+# anyway (a starved app uses little CPU while it waits for it, so its keys keep their order).
 MAX_WAIT_SECONDS = 1.0
+# Wall-clock seconds after which the next key is handed on whatever the CPU time: a queue that
+# never drains while the app does nothing must not hold the keys for ever either.
+MAX_WALL_SECONDS = 10.0
 
 InputEvent = events.Key | events.Paste
 
@@ -48,7 +53,8 @@ class KeyGate:
         self._app = app
         self._deliver = deliver
         self._waiting: deque[InputEvent] = deque()
-        self._since = 0.0  # when the first key in line began to wait
+        self._since = 0.0  # when the first key in line began to wait (wall clock)
+        self._since_cpu = 0.0  # the same, in CPU time of the app's thread
         self._polling = False
         self._polled_at = 0.0  # when the pending poll was scheduled
 
@@ -62,7 +68,7 @@ class KeyGate:
         if not self._waiting and self.idle():
             return True
         if not self._waiting:
-            self._since = time.monotonic()
+            self._since, self._since_cpu = time.monotonic(), time.thread_time()
         self._waiting.append(event)
         self._schedule()
         return False
@@ -101,8 +107,11 @@ class KeyGate:
         if not self._app.is_running:
             self._waiting.clear()
             return
-        if self.idle() or time.monotonic() - self._since >= MAX_WAIT_SECONDS:
-            self._since = time.monotonic()  # the next key in line waits from now
+        waited = time.monotonic() - self._since
+        busy = time.thread_time() - self._since_cpu
+        if self.idle() or busy >= MAX_WAIT_SECONDS or waited >= MAX_WALL_SECONDS:
+            # The next key in line waits from now.
+            self._since, self._since_cpu = time.monotonic(), time.thread_time()
             await self._deliver(self._waiting.popleft())
         if self._waiting:
             self._schedule()

@@ -20,6 +20,7 @@ from sshd import MARK_VAR, marked_pids
 from tmux import NeuronPane, screen_iteration
 
 from neuron_core.store.runfile import load_run
+from tui.panes.training import short_count
 
 pytestmark = pytest.mark.e2e
 
@@ -102,7 +103,10 @@ def test_a_signal_saves_the_session_and_the_next_start_resumes_it(
     assert prompt is not None
     again.send_keys("Enter")
     # The run is rebuilt in the background: the default run shows until it is ready.
-    resumed = again.wait_until(lambda s: screen_iteration(s) == (saved, LONG_RUN))
+    # The stats column shows the count exactly, or to three digits ("112k") where it does not fit.
+    compact = screen_iteration(f"Iteration {short_count(saved)} / {short_count(LONG_RUN)}")
+    shown_as = {(saved, LONG_RUN), compact}
+    resumed = again.wait_until(lambda s: screen_iteration(s) in shown_as)
     assert PROMPT not in resumed
     assert again.wait_state("paused")
     assert_clean(again.capture())

@@ -53,6 +53,8 @@ async def drive(page_ws: str, url: str) -> tuple[Page, list[int], bytes]:
                 "the panes in the page",
             )
             await wait_until(lambda: bool(iterations(page)), "the iteration count")
+            # The run is built in the background: space starts it once the app says "ready".
+            await wait_until(lambda: "ready" in page.text(), "the run ready")
             first = await page.evaluate("document.body.classList.contains('-first-byte')")
             assert first, "the page did not write the app's output into its terminal"
             before = max(iterations(page))

@@ -20,7 +20,7 @@ app's thread spent ``MAX_WAIT_SECONDS`` of CPU time: a widget that never stops m
 on its first key anyway, so the keyboard can never lock up. CPU time, not wall-clock time: an app
 starved of CPU on a busy machine (start-up while other programs run) is slow, not stuck, and its
 keys must still go where they were typed; ``MAX_WALL_SECONDS`` bounds the wait of a queue that
-is stuck without using CPU.
+is stuck without using CPU, or whose CPU comes too slowly.
 """
 
 from __future__ import annotations
@@ -39,8 +39,9 @@ POLL_SECONDS = 0.002
 # anyway (a starved app uses little CPU while it waits for it, so its keys keep their order).
 MAX_WAIT_SECONDS = 1.0
 # Wall-clock seconds after which the next key is handed on whatever the CPU time: a queue that
-# never drains while the app does nothing must not hold the keys for ever either.
-MAX_WALL_SECONDS = 10.0
+# never drains while the app does nothing must not hold the keys for ever either, and on a
+# starved machine a burst of keys must not take minutes (3 s: well past a busy start-up).
+MAX_WALL_SECONDS = 3.0
 
 InputEvent = events.Key | events.Paste
 

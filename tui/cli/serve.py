@@ -17,6 +17,7 @@ import argparse
 import ipaddress
 import shlex
 import sys
+from typing import Any
 
 from tui.cli.app_start import app_arguments
 from tui.cli.parser import PROG, UsageError
@@ -74,4 +75,13 @@ def run_serve(ns: argparse.Namespace) -> int:
     except OSError as exc:  # the port is taken, or the address is not this machine's
         sys.stderr.write(f"{PROG}: error: cannot listen on {shown}:{port}: {exc.strerror or exc}\n")
         return 2
+    finally:
+        # Once the server's event loop is closed, a browser tab's app process that is collected
+        # later reports "Event loop is closed" from asyncio's transport finalizer (a traceback on
+        # the terminal after Ctrl+C). Nothing is left to do for it: stay quiet.
+        sys.unraisablehook = _quiet
     return 0
+
+
+def _quiet(unraisable: Any) -> None:
+    """An ``sys.unraisablehook`` that says nothing (see ``run_serve``)."""

@@ -251,7 +251,8 @@ class Workspace(WorkspaceForms, Vertical):
         self.set_timer(TRAINING_POLL_SECONDS if running else POLL_SECONDS, self._tick)
 
     def poll(self) -> None:
-        """10 Hz: stats and chart from the live history; the scatter when due."""
+        """10 Hz (4 Hz while training): stats and chart from the live history; the scatter when
+        due."""
         c = self.controller
         if not self.is_attached or not self.app.is_running:
             return

@@ -10,17 +10,23 @@ old focus, before the first one took effect: ``2`` Tab Tab Tab ``7`` typed right
 frame opened the learning-rate presets instead of typing 7 into the iterations field.
 
 How: the app hands every key and paste it reads to ``KeyGate.admit``. One goes on at once when
-the app is idle: nothing waits in line, and every message queue (the app's, and those of all the
-widgets of the screens on the stack) is empty, so every earlier key took effect. Otherwise it
-waits in line, and a short poll hands the waiting ones on one at a time, each once the app is idle
-again. At start-up the queues hold the mounting of the first screen (the resume prompt too), so
-the first keys wait until it is there and focused. Quitting keys wait their turn too: keys typed
-before ``q`` or ctrl+q are handled first. A line that cannot drain (queues never empty while the
-app's thread spent ``MAX_WAIT_SECONDS`` of CPU time: a widget that never stops messaging) hands
-on its first key anyway, so the keyboard can never lock up. CPU time, not wall-clock time: an app
-starved of CPU on a busy machine (start-up while other programs run) is slow, not stuck, and its
-keys must still go where they were typed; ``MAX_WALL_SECONDS`` bounds the wait of a queue that
-is stuck without using CPU, or whose CPU comes too slowly.
+the app is settled: nothing waits in line, every message queue (the app's, and those of all the
+widgets of the screens on the stack) is empty, and the screen has been laid out and drawn since
+the last key went on. Otherwise it waits in line, and a short poll hands the waiting ones on one at
+a time, each once the app is settled again. Drawn, not only idle: Textual lays a screen out on its
+own refresh timer, after the message queues drained, and the focus order (Tab) follows that
+layout: a Tab handed on between a pane switch and its layout went by the hidden pane's stale
+positions (seen on a loaded machine: ``2`` Tab skipped the learning-rate field). So once the
+queues are empty the gate asks Textual to call it after the next refresh (``call_after_refresh``)
+and counts the app settled when that call comes. At start-up the queues hold the mounting of the
+first screen (the resume prompt too), so the first keys wait until it is there and focused.
+Quitting keys wait their turn too: keys typed before ``q`` or ctrl+q are handled first. A line
+that cannot drain (queues never empty while the app's thread spent ``MAX_WAIT_SECONDS`` of CPU
+time: a widget that never stops messaging) hands on its first key anyway, so the keyboard can
+never lock up. CPU time, not wall-clock time: an app starved of CPU on a busy machine (start-up
+while other programs run) is slow, not stuck, and its keys must still go where they were typed;
+``MAX_WALL_SECONDS`` bounds the wait of a queue that is stuck without using CPU, or whose CPU
+comes too slowly.
 """
 
 from __future__ import annotations
@@ -42,6 +48,9 @@ MAX_WAIT_SECONDS = 1.0
 # never drains while the app does nothing must not hold the keys for ever either, and on a
 # starved machine a burst of keys must not take minutes (3 s: well past a busy start-up).
 MAX_WALL_SECONDS = 3.0
+# Wall-clock seconds after which a poll or a call after a refresh that did not come is taken as
+# lost and asked for again (a refresh comes every 1/60 s while anything changes).
+LOST_SECONDS = 0.5
 
 InputEvent = events.Key | events.Paste
 
@@ -58,6 +67,11 @@ class KeyGate:
         self._since_cpu = 0.0  # the same, in CPU time of the app's thread
         self._polling = False
         self._polled_at = 0.0  # when the pending poll was scheduled
+        # The screen was drawn with every key handed on so far (see the module docstring);
+        # ``_drawing``: a call after the next refresh is on its way.
+        self._drawn = False
+        self._drawing = False
+        self._drawing_since = 0.0  # when that call was asked for
 
     @property
     def waiting(self) -> int:
@@ -66,7 +80,8 @@ class KeyGate:
 
     def admit(self, event: InputEvent) -> bool:
         """True: hand ``event`` on now (the caller does); False: it waits in line."""
-        if not self._waiting and self.idle():
+        if not self._waiting and self.settled():
+            self._handed_on()
             return True
         if not self._waiting:
             self._since, self._since_cpu = time.monotonic(), time.thread_time()
@@ -86,10 +101,36 @@ class KeyGate:
                     return False
         return True
 
+    def settled(self) -> bool:
+        """True when every key handed on so far took effect and was laid out and drawn."""
+        return self._drawn and self.idle()
+
+    def _handed_on(self) -> None:
+        # The screen has not been drawn with this key yet: poll until the queues are empty,
+        # then ask for a call after the next refresh.
+        self._drawn = False
+        self._schedule()
+
+    def _ask_for_refresh(self) -> None:
+        """Once the queues are empty, have Textual call back after its next refresh."""
+        # A call that never came (its screen left the stack first) is asked for again.
+        lost = self._drawing and time.monotonic() - self._drawing_since > LOST_SECONDS
+        if not self._drawn and (not self._drawing or lost) and self.idle():
+            self._drawing_since = time.monotonic()
+            self._drawing = self._app.call_after_refresh(self._refreshed)
+
+    def _refreshed(self) -> None:
+        """The screen was refreshed: settled if nothing arrived meanwhile, else ask again."""
+        self._drawing = False
+        if self.idle():
+            self._drawn = True
+        if self._waiting or not self._drawn:
+            self._schedule()
+
     def _schedule(self) -> None:
         # A poll pending for longer than a key may wait was lost on the way (its timer or its
         # callback never ran): schedule another rather than hold the keys for ever.
-        lost = self._polling and time.monotonic() - self._polled_at > MAX_WAIT_SECONDS
+        lost = self._polling and time.monotonic() - self._polled_at > LOST_SECONDS
         if not self._polling or lost:
             self._polling = True
             self._polled_at = time.monotonic()
@@ -100,19 +141,21 @@ class KeyGate:
         self._app.call_later(self._release)
 
     async def _release(self) -> None:
-        """Hand on the next waiting event if the app is idle (or waited too long); poll again
-        while events wait."""
+        """Hand on the next waiting event if the app is settled (or waited too long); poll
+        again while events wait, or until the screen is drawn with the last one."""
         self._polling = False
-        if not self._waiting:
-            return
         if not self._app.is_running:
             self._waiting.clear()
             return
-        waited = time.monotonic() - self._since
-        busy = time.thread_time() - self._since_cpu
-        if self.idle() or busy >= MAX_WAIT_SECONDS or waited >= MAX_WALL_SECONDS:
-            # The next key in line waits from now.
-            self._since, self._since_cpu = time.monotonic(), time.thread_time()
-            await self._deliver(self._waiting.popleft())
+        self._ask_for_refresh()
         if self._waiting:
+            waited = time.monotonic() - self._since
+            busy = time.thread_time() - self._since_cpu
+            if self.settled() or busy >= MAX_WAIT_SECONDS or waited >= MAX_WALL_SECONDS:
+                # The next key in line waits from now.
+                self._since, self._since_cpu = time.monotonic(), time.thread_time()
+                await self._deliver(self._waiting.popleft())
+                self._drawn = False
+                self._ask_for_refresh()
+        if self._waiting or not self._drawn:
             self._schedule()

@@ -143,8 +143,9 @@ async def test_keys_are_handed_on_even_if_the_app_never_looks_idle(
 
 async def test_a_lost_poll_does_not_hold_the_keys_for_ever(monkeypatch: pytest.MonkeyPatch) -> None:
     # The gate polls with a timer; if one poll never comes back (its timer or callback lost),
-    # the next key schedules another once a key could have waited its longest.
+    # the next key schedules another once the poll is older than LOST_SECONDS.
     monkeypatch.setattr(key_gate, "MAX_WAIT_SECONDS", 0.01)
+    monkeypatch.setattr(key_gate, "LOST_SECONDS", 0.01)
     app = NeuronApp(data_cfg=SMALL)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
@@ -162,7 +163,7 @@ async def test_a_lost_poll_does_not_hold_the_keys_for_ever(monkeypatch: pytest.M
         monkeypatch.setattr(key_gate.KeyGate, "_poll", first_poll_lost)
         post_keys(app, "l")
         await wait_for(pilot, lambda: lost and gate.waiting == 1, what="a key held by a lost poll")
-        held = time.monotonic()  # let the pending poll grow older than a key may wait
+        held = time.monotonic()  # let the pending poll grow older than LOST_SECONDS
         await wait_for(pilot, lambda: time.monotonic() - held > 0.02, what="the poll aged")
         post_keys(app, "l", "q")
         deadline = time.monotonic() + 30.0
@@ -170,3 +171,37 @@ async def test_a_lost_poll_does_not_hold_the_keys_for_ever(monkeypatch: pytest.M
             await pilot.pause()
         assert not app.is_running, "the keys were held for ever"
     assert app.return_code == 0
+
+
+async def test_a_key_waits_until_the_screen_was_drawn_with_the_one_before(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Textual lays a screen out on its refresh timer, after the queues drained, and Tab follows
+    # that layout: a Tab handed on before the pane ``2`` shows was laid out went by stale
+    # positions (a loaded CI machine: ``2`` Tab skipped the learning-rate field). The gate hands
+    # the next key on only once Textual called back after a refresh.
+    app = NeuronApp(data_cfg=SMALL)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        post_keys(app, "1")
+        await wait_for(pilot, lambda: not app.keys.waiting and app.keys.settled(), what="1 drawn")
+        held: list[object] = []
+        real = app.call_after_refresh
+
+        def hold(callback: object, *args: object, **kwargs: object) -> bool:
+            held.append((callback, args, kwargs))
+            return True
+
+        monkeypatch.setattr(app, "call_after_refresh", hold)
+        post_keys(app, "2", "tab")
+        await wait_for(pilot, lambda: held and app.keys.idle(), what="the refresh asked for")
+        await pilot.pause(0.1)
+        # Queues empty, the refresh not yet reported: Tab still waits, ``2`` took effect.
+        assert app.keys.waiting == 1
+        assert app.focused is app.query_one(HyperPane)
+        monkeypatch.setattr(app, "call_after_refresh", real)
+        for callback, args, kwargs in held:
+            real(callback, *args, **kwargs)  # type: ignore[arg-type]
+        await handled(pilot)
+        assert app.keys.waiting == 0
+        assert app.focused is app.query_one("#lr", Input)

@@ -32,10 +32,15 @@ def iterations(page: Page) -> list[int]:
     return [int(n.replace(",", "")) for n, _ in ITERATION.findall(page.text())]
 
 
-async def wait_until(condition: object, what: str, timeout: float = 60.0) -> None:
+async def wait_until(
+    condition: object, what: str, timeout: float = 60.0, page: Page | None = None
+) -> None:
+    """Poll ``condition()``; after ``timeout`` s fail, with the end of what the page was sent."""
     deadline = time.monotonic() + timeout
     while not condition():  # type: ignore[operator]
-        assert time.monotonic() < deadline, f"not reached in {timeout} s: {what}"
+        if time.monotonic() >= deadline:
+            sent = page.text()[-3000:] if page is not None else ""
+            raise AssertionError(f"not reached in {timeout} s: {what}; the page's end:\n{sent}")
         await asyncio.sleep(0.1)
 
 
@@ -61,7 +66,7 @@ async def drive(page_ws: str, url: str) -> tuple[Page, list[int], bytes]:
             # The terminal's input field has the focus once the page runs; space starts.
             await page.evaluate("document.querySelector('.xterm-helper-textarea').focus()")
             await page.press(" ", "Space", " ")
-            await wait_until(lambda: max(iterations(page)) > before + 1000, "training")
+            await wait_until(lambda: max(iterations(page)) > before + 1000, "training", page=page)
             counts = iterations(page)
             shot = await page.send("Page.captureScreenshot", format="png")
             return page, counts, base64.b64decode(shot["data"])

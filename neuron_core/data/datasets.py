@@ -14,6 +14,9 @@ added to the *target*.
 ``load(cfg)`` turns a validated ``DataConfig`` into a ``Dataset``: generators draw the training
 set from ``default_rng(seed)`` and a fresh test set from the independent stream
 ``default_rng([seed, 1])``; CSV files go through ``neuron_core.data.csvfile``.
+
+A ``name`` that is not a generator's is a formula, an inequality over x1, x2 that labels uniform
+points (``neuron_core.data.formula`` reads it, ``formula_data`` draws and labels the points).
 """
 
 from __future__ import annotations

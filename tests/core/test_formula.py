@@ -9,6 +9,8 @@ from typing import Any
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from neuron_core.config import DataConfig
 from neuron_core.data.datasets import generate, load
@@ -296,3 +298,24 @@ def test_a_formula_config_round_trips_through_its_dict() -> None:
     assert DataConfig.from_dict(cfg.to_dict()) == cfg
     with pytest.raises(ConfigError):
         DataConfig.from_dict({**cfg.to_dict(), "name": "x2 > __class__"})
+
+
+# Fragments of the language and of Python, so random texts often come close to a formula.
+_PIECES = ["x1", "x2", "1", "0", ".5", "1e-3", "2", "+", "-", "*", "/", "^", "(", ")", "<",
+           "<=", ">", ">=", " ", "sin(", "log(", "sqrt(", "abs(", "exp(", ".", ",", "=", "**",
+           "__import__", "'os'", "lambda", ":", "[", "]", "\u202e", "x"]  # fmt: skip
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.sampled_from(_PIECES), max_size=40) | st.text(max_size=60))
+def test_any_text_is_a_formula_or_one_formula_error(pieces: list[str] | str) -> None:
+    text = pieces if isinstance(pieces, str) else "".join(pieces)
+    try:
+        tree = parse(text)
+    except FormulaError as exc:
+        assert str(exc) and "\n" not in str(exc)
+        return
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        labels = label(tree, X1, X2)
+    assert labels.shape == X1.shape and set(labels.tolist()) <= {0.0, 1.0}

@@ -17,6 +17,7 @@ import unicodedata
 from dataclasses import asdict, dataclass, fields
 from typing import Any, Literal
 
+from neuron_core.data.formula import FormulaError, parse
 from neuron_core.errors import ConfigError
 
 GENERATORS: tuple[str, ...] = ("line", "gauss", "circle", "xor", "spiral", "moons")
@@ -81,6 +82,27 @@ def _check_choice(field: str, value: object, choices: tuple[str, ...]) -> None:
         raise ConfigError(field, f"must be one of {', '.join(choices)}; got {value!r}")
 
 
+def _check_dataset_name(name: object) -> None:
+    """A generator's name, or an inequality over x1, x2 (``neuron_core.data.formula``): a bare
+    word is taken for a misspelt name, anything else for a formula, so each gets its own
+    message (a formula's on the field ``formula``)."""
+    names = GENERATORS + REGRESSION_GENERATORS
+    if name in names:
+        return
+    if not isinstance(name, str) or all(
+        ch.isascii() and (ch.isalnum() or ch in "-_") for ch in name
+    ):
+        raise ConfigError(
+            "name",
+            f"must be one of {', '.join(names)}, or an inequality over x1, x2 such as "
+            f"'x2 > 1.23*x1 + 3.23'; got {name!r}",
+        )
+    try:
+        parse(name)
+    except FormulaError as exc:
+        raise ConfigError("formula", str(exc)) from None
+
+
 class _Serializable:
     """``to_dict``/``from_dict`` for the frozen config dataclasses (tuples stored as lists)."""
 
@@ -102,7 +124,8 @@ class _Serializable:
 class DataConfig(_Serializable):
     """Where the data comes from.
 
-    ``source="generator"``: ``name`` is one of ``GENERATORS`` (or ``REGRESSION_GENERATORS``);
+    ``source="generator"``: ``name`` is one of ``GENERATORS`` (or ``REGRESSION_GENERATORS``),
+    or a formula: an inequality over x1, x2 that labels uniform points (``formula_data``);
     ``samples`` training points and ``test_samples`` fresh test points are drawn with ``seed``;
     ``noise`` (0 to 0.5) is the amount of gaussian jitter, as a fraction of the data's span.
 
@@ -147,7 +170,7 @@ class DataConfig(_Serializable):
         _check_choice("source", self.source, ("generator", "csv"))
         _check_int("seed", self.seed, 0, MAX_SEED)
         if self.source == "generator":
-            _check_choice("name", self.name, GENERATORS + REGRESSION_GENERATORS)
+            _check_dataset_name(self.name)
             _check_int("samples", self.samples, 2, MAX_SAMPLES)
             _check_int("test_samples", self.test_samples, 1, MAX_SAMPLES)
             _check_float("noise", self.noise, 0.0, 0.5)

@@ -14,6 +14,9 @@ added to the *target*.
 ``load(cfg)`` turns a validated ``DataConfig`` into a ``Dataset``: generators draw the training
 set from ``default_rng(seed)`` and a fresh test set from the independent stream
 ``default_rng([seed, 1])``; CSV files go through ``neuron_core.data.csvfile``.
+
+A ``name`` that is not a generator's is a formula, an inequality over x1, x2 that labels uniform
+points (``neuron_core.data.formula`` reads it, ``formula_data`` draws and labels the points).
 """
 
 from __future__ import annotations
@@ -25,6 +28,8 @@ import numpy as np
 from neuron_core.config import GENERATORS, REGRESSION_GENERATORS, DataConfig
 from neuron_core.data.csvfile import load_csv
 from neuron_core.data.dataset import Dataset, FloatArray, assemble
+from neuron_core.data.formula import FormulaError, parse
+from neuron_core.data.formula_data import formula_points, require_two_classes
 from neuron_core.errors import ConfigError
 
 # The reference article's line: a point is class 1 when it lies above y = 1.23 x + 3.23.
@@ -181,6 +186,15 @@ _GENERATORS: dict[str, Callable[[int, np.random.Generator], tuple[FloatArray, Fl
 }
 
 
+def _is_formula(name: str) -> bool:
+    """Whether ``name`` reads as a formula (``neuron_core.data.formula``)."""
+    try:
+        parse(name)
+    except FormulaError:
+        return False
+    return True
+
+
 def generate(
     name: str, m: int, noise: float, rng: np.random.Generator
 ) -> tuple[FloatArray, FloatArray]:
@@ -191,8 +205,13 @@ def generate(
     then a gaussian jitter of std ``NOISE_SCALE * noise * span`` is added to ``X``
     (classification) or ``Y`` (regression). Deterministic for a given ``rng`` state; raises
     ``ConfigError`` on a bad ``name``, ``m`` or ``noise``.
+
+    Any other ``name`` is a formula (``formula_data``): uniform points in ``line``'s ranges,
+    labelled by it, jittered with ``line``'s spans.
     """
-    if name not in _GENERATORS:
+    # Any other name is a formula (neuron_core.data.formula_data), or refused here.
+    formula = name not in _GENERATORS and _is_formula(name)
+    if name not in _GENERATORS and not formula:
         choices = ", ".join(GENERATORS + REGRESSION_GENERATORS)
         raise ConfigError("name", f"must be one of {choices}; got {name!r}")
     if isinstance(m, bool) or not isinstance(m, int) or m < 1:
@@ -200,14 +219,14 @@ def generate(
     if isinstance(noise, bool) or not isinstance(noise, int | float) or not 0.0 <= noise <= 0.5:
         # `not 0 <= noise <= 0.5` also rejects NaN.
         raise ConfigError("noise", f"must be between 0 and 0.5, got {noise!r}")
-    X, Y = _GENERATORS[name](m, rng)
+    X, Y = formula_points(name, m, rng) if formula else _GENERATORS[name](m, rng)
     # Jitter last: the clean points (and their labels) do not depend on the noise level, so the
     # same seed with more noise shows the same pattern, only blurrier.
     if noise > 0.0:
         if name in _Y_SPAN:
             Y = Y + (NOISE_SCALE * noise * _Y_SPAN[name]) * rng.standard_normal(Y.shape)
         else:
-            span = np.array(_X_SPAN[name]).reshape(-1, 1)
+            span = np.array(_X_SPAN["line" if formula else name]).reshape(-1, 1)
             X = X + (NOISE_SCALE * noise * span) * rng.standard_normal(X.shape)
     return (
         np.ascontiguousarray(X, dtype=np.float64),
@@ -229,6 +248,8 @@ def load(cfg: DataConfig, progress: Callable[[float], None] | None = None) -> Da
         return load_csv(cfg, progress)
 
     X_train, Y_train = generate(cfg.name, cfg.samples, cfg.noise, np.random.default_rng(cfg.seed))
+    if cfg.name not in _GENERATORS:
+        require_two_classes(Y_train)  # a formula that does not split the points
     if progress is not None:
         progress(cfg.samples / (cfg.samples + cfg.test_samples))
     X_test, Y_test = generate(

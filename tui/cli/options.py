@@ -121,7 +121,9 @@ def _one_of(choices: tuple[str, ...]) -> str:
 OPTIONS: tuple[Option, ...] = (
     Option("--dataset", "text", "source", "name",
            f"generated dataset: {_one_of(DATASETS)} (reg-* are regression, the others "
-           "classification)", "NAME"),
+           "classification)"
+           ", or an inequality over x1, x2 labelling uniform points, e.g. 'x2 > 1.23*x1 + 3.23' "
+           "(+ - * / ^, parentheses, sin cos tan exp log abs sqrt)", "NAME"),
     Option("--csv", "text", "source", "csv_path",
            "train on a CSV file with a header row instead (needs --target)", "PATH"),
     Option("--samples", "int", "generated", "samples",
@@ -218,6 +220,7 @@ OPTION_BY_DEST: dict[str, Option] = {opt.dest: opt for opt in OPTIONS}
 FLAG_OF_FIELD: dict[str, str] = {
     **{opt.field: opt.flag for opt in reversed(OPTIONS)},
     **{opt.model_field: opt.flag for opt in OPTIONS if opt.model_field is not None},
+    "formula": "--dataset",  # a --dataset that is an inequality (DataConfig.name holds it)
 }
 # Options whose value may look like a negative number (`--lr -1e5`): see `join_numeric_values`.
 NUMERIC_FLAGS: frozenset[str] = frozenset(

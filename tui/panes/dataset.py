@@ -20,10 +20,17 @@ from textual.widgets import Input, Select, SelectionList, Static
 
 from neuron_core.config import MAX_SEED, DataConfig
 from neuron_core.data.dataset import Dataset
+from neuron_core.data.formula import FormulaError, parse
 from neuron_core.errors import ConfigError, DataError
 from tui.forms import build_config, parse_float, parse_int
 from tui.messages import DataConfigChanged
-from tui.panes.dataset_fields import auto_standardize, dataset_fields, number_text
+from tui.panes.dataset_fields import (
+    FORMULA,
+    auto_standardize,
+    dataset_fields,
+    is_formula,
+    number_text,
+)
 from tui.panes.fields import FormPane
 from tui.views.dataset import dataset_summary
 from tui.widgets.feature_list import FeatureList, column_options
@@ -93,6 +100,8 @@ class DatasetPane(FormPane):
         values["standardize"] = self.query_one(AutoYesNo).setting
         if source == "generator":
             values["name"] = str(self.query_one("#name", Select).value)
+            if values["name"] == FORMULA:
+                self._read_formula(values, errors)
             number("samples", "samples", parse_int)
             number("test_samples", "test-samples", parse_int)
             number("noise", "noise", parse_float)
@@ -120,6 +129,18 @@ class DatasetPane(FormPane):
             fallback.update(csv_path=None, target=None, features=None)
         cfg = build_config(DataConfig, values, fallback, errors)
         return cfg, errors
+
+    def _read_formula(self, values: dict[str, Any], errors: dict[str, str]) -> None:
+        """The formula field's text as the config's name. It is read as a formula here: the
+        config would take a bare word for a generator's name ("circle" would be the circle)."""
+        text = self._text("formula").strip()
+        try:
+            parse(text)
+        except FormulaError as exc:
+            values["name"] = self.applied.name
+            errors["formula"] = str(exc)
+            return
+        values["name"] = text
 
     def check_form(self) -> None:
         cfg, errors = self.read()
@@ -169,6 +190,8 @@ class DatasetPane(FormPane):
         self.query_one(FeatureList).offer([c for c in self._columns if c != target], chosen)
 
     def on_select_changed(self, event: Select.Changed) -> None:
+        if event.select.id in ("source", "name"):
+            self._show_formula()
         if event.select.id == "source":
             with self.prevent(AutoYesNo.Changed):
                 self.query_one(AutoYesNo).follow(auto_standardize(self.applied, str(event.value)))
@@ -190,6 +213,12 @@ class DatasetPane(FormPane):
 
     def _show_source(self, source: str) -> None:
         self.set_class(source == "csv", "-source-csv")
+        self._show_formula()
+
+    def _show_formula(self) -> None:
+        """The formula field shows while the generator chosen is ``formula``."""
+        chosen = self.source == "generator" and self.query_one("#name", Select).value == FORMULA
+        self.set_class(chosen, "-name-formula")
 
     # -- shown by the app -------------------------------------------------------------------
     def show_config(self, cfg: DataConfig) -> None:
@@ -197,7 +226,9 @@ class DatasetPane(FormPane):
         self.applied = cfg
         with self.prevent(Input.Changed, Select.Changed, AutoYesNo.Changed):
             self.query_one("#source", Select).value = cfg.source
-            self.query_one("#name", Select).value = cfg.name
+            self.query_one("#name", Select).value = FORMULA if is_formula(cfg.name) else cfg.name
+            if is_formula(cfg.name):
+                self.query_one("#formula", Input).value = cfg.name
             for widget_id, value in (
                 ("samples", cfg.samples),
                 ("test-samples", cfg.test_samples),

@@ -2,7 +2,8 @@
 
 Fields marked ``-generator`` or ``-csv`` only show for that source. The last row, ``inputs``,
 holds the input-feature toggles: they belong to the model config (``feature_map``) but sit
-with the data, as in TensorFlow Playground, since they are built from its two columns.
+with the data, as in TensorFlow Playground, since they are built from its two columns. The
+``formula`` row shows only while the generator is ``formula``.
 """
 
 from __future__ import annotations
@@ -20,6 +21,15 @@ from tui.widgets.feature_toggles import FeatureToggles
 from tui.widgets.yes_no import AutoYesNo
 
 SOURCES: list[tuple[str, str]] = [("generator", "generator"), ("CSV file", "csv")]
+# The generator choice whose points a formula labels (``DataConfig.name`` then holds the
+# formula itself, ``neuron_core.data.formula``), and what its field holds at first.
+FORMULA = "formula"
+FORMULA_EXAMPLE = "x2 > 1.23*x1 + 3.23"
+
+
+def is_formula(name: str) -> bool:
+    """Whether the config's generator name is a formula (any name that is not a generator)."""
+    return name not in GENERATORS + REGRESSION_GENERATORS
 
 
 def number_text(value: float | int) -> str:
@@ -44,10 +54,24 @@ def dataset_fields(cfg: DataConfig, feature_map: tuple[str, ...] | None) -> Iter
     )
     yield Field(
         "generator",
-        Select([(n, n) for n in names], value=cfg.name, allow_blank=False, compact=True, id="name"),
+        Select(
+            [(n, n) for n in (*names, FORMULA)],
+            value=FORMULA if is_formula(cfg.name) else cfg.name,
+            allow_blank=False,
+            compact=True,
+            id="name",
+        ),
         field="name",
         classes="-generator",
     )
+    # Shown while the generator is "formula" (the pane's ``-name-formula`` class).
+    yield Field(
+        "formula",
+        Input(cfg.name if is_formula(cfg.name) else FORMULA_EXAMPLE, compact=True, id="formula",
+              placeholder=f"e.g. {FORMULA_EXAMPLE}"),
+        field="formula",
+        classes="-generator -formula",
+    )  # fmt: skip
     yield Field(
         "train samples",
         Input(number_text(cfg.samples), compact=True, id="samples"),

@@ -22,6 +22,9 @@ from neuron_core.errors import ConfigError
 GENERATORS: tuple[str, ...] = ("line", "gauss", "circle", "xor", "spiral", "moons")
 REGRESSION_GENERATORS: tuple[str, ...] = ("reg-line", "reg-plane", "reg-bumps")
 ACTIVATIONS: tuple[str, ...] = ("tanh", "relu", "sigmoid", "linear")
+ACTIVATIONS += ("leaky-relu", "elu", "softplus", "silu", "sine")
+# The classification loss: the article's log loss, or Playground's squared error on the sigmoid.
+LOSSES: tuple[str, ...] = ("log", "squared")
 # "auto": zeros for the single neuron (the article), xavier or he (by activation) with hidden
 # layers (``neuron_core.model.init.resolve_init``).
 INITS: tuple[str, ...] = ("auto", "zeros", "uniform", "xavier", "he")
@@ -79,6 +82,26 @@ def _has_control(text: str) -> bool:
 def _check_choice(field: str, value: object, choices: tuple[str, ...]) -> None:
     if value not in choices:
         raise ConfigError(field, f"must be one of {', '.join(choices)}; got {value!r}")
+
+
+def layer_activations(activation: str, n_hidden: int) -> tuple[str, ...]:
+    """The activation of each of ``n_hidden`` hidden layers from ``activation``: one name for
+    every layer (``"tanh"``) or a comma list, one per layer (``"tanh,relu"``; spaces allowed).
+    ``ConfigError("activation", ...)`` for an unknown name or a list of the wrong length."""
+    if not isinstance(activation, str):
+        raise ConfigError("activation", f"must be a name, got {activation!r}")
+    names = tuple(n.strip() for n in activation.split(","))
+    for name in names:
+        _check_choice("activation", name, ACTIVATIONS)
+    if len(names) == 1:
+        return names * n_hidden
+    if len(names) != n_hidden:
+        raise ConfigError(
+            "activation",
+            f"{len(names)} names for {n_hidden} hidden layers: give one name for every layer "
+            "or one per layer",
+        )
+    return names
 
 
 class _Serializable:
@@ -175,9 +198,12 @@ class ModelConfig(_Serializable):
     """The model: ``hidden=()`` is the article's single sigmoid neuron.
 
     ``hidden`` gives the neurons of each hidden layer (0 to 6 layers of 1 to 8); ``activation`` is
-    the hidden layers' activation; the output is a sigmoid with log loss (``classification``) or
-    linear with mean squared error (``regression``). ``init`` picks the initial weights, drawn with
-    ``init_seed`` (``auto``: zeros without hidden layers, else He for ReLU, Xavier otherwise).
+    the hidden layers' activation (one name, or a comma list with one per layer:
+    ``layer_activations``); the output is a sigmoid with log loss (``classification``; ``loss``
+    ``squared``: squared error on the sigmoid, as TensorFlow Playground) or linear with mean
+    squared error (``regression``, which ignores ``loss``). ``init`` picks the initial weights,
+    drawn with ``init_seed`` (``auto``: zeros without hidden layers, else per layer He for the
+    ReLU family (relu, leaky-relu, elu), Xavier otherwise).
     ``feature_map`` lists the inputs built from 2-D data (``x1``, ``x2``, ``x1^2``...); ``None``
     uses the data's own features unchanged.
     """
@@ -188,6 +214,7 @@ class ModelConfig(_Serializable):
     init: str = "auto"
     init_seed: int = 0
     feature_map: tuple[str, ...] | None = None
+    loss: str = "log"
 
     def validate(self) -> None:
         """Raise ``ConfigError`` naming the first invalid field."""
@@ -196,7 +223,7 @@ class ModelConfig(_Serializable):
             raise ConfigError("hidden", f"at most {MAX_HIDDEN_LAYERS} hidden layers")
         for width in self.hidden:
             _check_int("hidden", width, 1, MAX_NEURONS)
-        _check_choice("activation", self.activation, ACTIVATIONS)
+        layer_activations(self.activation, len(self.hidden))
         _check_choice("init", self.init, INITS)
         _check_int("init_seed", self.init_seed, 0, MAX_SEED)
         if self.feature_map is not None:
@@ -206,6 +233,7 @@ class ModelConfig(_Serializable):
                 _check_choice("feature_map", f, FEATURE_MAPS)
             if len(set(self.feature_map)) != len(self.feature_map):
                 raise ConfigError("feature_map", "each input feature may appear once")
+        _check_choice("loss", self.loss, LOSSES)
 
 
 @dataclass(frozen=True)
@@ -218,7 +246,8 @@ class TrainConfig(_Serializable):
     (not biases). Training stops early when the cost reaches ``target_cost`` or, with
     ``early_stop=k``, when the test cost has not improved for ``k`` evaluations. The test cost is
     measured every ``test_every`` iterations (``None``: about 200 times a run). ``dtype`` is the
-    compute precision.
+    compute precision. ``dropout`` is the share of hidden units dropped at each training step
+    (inverted dropout, masks drawn from ``seed``; evaluation and predictions use every unit).
     """
 
     lr: float = 0.1
@@ -232,6 +261,7 @@ class TrainConfig(_Serializable):
     early_stop: int | None = None
     test_every: int | None = None
     seed: int = 0
+    dropout: float = 0.0
 
     def validate(self) -> None:
         """Raise ``ConfigError`` naming the first invalid field."""
@@ -250,3 +280,6 @@ class TrainConfig(_Serializable):
         if self.test_every is not None:
             _check_int("test_every", self.test_every, 1, MAX_ITERATIONS)
         _check_int("seed", self.seed, 0, MAX_SEED)
+        _check_float("dropout", self.dropout, 0.0, 1.0)
+        if self.dropout >= 1.0:
+            raise ConfigError("dropout", "must be less than 1 (the share of units dropped)")

@@ -216,6 +216,13 @@ class ModelConfig(_Serializable):
     feature_map: tuple[str, ...] | None = None
     loss: str = "log"
 
+    def __post_init__(self) -> None:
+        # One spelling of a per-layer list ("tanh, relu" is "tanh,relu"), so equal models
+        # compare equal and the run's command line needs no quoting.
+        if isinstance(self.activation, str) and "," in self.activation:
+            names = ",".join(n.strip() for n in self.activation.split(","))
+            object.__setattr__(self, "activation", names)
+
     def validate(self) -> None:
         """Raise ``ConfigError`` naming the first invalid field."""
         _check_choice("problem", self.problem, PROBLEMS)

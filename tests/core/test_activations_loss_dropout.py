@@ -316,3 +316,15 @@ def test_dropout_is_off_for_evaluation_test_cost_and_predictions() -> None:
 def test_dropout_rate_is_checked(rate: float, message: str) -> None:
     with pytest.raises(ConfigError, match=message):
         TrainConfig(dropout=rate).validate()
+
+
+def test_settings_saved_before_these_options_read_back_as_the_old_behaviour() -> None:
+    old_model = {"problem": "classification", "hidden": [4, 2], "activation": "relu"}
+    old_train = {"lr": 0.1, "iterations": 10, "optimizer": "adam"}
+    model, train = ModelConfig.from_dict(old_model), TrainConfig.from_dict(old_train)
+    assert (model.loss, train.dropout) == ("log", 0.0)
+    assert ModelConfig.from_dict(model.to_dict()) == model
+    per_layer = ModelConfig(hidden=(4, 2), activation="tanh , relu", loss="squared")
+    assert per_layer.activation == "tanh,relu"  # one spelling
+    assert ModelConfig.from_dict(per_layer.to_dict()) == per_layer
+    assert TrainConfig.from_dict(TrainConfig(dropout=0.25).to_dict()).dropout == 0.25

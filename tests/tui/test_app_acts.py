@@ -65,6 +65,22 @@ async def test_the_drop_down_puts_one_name_for_every_layer() -> None:
         assert app.query_one("#activation-preset", Select).value is Select.NULL
 
 
+async def test_plus_and_minus_keep_a_per_layer_activation_list_in_step() -> None:
+    model = ModelConfig(hidden=(4, 2), activation="tanh,relu")
+    app = NeuronApp(data_cfg=DATA, model_cfg=model, train_cfg=TRAIN)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("plus")
+        await settle(pilot)
+        cfg = app.controller.model_cfg
+        assert (cfg.hidden, cfg.activation) == ((4, 2, 2), "tanh,relu,relu")
+        await pilot.press("minus", "minus")
+        await settle(pilot)
+        cfg = app.controller.model_cfg
+        assert (cfg.hidden, cfg.activation) == ((4,), "tanh")
+        assert app.query_one("#activation", Input).value == "tanh"
+
+
 async def test_bad_activation_lists_and_dropout_are_marked_on_their_field() -> None:
     app = NeuronApp(data_cfg=DATA, model_cfg=MODEL, train_cfg=TRAIN)
     async with app.run_test(size=(120, 40)) as pilot:

@@ -92,7 +92,11 @@ def layer_activations(activation: str, n_hidden: int) -> tuple[str, ...]:
         raise ConfigError("activation", f"must be a name, got {activation!r}")
     names = tuple(n.strip() for n in activation.split(","))
     for name in names:
-        _check_choice("activation", name, ACTIVATIONS)
+        if name not in ACTIVATIONS:  # typed text: shown shortened
+            shown = name if len(name) <= 24 else name[:23] + "…"
+            raise ConfigError(
+                "activation", f"must be one of {', '.join(ACTIVATIONS)}; got {shown!r}"
+            )
     if len(names) == 1:
         return names * n_hidden
     if len(names) != n_hidden:

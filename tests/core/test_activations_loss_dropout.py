@@ -170,6 +170,7 @@ def test_auto_init_is_he_for_the_relu_family_and_xavier_otherwise() -> None:
         ({"hidden": (4,), "activation": "swish"}, "must be one of tanh"),
         ({"hidden": (4, 2), "activation": "tanh,"}, "got ''"),
         ({"loss": "hinge"}, "must be one of log, squared"),
+        ({"hidden": (4,), "activation": "9" * 500}, "got '" + "9" * 23 + "…'$"),
     ],
 )
 def test_model_config_refuses_bad_activations_and_losses(

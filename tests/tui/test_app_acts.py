@@ -101,11 +101,12 @@ async def test_bad_activation_lists_and_dropout_are_marked_on_their_field() -> N
         await settle(pilot)
         assert app.controller.model_cfg == before  # never applied
         box.focus()
+        await wait_for(pilot, lambda: app.focused is box, what="the field has the focus")
         box.value = "relu"
         await pilot.press("enter")
         await settle(pilot)
+        await wait_for(pilot, lambda: app.controller.model_cfg.activation == "relu")
         assert not pane.fields()["activation"].has_class("-invalid")
-        assert app.controller.model_cfg.activation == "relu"
         drop = app.query_one("#dropout", Input)
         drop.focus()
         drop.value = "1"

@@ -12,17 +12,22 @@ the UI can mark exactly that field. ``to_dict``/``from_dict`` give a JSON-safe f
 
 from __future__ import annotations
 
-import math
-import unicodedata
 from dataclasses import asdict, dataclass, fields
 from typing import Any, Literal
 
+from neuron_core.checks import check_choice as _check_choice
+from neuron_core.checks import check_float as _check_float
+from neuron_core.checks import check_int as _check_int
+from neuron_core.checks import has_control as _has_control
 from neuron_core.data.formula import FormulaError, parse
 from neuron_core.errors import ConfigError
 
 GENERATORS: tuple[str, ...] = ("line", "gauss", "circle", "xor", "spiral", "moons")
 REGRESSION_GENERATORS: tuple[str, ...] = ("reg-line", "reg-plane", "reg-bumps")
 ACTIVATIONS: tuple[str, ...] = ("tanh", "relu", "sigmoid", "linear")
+ACTIVATIONS += ("leaky-relu", "elu", "softplus", "silu", "sine")
+# The classification loss: the article's log loss, or Playground's squared error on the sigmoid.
+LOSSES: tuple[str, ...] = ("log", "squared")
 # "auto": zeros for the single neuron (the article), xavier or he (by activation) with hidden
 # layers (``neuron_core.model.init.resolve_init``).
 INITS: tuple[str, ...] = ("auto", "zeros", "uniform", "xavier", "he")
@@ -48,40 +53,6 @@ MAX_NEURONS = 8
 MAX_SEED = 2**63 - 1
 
 
-def _check_int(field: str, value: object, lo: int, hi: int) -> None:
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise ConfigError(field, f"must be a whole number, got {value!r}")
-    if value < lo:
-        raise ConfigError(field, f"must be at least {lo:,}, got {value:,}")
-    if value > hi:
-        raise ConfigError(field, f"must be at most {hi:,}, got {value:,}")
-
-
-def _check_float(field: str, value: object, lo: float, hi: float, *, lo_open: bool = False) -> None:
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        raise ConfigError(field, f"must be a number, got {value!r}")
-    v = float(value)
-    if math.isnan(v):
-        raise ConfigError(field, "must be a number, got NaN")
-    if math.isinf(v):
-        raise ConfigError(field, "must be finite, got infinity")
-    if v < lo or (lo_open and v == lo):
-        bound = "greater than" if lo_open else "at least"
-        raise ConfigError(field, f"must be {bound} {lo:g}, got {v:g}")
-    if v > hi:
-        raise ConfigError(field, f"must be at most {hi:g}, got {v:g}")
-
-
-def _has_control(text: str) -> bool:
-    """True if ``text`` holds a control or format character (ESC, BEL, a bidi override...)."""
-    return any(unicodedata.category(ch) in ("Cc", "Cf") for ch in text)
-
-
-def _check_choice(field: str, value: object, choices: tuple[str, ...]) -> None:
-    if value not in choices:
-        raise ConfigError(field, f"must be one of {', '.join(choices)}; got {value!r}")
-
-
 def _check_dataset_name(name: object) -> None:
     """A generator's name, or an inequality over x1, x2 (``neuron_core.data.formula``): a bare
     word is taken for a misspelt name, anything else for a formula, so each gets its own
@@ -101,6 +72,30 @@ def _check_dataset_name(name: object) -> None:
         parse(name)
     except FormulaError as exc:
         raise ConfigError("formula", str(exc)) from None
+
+
+def layer_activations(activation: str, n_hidden: int) -> tuple[str, ...]:
+    """The activation of each of ``n_hidden`` hidden layers from ``activation``: one name for
+    every layer (``"tanh"``) or a comma list, one per layer (``"tanh,relu"``; spaces allowed).
+    ``ConfigError("activation", ...)`` for an unknown name or a list of the wrong length."""
+    if not isinstance(activation, str):
+        raise ConfigError("activation", f"must be a name, got {activation!r}")
+    names = tuple(n.strip() for n in activation.split(","))
+    for name in names:
+        if name not in ACTIVATIONS:  # typed text: shown shortened
+            shown = name if len(name) <= 24 else name[:23] + "…"
+            raise ConfigError(
+                "activation", f"must be one of {', '.join(ACTIVATIONS)}; got {shown!r}"
+            )
+    if len(names) == 1:
+        return names * n_hidden
+    if len(names) != n_hidden:
+        raise ConfigError(
+            "activation",
+            f"{len(names)} names for {n_hidden} hidden layers: give one name for every layer "
+            "or one per layer",
+        )
+    return names
 
 
 class _Serializable:
@@ -198,9 +193,12 @@ class ModelConfig(_Serializable):
     """The model: ``hidden=()`` is the article's single sigmoid neuron.
 
     ``hidden`` gives the neurons of each hidden layer (0 to 6 layers of 1 to 8); ``activation`` is
-    the hidden layers' activation; the output is a sigmoid with log loss (``classification``) or
-    linear with mean squared error (``regression``). ``init`` picks the initial weights, drawn with
-    ``init_seed`` (``auto``: zeros without hidden layers, else He for ReLU, Xavier otherwise).
+    the hidden layers' activation (one name, or a comma list with one per layer:
+    ``layer_activations``); the output is a sigmoid with log loss (``classification``; ``loss``
+    ``squared``: squared error on the sigmoid, as TensorFlow Playground) or linear with mean
+    squared error (``regression``, which ignores ``loss``). ``init`` picks the initial weights,
+    drawn with ``init_seed`` (``auto``: zeros without hidden layers, else per layer He for the
+    ReLU family (relu, leaky-relu, elu), Xavier otherwise).
     ``feature_map`` lists the inputs built from 2-D data (``x1``, ``x2``, ``x1^2``...); ``None``
     uses the data's own features unchanged.
     """
@@ -211,6 +209,14 @@ class ModelConfig(_Serializable):
     init: str = "auto"
     init_seed: int = 0
     feature_map: tuple[str, ...] | None = None
+    loss: str = "log"
+
+    def __post_init__(self) -> None:
+        # One spelling of a per-layer list ("tanh, relu" is "tanh,relu"), so equal models
+        # compare equal and the run's command line needs no quoting.
+        if isinstance(self.activation, str) and "," in self.activation:
+            names = ",".join(n.strip() for n in self.activation.split(","))
+            object.__setattr__(self, "activation", names)
 
     def validate(self) -> None:
         """Raise ``ConfigError`` naming the first invalid field."""
@@ -219,7 +225,7 @@ class ModelConfig(_Serializable):
             raise ConfigError("hidden", f"at most {MAX_HIDDEN_LAYERS} hidden layers")
         for width in self.hidden:
             _check_int("hidden", width, 1, MAX_NEURONS)
-        _check_choice("activation", self.activation, ACTIVATIONS)
+        layer_activations(self.activation, len(self.hidden))
         _check_choice("init", self.init, INITS)
         _check_int("init_seed", self.init_seed, 0, MAX_SEED)
         if self.feature_map is not None:
@@ -229,6 +235,7 @@ class ModelConfig(_Serializable):
                 _check_choice("feature_map", f, FEATURE_MAPS)
             if len(set(self.feature_map)) != len(self.feature_map):
                 raise ConfigError("feature_map", "each input feature may appear once")
+        _check_choice("loss", self.loss, LOSSES)
 
 
 @dataclass(frozen=True)
@@ -241,7 +248,8 @@ class TrainConfig(_Serializable):
     (not biases). Training stops early when the cost reaches ``target_cost`` or, with
     ``early_stop=k``, when the test cost has not improved for ``k`` evaluations. The test cost is
     measured every ``test_every`` iterations (``None``: about 200 times a run). ``dtype`` is the
-    compute precision.
+    compute precision. ``dropout`` is the share of hidden units dropped at each training step
+    (inverted dropout, masks drawn from ``seed``; evaluation and predictions use every unit).
     """
 
     lr: float = 0.1
@@ -255,6 +263,7 @@ class TrainConfig(_Serializable):
     early_stop: int | None = None
     test_every: int | None = None
     seed: int = 0
+    dropout: float = 0.0
 
     def validate(self) -> None:
         """Raise ``ConfigError`` naming the first invalid field."""
@@ -273,3 +282,6 @@ class TrainConfig(_Serializable):
         if self.test_every is not None:
             _check_int("test_every", self.test_every, 1, MAX_ITERATIONS)
         _check_int("seed", self.seed, 0, MAX_SEED)
+        _check_float("dropout", self.dropout, 0.0, 1.0)
+        if self.dropout >= 1.0:
+            raise ConfigError("dropout", "must be less than 1 (the share of units dropped)")

@@ -49,7 +49,8 @@ class SettingActions(App[None]):
 
     def action_hidden_layers(self, direction: int) -> None:
         """+ and -: one hidden layer more (as wide as the last, ``FIRST_LAYER_WIDTH`` for the
-        first) or one less (the last), applied."""
+        first) or one less (the last), applied; a per-layer activation list grows or shrinks
+        with it."""
         pane = self.workspace.hyper_pane
         hidden = list(pane.model.hidden)
         if direction > 0 and len(hidden) >= MAX_HIDDEN_LAYERS:
@@ -63,8 +64,13 @@ class SettingActions(App[None]):
         else:
             hidden.pop()
         field = pane.query_one("#hidden", Input)
+        act = pane.query_one("#activation", Input)
+        names = [n.strip() for n in act.value.split(",")]
         with pane.prevent(Input.Changed):
             field.value = ", ".join(map(str, hidden))
+            if len(names) > 1 and len(names) == len(pane.model.hidden):
+                # A per-layer activation list follows: a new layer repeats the last one's.
+                act.value = ", ".join(names + names[-1:] if direction > 0 else names[:-1])
         pane.apply_form()
         shown = ", ".join(map(str, hidden)) if hidden else "none (a single neuron)"
         self.notify(f"hidden layers: {shown}", timeout=2.0)

@@ -1,48 +1,38 @@
 """Hidden-layer activations, each forward pass next to its derivative (micrograd style).
 
 An activation maps a layer's pre-activations ``Z`` (n_l, m) elementwise to its outputs
-``A = f(Z)`` (n_l, m). Backpropagation needs ``dZ = dA * f'(Z)``; for the four functions here
+``A = f(Z)`` (n_l, m). Backpropagation needs ``dZ = dA * f'(Z)``; for most functions here
 ``f'(Z)`` is a function of ``A`` alone, so the forward pass keeps only ``A``::
 
-    tanh      f(z) = tanh(z)            f'(z) = 1 - a^2
-    relu      f(z) = max(z, 0)          f'(z) = 1 if a > 0 else 0   (0 at the kink z = 0)
-    sigmoid   f(z) = 1 / (1 + e^-z)     f'(z) = a (1 - a)
-    linear    f(z) = z                  f'(z) = 1
+    tanh        f(z) = tanh(z)                  f'(z) = 1 - a^2
+    relu        f(z) = max(z, 0)                f'(z) = 1 if a > 0 else 0   (0 at the kink z = 0)
+    sigmoid     f(z) = 1 / (1 + e^-z)           f'(z) = a (1 - a)
+    linear      f(z) = z                        f'(z) = 1
+    leaky-relu  f(z) = max(z, 0.01 z)           f'(z) = 1 if a > 0 else 0.01
+    elu         f(z) = z if z > 0 else e^z - 1  f'(z) = 1 if a > 0 else a + 1
+    softplus    f(z) = log(1 + e^z)             f'(z) = sigmoid(z) = 1 - e^-a
+    silu        f(z) = z sigmoid(z)  (swish)    f'(z) = s (1 + z (1 - s)),  s = sigmoid(z)
+    sine        f(z) = sin(z)                   f'(z) = cos(z)
+
+SiLU and sine are not monotonic, so their derivative needs ``Z`` itself: they say so with
+``uses_z`` and the training loop keeps ``Z`` for them. Every formula is computed without
+overflow for any finite ``z`` (softplus as ``max(z, 0) + log1p(e^-|z|)``, ELU from
+``expm1(min(z, 0))``, the sigmoids through ``tanh``).
 
 Both methods take an optional ``out`` array so the training loop can reuse preallocated buffers.
 ``forward`` may write in place (``out`` may be ``z``); ``backward`` uses ``out`` as scratch, so
-there ``out`` must not be ``da`` or ``a``.
+there ``out`` must not be ``da``, ``a`` or ``z``.
 """
 
 from __future__ import annotations
 
-from abc import ABC, abstractmethod
-from typing import ClassVar
-
 import numpy as np
-from numpy.typing import NDArray
 
+from neuron_core.model.activation_base import Activation, FloatArray, out_buffer
+from neuron_core.model.activations_more import Elu, LeakyRelu, Silu, Sine, Softplus
 from neuron_core.numerics import sigmoid
 
-FloatArray = NDArray[np.floating]
-
-
-def _buffer(like: FloatArray, out: FloatArray | None) -> FloatArray:
-    return np.empty_like(like) if out is None else out
-
-
-class Activation(ABC):
-    """Base class: ``forward(z) = f(z)`` and ``backward(a, da) = da * f'(z)`` with ``a = f(z)``."""
-
-    name: ClassVar[str] = ""
-
-    @abstractmethod
-    def forward(self, z: FloatArray, out: FloatArray | None = None) -> FloatArray:
-        """``A = f(Z)`` elementwise, any shape; written into ``out`` (may be ``z``) if given."""
-
-    @abstractmethod
-    def backward(self, a: FloatArray, da: FloatArray, out: FloatArray | None = None) -> FloatArray:
-        """``dZ = dA * f'(Z)`` from the outputs ``a = f(z)`` and upstream gradient ``da``."""
+__all__ = ["ACTIVATIONS", "RELU_FAMILY", "Activation", "FloatArray", "get_activation"]
 
 
 class Tanh(Activation):
@@ -51,10 +41,16 @@ class Tanh(Activation):
     name = "tanh"
 
     def forward(self, z: FloatArray, out: FloatArray | None = None) -> FloatArray:
-        return np.tanh(z, out=_buffer(z, out))
+        return np.tanh(z, out=out_buffer(z, out))
 
-    def backward(self, a: FloatArray, da: FloatArray, out: FloatArray | None = None) -> FloatArray:
-        out = _buffer(a, out)
+    def backward(
+        self,
+        a: FloatArray,
+        da: FloatArray,
+        out: FloatArray | None = None,
+        z: FloatArray | None = None,
+    ) -> FloatArray:
+        out = out_buffer(a, out)
         np.multiply(a, a, out=out)
         np.subtract(1.0, out, out=out)
         np.multiply(out, da, out=out)
@@ -67,10 +63,16 @@ class Relu(Activation):
     name = "relu"
 
     def forward(self, z: FloatArray, out: FloatArray | None = None) -> FloatArray:
-        return np.maximum(z, 0.0, out=_buffer(z, out))
+        return np.maximum(z, 0.0, out=out_buffer(z, out))
 
-    def backward(self, a: FloatArray, da: FloatArray, out: FloatArray | None = None) -> FloatArray:
-        out = _buffer(a, out)
+    def backward(
+        self,
+        a: FloatArray,
+        da: FloatArray,
+        out: FloatArray | None = None,
+        z: FloatArray | None = None,
+    ) -> FloatArray:
+        out = out_buffer(a, out)
         np.greater(a, 0.0, out=out)  # 1.0 / 0.0 in the float buffer
         np.multiply(out, da, out=out)
         return out
@@ -90,8 +92,14 @@ class Sigmoid(Activation):
         np.add(out, 0.5, out=out)
         return out
 
-    def backward(self, a: FloatArray, da: FloatArray, out: FloatArray | None = None) -> FloatArray:
-        out = _buffer(a, out)
+    def backward(
+        self,
+        a: FloatArray,
+        da: FloatArray,
+        out: FloatArray | None = None,
+        z: FloatArray | None = None,
+    ) -> FloatArray:
+        out = out_buffer(a, out)
         np.subtract(1.0, a, out=out)
         np.multiply(out, a, out=out)
         np.multiply(out, da, out=out)
@@ -110,15 +118,24 @@ class Linear(Activation):
             np.copyto(out, z)
         return out
 
-    def backward(self, a: FloatArray, da: FloatArray, out: FloatArray | None = None) -> FloatArray:
-        out = _buffer(a, out)
+    def backward(
+        self,
+        a: FloatArray,
+        da: FloatArray,
+        out: FloatArray | None = None,
+        z: FloatArray | None = None,
+    ) -> FloatArray:
+        out = out_buffer(a, out)
         np.copyto(out, da)
         return out
 
 
 ACTIVATIONS: dict[str, Activation] = {
-    act.name: act for act in (Tanh(), Relu(), Sigmoid(), Linear())
+    act.name: act
+    for act in (Tanh(), Relu(), Sigmoid(), Linear(), LeakyRelu(), Elu(), Softplus(), Silu(), Sine())
 }
+# He initialisation suits these (``init.resolve_init``): zero (or nearly) for z < 0, z above.
+RELU_FAMILY: tuple[str, ...] = ("relu", "leaky-relu", "elu")
 
 
 def get_activation(name: str) -> Activation:

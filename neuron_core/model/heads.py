@@ -1,4 +1,5 @@
-"""The network's output layer with its loss: sigmoid + log loss, or identity + squared error.
+"""The network's output layer with its loss: sigmoid + log loss, identity + squared error, or
+sigmoid + squared error (``loss="squared"``, TensorFlow Playground's classification loss).
 
 Each head computes the output activation, the per-sample loss and, in one pass over the
 output logits ``z`` (1, m), the loss sum and ``dL/dz`` (see ``network`` for the formulas).
@@ -100,5 +101,60 @@ class SquaredErrorHead:
         return total
 
 
-Head = LogLossHead | SquaredErrorHead
+class SigmoidSquaredHead:
+    """Sigmoid output and squared error ``(sigmoid(z) - y)^2`` (TensorFlow Playground's loss).
+
+    The cost is the mean of these (no 1/2, as the regression cost; Playground halves it, which
+    halves the gradient too). ``dL/dz = 2 (s - y) s (1 - s)`` with ``s = sigmoid(z)``: it
+    vanishes where the output saturates, even on a wrong side, unlike the log loss."""
+
+    problem = "classification"
+
+    @staticmethod
+    def output(z: F64) -> F64:
+        """Probability of class 1, ``sigmoid(z)``."""
+        return np.asarray(sigmoid(z), dtype=np.float64)
+
+    @staticmethod
+    def loss(z: F64, y: F64) -> F64:
+        """Per-sample ``(sigmoid(z) - y)^2``."""
+        r = np.asarray(sigmoid(z), dtype=np.float64) - y
+        return r * r
+
+    @staticmethod
+    def forward_backward(
+        z: FloatArray,
+        y: FloatArray,
+        dz: FloatArray,
+        scale: float,
+        work: FloatArray,
+        ones: FloatArray,
+        sums: FloatArray,
+    ) -> float:
+        """Sum of ``(s - y)^2`` over the columns of ``z`` (1, w); writes ``dz = 2 scale (s - y)
+        s (1 - s)``. With ``T = tanh(z/2)``: ``s = (1 + T)/2`` and ``s (1 - s) = (1 - T^2)/4``.
+        ``work`` is (3, w) scratch."""
+        T, r, d = work[0:1], work[1:2], work[2:3]
+        np.multiply(z, 0.5, out=T)
+        np.tanh(T, out=T)
+        np.multiply(T, 0.5, out=r)
+        np.add(r, 0.5, out=r)
+        np.subtract(r, y, out=r)  # s - y
+        total = float(np.dot(r[0], r[0]))
+        np.multiply(T, T, out=d)
+        np.subtract(1.0, d, out=d)  # 1 - T^2 = 4 s (1 - s)
+        np.multiply(d, r, out=dz)
+        np.multiply(dz, 0.5 * scale, out=dz)
+        return total
+
+
+Head = LogLossHead | SquaredErrorHead | SigmoidSquaredHead
 HEADS: dict[str, Head] = {"classification": LogLossHead(), "regression": SquaredErrorHead()}
+
+
+def head_for(problem: str, loss: str = "log") -> Head:
+    """The output head of ``problem`` with ``loss`` (``log`` or ``squared``); regression always
+    has the squared error (it ignores ``loss``)."""
+    if problem == "classification" and loss == "squared":
+        return SigmoidSquaredHead()
+    return HEADS[problem]

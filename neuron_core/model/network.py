@@ -4,9 +4,11 @@ Layer sizes are ``(n_0, n_1, ..., n_L)``: ``n_0`` inputs, the hidden widths, and
 output. For a batch X of shape (n_0, m), with ``A_0 = X``::
 
     Z_l = W_l A_{l-1} + b_l        W_l (n_l, n_{l-1}), b_l (n_l, 1), Z_l (n_l, m)
-    A_l = f(Z_l)                   hidden layers: tanh, relu, sigmoid or linear (activations.py)
+    A_l = f_l(Z_l)                 hidden layers: tanh, relu, sigmoid, linear, leaky-relu, elu,
+                                   softplus, silu or sine, one for all or one per layer
     output Z_L (1, m):
-      classification  A_L = sigmoid(Z_L),  loss = log loss computed from Z_L (never log(0))
+      classification  A_L = sigmoid(Z_L),  loss = log loss computed from Z_L (never log(0)),
+                                           or (A_L - Y)^2 with loss="squared" (heads.py)
       regression      A_L = Z_L,           loss = (A_L - Y)^2 (the cost is the mean squared error)
 
 With no hidden layer this is the article's single neuron (``W_1`` is ``w^T``, shape (1, n_0));
@@ -43,10 +45,10 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from neuron_core.config import ModelConfig
+from neuron_core.config import ModelConfig, layer_activations
 from neuron_core.model.activations import Activation, get_activation
-from neuron_core.model.heads import HEADS, Head
-from neuron_core.model.init import init_params, resolve_init
+from neuron_core.model.heads import HEADS, Head, head_for
+from neuron_core.model.init import init_params, layer_inits
 
 F64 = NDArray[np.float64]
 FloatArray = NDArray[np.floating]
@@ -108,8 +110,10 @@ class Layout:
 class Network:
     """A fully connected network: ``hidden`` layers with ``activation``, one output unit.
 
-    ``problem`` picks the output: sigmoid + log loss (``classification``) or linear + squared
-    error (``regression``). Weights are initialised with ``init`` from ``init_seed`` (init.py;
+    ``activation`` is one name for every hidden layer or a comma list, one per layer
+    (``activations`` holds one object per hidden layer). ``problem`` picks the output: sigmoid +
+    log loss (``classification``; ``loss="squared"``: squared error) or linear + squared error
+    (``regression``). Weights are initialised with ``init`` from ``init_seed`` (init.py;
     ``auto`` is resolved by the hidden layers and the activation);
     parameters are float64 lists ``weights[l]`` (n_{l+1}, n_l) and ``biases[l]`` (n_{l+1}, 1).
     """
@@ -122,23 +126,28 @@ class Network:
         problem: str = "classification",
         init: str = "xavier",
         init_seed: int = 0,
+        loss: str = "log",
     ) -> None:
         if problem not in HEADS:
             raise ValueError(f"problem must be classification or regression, got {problem!r}")
         self.sizes: tuple[int, ...] = (int(n_inputs), *(int(h) for h in hidden), 1)
-        self.activation: Activation = get_activation(activation)
+        names = layer_activations(activation, len(hidden))
+        self.activations: list[Activation] = [get_activation(n) for n in names]
+        # The first hidden layer's (tanh without hidden layers), for code that shows one.
+        self.activation: Activation = self.activations[0] if names else get_activation("tanh")
         self.problem = problem
-        self._head: Head = HEADS[problem]
-        params = init_params(
-            self.sizes, resolve_init(init, self.sizes[1:-1], activation), init_seed
-        )
+        self.loss = loss  # regression ignores it (head_for)
+        self._head: Head = head_for(problem, loss)
+        params = init_params(self.sizes, layer_inits(init, self.sizes[1:-1], activation), init_seed)
         self.weights: list[F64] = params[0::2]
         self.biases: list[F64] = params[1::2]
 
     @classmethod
     def from_config(cls, cfg: ModelConfig, n_inputs: int) -> Network:
         """The network described by ``cfg`` for ``n_inputs`` inputs, freshly initialised."""
-        return cls(n_inputs, cfg.hidden, cfg.activation, cfg.problem, cfg.init, cfg.init_seed)
+        return cls(
+            n_inputs, cfg.hidden, cfg.activation, cfg.problem, cfg.init, cfg.init_seed, cfg.loss
+        )
 
     @staticmethod
     def param_shapes(n_inputs: int, hidden: tuple[int, ...]) -> list[tuple[int, int]]:
@@ -164,7 +173,7 @@ class Network:
         for layer, (W, b) in enumerate(zip(self.weights, self.biases, strict=True)):
             A = W @ A + b
             if layer < last:
-                self.activation.forward(A, out=A)  # in place: A_l = f(Z_l)
+                self.activations[layer].forward(A, out=A)  # in place: A_l = f_l(Z_l)
             outs.append(A)
         return outs
 

@@ -11,8 +11,10 @@ Three texts, written atomically (``atomic.atomic_write_text``) by ``write_export
   value per name in ``features``) becomes the model's input by ``(x - mean) / std`` when
   ``standardization`` is given, then by the ``feature_map`` (``x1^2`` means the first
   standardized feature squared; ``null``: the features unchanged), giving one value per name in
-  ``inputs``. Then for each layer ``a = activation(W a + b)`` with ``W`` as rows (n_l, n_{l-1});
-  the last layer's activation is ``sigmoid`` (classification: class ``class_names[1]`` when the
+  ``inputs``. Then for each layer ``a = activation(W a + b)`` with ``W`` as rows (n_l, n_{l-1})
+  (each hidden layer names its own: tanh, relu, sigmoid, linear, leaky-relu (slope 0.01), elu
+  (alpha 1), softplus, silu or sine, as ``neuron_core.model.activations``); the last layer's
+  activation is ``sigmoid`` (classification: class ``class_names[1]`` when the
   output is above 0.5, i.e. ``W a + b > 0``) or ``linear`` (regression).
 * ``data`` (CSV): one row per point, the train points first: the features (raw values, i.e.
   ``mean + std * x`` of the standardized ones), the label (0/1 for classification, see
@@ -35,6 +37,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 
+from neuron_core.config import layer_activations
 from neuron_core.data.features import input_names
 from neuron_core.store.atomic import atomic_write_text
 
@@ -90,11 +93,12 @@ def weights_dict(trainer: Trainer, snapshot: Snapshot | None = None) -> dict[str
     params = trainer.model.get_params() if snapshot is None else snapshot.params
     last = len(params) // 2 - 1
     output = "sigmoid" if data.problem == "classification" else "linear"
+    hidden = layer_activations(mcfg.activation, last)
     layers = [
         {
             "weights": [_finite_or_none(row) for row in W.tolist()],
             "biases": _finite_or_none(b.reshape(-1).tolist()),
-            "activation": output if layer == last else mcfg.activation,
+            "activation": output if layer == last else hidden[layer],
         }
         for layer, (W, b) in enumerate(zip(params[0::2], params[1::2], strict=True))
     ]

@@ -116,10 +116,11 @@ class NeuronStepper:
     @staticmethod
     def fits(model: Network, cfg: TrainConfig) -> bool:
         """True when this stepper can train ``model`` with ``cfg``: no hidden layer,
-        classification, plain gradient descent, full batch, no ``l1``/``l2``."""
+        classification with log loss, plain gradient descent, full batch, no ``l1``/``l2``."""
         return (
             len(model.sizes) == 2
             and model.problem == "classification"
+            and model.loss == "log"
             and cfg.optimizer == "gd"
             and cfg.batch_size is None
             and cfg.l1 == 0.0

@@ -15,9 +15,10 @@ import numpy as np
 from numpy.typing import NDArray
 
 from neuron_core.config import TrainConfig
-from neuron_core.model.heads import HEADS
+from neuron_core.model.heads import head_for
 from neuron_core.model.network import BLOCK_COLS, Layout, Network
 from neuron_core.training.block_pass import BlockPass
+from neuron_core.training.dropout import Dropout, MaskSource
 from neuron_core.training.optim import Optimizer, make_optimizer
 from neuron_core.training.shuffle import Shuffle
 
@@ -64,8 +65,10 @@ class NetworkStepper:
         self._Y64 = Y
         self._block_cols = max(1, int(block_cols))
         self._layout = Layout(model.sizes)
-        self._head = HEADS[model.problem]
-        self._act = model.activation
+        self._head = head_for(model.problem, model.loss)
+        self._acts = model.activations
+        # Fixed masks in place of the seeded ones (the gradient checks set it), else None.
+        self.mask_source: MaskSource | None = None
         self.cfg = cfg
         self._setup(cfg)
 
@@ -111,6 +114,7 @@ class NetworkStepper:
                 np.ascontiguousarray(self._Y64, dtype=dt),
             )
         self._opt: Optimizer = make_optimizer(cfg.optimizer, [self._theta], cfg.lr)
+        self._dropout = Dropout(cfg.dropout, cfg.seed)
         self._apply_rates(cfg)
 
     def _apply_rates(self, cfg: TrainConfig) -> None:
@@ -118,16 +122,17 @@ class NetworkStepper:
         self._opt.lr = float(cfg.lr)
         self.l1 = float(cfg.l1)
         self.l2 = float(cfg.l2)
+        self._dropout.rate = float(cfg.dropout)
 
     def _pass(self, w: int) -> BlockPass:
         p = self._passes.get(w)
         if p is None:
-            p = self._passes[w] = BlockPass(self._layout.sizes, w, self.dtype)
+            p = self._passes[w] = BlockPass(self._layout.sizes, w, self.dtype, self._acts)
         return p
 
     def set_config(self, cfg: TrainConfig) -> None:
-        """Apply ``cfg`` from the next iteration: a new learning rate or ``l1``/``l2`` takes
-        effect at once (optimizer state kept); a new dtype, optimizer, batch size or seed
+        """Apply ``cfg`` from the next iteration: a new learning rate, ``l1``/``l2`` or dropout
+        takes effect at once (optimizer state kept); a new dtype, optimizer, batch size or seed
         rebuilds the loop from the current parameters (fresh optimizer state and shuffling)."""
         old = self.cfg
         if (old.dtype, old.optimizer, old.batch_size, old.seed) != (
@@ -151,6 +156,8 @@ class NetworkStepper:
         out: dict[str, NDArray[Any]] = {f"opt_{k}": v for k, v in self._opt.state().items()}
         if self.batch < self.m:
             out.update(self._shuffle.state())
+        if self._masks() is self._dropout:
+            out.update(self._dropout.state())
         return out
 
     def set_state(self, state: Mapping[str, NDArray[Any]]) -> None:
@@ -162,7 +169,8 @@ class NetworkStepper:
         if not state:
             return
         opt = {k[4:]: v for k, v in state.items() if k.startswith("opt_")}
-        shuffle = {k: v for k, v in state.items() if not k.startswith("opt_")}
+        drop = {k: v for k, v in state.items() if k.startswith("dropout_")}
+        shuffle = {k: v for k, v in state.items() if not k.startswith(("opt_", "dropout_"))}
         wanted = {"shuffle_rng", "shuffle_pos"} if self.batch < self.m else set()
         if set(shuffle) != wanted:
             raise ValueError(
@@ -170,6 +178,10 @@ class NetworkStepper:
                 f"{self.batch} of {self.m}) needs {sorted(wanted)}"
             )
         order = self._shuffle.check_state(shuffle) if wanted else None
+        if drop:
+            if set(drop) != {"dropout_rng"}:
+                raise ValueError(f"unknown dropout state entries {sorted(drop)}")
+            self._dropout.restore(drop)
         self._opt.set_state(opt)
         if order is not None:
             self._shuffle.restore(*order)
@@ -182,6 +194,13 @@ class NetworkStepper:
         self.model.set_params(params)
 
     # -- one iteration ------------------------------------------------------------------------
+    def _masks(self) -> MaskSource | None:
+        """This step's dropout masks: the fixed ones if set, the seeded ones when the rate is
+        above 0 and the network has hidden layers, else None."""
+        if self.mask_source is not None:
+            return self.mask_source
+        return self._dropout if self._dropout.rate > 0 and len(self._acts) > 0 else None
+
     def _gathered(
         self, idx: NDArray[np.intp]
     ) -> Iterator[tuple[FloatArray, FloatArray, BlockPass]]:
@@ -208,12 +227,11 @@ class NetworkStepper:
             blocks, width = self._gathered(idx), int(idx.shape[0])
         scale = 1.0 / width
         total = 0.0
-        act, head = self._act, self._head
+        acts, head, masks = self._acts, self._head, self._masks()
         for i, (xb, yb, p) in enumerate(blocks):
-            if i == 0:
-                total += p.run(xb, yb, self._W, self._b, self._dW, self._db, act, head, scale)
-            else:
-                total += p.run(xb, yb, self._W, self._b, self._sW, self._sb, act, head, scale)
+            dW, db = (self._dW, self._db) if i == 0 else (self._sW, self._sb)
+            total += p.run(xb, yb, self._W, self._b, dW, db, acts, head, scale, masks)
+            if i > 0:
                 np.add(self._grad, self._scratch, out=self._grad)
         cost = total * scale
         w, gw, tmp = self._w, self._gw, self._wtmp
@@ -262,14 +280,21 @@ class NetworkStepper:
 
 
 def loss_and_gradients(
-    net: Network, X: NDArray[np.floating], Y: NDArray[np.floating], l1: float = 0.0, l2: float = 0.0
+    net: Network,
+    X: NDArray[np.floating],
+    Y: NDArray[np.floating],
+    l1: float = 0.0,
+    l2: float = 0.0,
+    masks: MaskSource | None = None,
 ) -> tuple[float, list[F64]]:
     """Cost (data loss + penalty) of ``net`` on the full batch X (n_0, m), Y (1, m) and its
     gradient ``[dW1, db1, dW2, db2, ...]`` (shapes as ``get_params``), in float64.
 
     Computed by the training loop's own code, so checking these against finite differences
-    checks what training uses.
+    checks what training uses. ``masks``: fixed dropout masks (the same at every call).
     """
     cfg = TrainConfig(lr=1.0, optimizer="gd", l1=l1, l2=l2, dtype="float64")
     Y64 = np.asarray(Y, dtype=np.float64)
-    return NetworkStepper(net, X, Y64, cfg).cost_and_gradients()
+    stepper = NetworkStepper(net, X, Y64, cfg)
+    stepper.mask_source = masks
+    return stepper.cost_and_gradients()

@@ -23,6 +23,7 @@ from numpy.typing import NDArray
 
 from neuron_core.config import TrainConfig
 from neuron_core.model.network import Network
+from neuron_core.training.dropout import STATE_LENGTHS as DROPOUT_STATE_LENGTHS
 from neuron_core.training.fast_neuron import NeuronStepper
 from neuron_core.training.network_stepper import NetworkStepper
 from neuron_core.training.optim import state_limits as optimizer_state_limits
@@ -89,8 +90,10 @@ def state_limits(n_values: int) -> dict[str, int]:
     """Every entry the ``state()`` of a stepper can hold for a network of ``n_values``
     parameters (all arrays together), with its length: the optimizer's step count and memory
     (``opt_*``, of every optimizer: both steppers keep the parameters in one flat vector, so
-    each memory slot is one array of ``n_values``) and the mini-batch order (``shuffle_*``).
+    each memory slot is one array of ``n_values``), the mini-batch order (``shuffle_*``) and
+    the dropout masks' generator (``dropout_rng``).
     The store refuses a saved state with any other entry, or a longer one, before reading it."""
     limits = {f"opt_{name}": size for name, size in optimizer_state_limits([n_values]).items()}
     limits.update(SHUFFLE_STATE_LENGTHS)
+    limits.update(DROPOUT_STATE_LENGTHS)
     return limits

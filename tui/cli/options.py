@@ -22,6 +22,7 @@ from neuron_core.config import (
     FEATURE_MAPS,
     GENERATORS,
     INITS,
+    LOSSES,
     MAX_HIDDEN_LAYERS,
     MAX_NEURONS,
     OPTIMIZERS,
@@ -156,11 +157,17 @@ OPTIONS: tuple[Option, ...] = (
            f"{MAX_NEURONS} neurons; '{NO_HIDDEN}' (or '') for no hidden layer: the article's "
            "single neuron", "N,N", shown_default=NO_HIDDEN),
     Option("--activation", "text", "model", "activation",
-           f"activation of the hidden layers: {_one_of(ACTIVATIONS)}", "NAME"),
+           f"activation of the hidden layers: {_one_of(ACTIVATIONS)}; one name for every "
+           "layer, or a comma list with one per layer (tanh,relu)", "NAME"),
+    Option("--loss", "text", "model", "loss",
+           f"classification loss: {_one_of(LOSSES)} (log: the article's log loss; squared: "
+           "the squared error of the sigmoid output, as TensorFlow Playground). Regression "
+           "always uses the mean squared error (a note says so)", "NAME"),
     Option("--init", "text", "model", "init",
            f"initial weights: {_one_of(INITS)}. auto: zeros for the single neuron (the "
            "article), with --hidden he for relu and xavier for the other activations (zeros "
-           "keeps the units of a hidden layer identical)", "NAME"),
+           "keeps the units of a hidden layer identical; per layer: he also for leaky-relu "
+           "and elu)", "NAME"),
     Option("--init-seed", "int", "model", "init_seed",
            "random seed of the initial weights (uniform, xavier, he)", "N"),
     Option("--optimizer", "text", "train", "optimizer",
@@ -191,6 +198,10 @@ OPTIONS: tuple[Option, ...] = (
     Option("--test-every", "int", "train", "test_every",
            "measure the test cost every N iterations", "N",
            shown_default="about 200 times a run, at least 10 iterations apart"),
+    Option("--dropout", "float", "train", "dropout",
+           "share P (0 <= P < 1) of the hidden units dropped at each training step (inverted "
+           "dropout, masks seeded by --shuffle-seed); off for the test cost and predictions",
+           "P"),
     Option("--dtype", "text", "train", "dtype",
            f"compute precision: {_one_of(DTYPES)}", "TYPE"),
     Option("--print-every", "int", "output", "print_every",

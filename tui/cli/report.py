@@ -119,6 +119,7 @@ class Outcome:
             "batch_size": cfg.batch_size,
             "l1": cfg.l1,
             "l2": cfg.l2,
+            "dropout": cfg.dropout,
             "target_cost": cfg.target_cost,
             "early_stop": cfg.early_stop,
             "test_every": tr.test_every,
@@ -131,6 +132,7 @@ class Outcome:
 
     def _model(self) -> dict[str, Any]:
         """The model's shape, settings and parameters (see the module docstring)."""
+        from neuron_core.config import layer_activations
         from neuron_core.model.init import resolve_init
 
         tr = self.trainer
@@ -143,6 +145,9 @@ class Outcome:
             "layer_sizes": sizes,
             # The activation only acts inside hidden layers.
             "activation": mcfg.activation if mcfg.hidden else None,
+            "activations": list(layer_activations(mcfg.activation, len(mcfg.hidden))) or None,
+            # The classification loss; regression always has the squared error.
+            "loss": mcfg.loss if mcfg.problem == "classification" else "squared",
             # The scheme the weights were drawn with ("auto" resolved), and the setting.
             "init": resolve_init(mcfg.init, mcfg.hidden, mcfg.activation),
             "init_setting": mcfg.init,

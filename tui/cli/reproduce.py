@@ -63,6 +63,8 @@ def _value(
         return True, getattr(data, opt.field)
     if opt.flag == "--activation":
         return bool(model.hidden), model.activation
+    if opt.flag == "--loss":  # regression ignores it
+        return model.problem == "classification", model.loss
     if opt.flag == "--init-seed":
         # Imported here: it brings NumPy, which `neuron-tui --help` does not load.
         from neuron_core.model.init import resolve_init

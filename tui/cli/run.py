@@ -113,6 +113,10 @@ def _run_notes(trainer: Trainer, req: Request) -> list[str]:
         notes.append(too_high)
     if "activation" in req.model_options and not trainer.model_cfg.hidden:
         notes.append("--activation has no effect without hidden layers (--hidden)")
+    if "loss" in req.model_options and mcfg.problem == "regression":
+        notes.append("--loss applies to classification; regression uses the mean squared error")
+    if tcfg.dropout and not mcfg.hidden:
+        notes.append("--dropout has no effect without hidden layers (--hidden)")
     if req.load is not None:
         if trainer.status == "diverged":
             notes.append("the saved run diverged; it cannot be continued")

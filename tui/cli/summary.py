@@ -29,6 +29,8 @@ def _model_text(rep: dict[str, Any]) -> str:
     ``network 2-4-2-1, tanh hidden, sigmoid output (log loss), xavier init (seed 0)``."""
     if rep["problem"] == "regression":
         output = "linear output, squared error"
+    elif rep.get("loss") == "squared":
+        output = "sigmoid output, squared error"
     else:
         output = "sigmoid output, log loss"
     notes = ["auto"] if rep.get("init_setting") == "auto" else []
@@ -49,6 +51,8 @@ def _settings_text(rep: dict[str, Any]) -> str:
         parts.append(f"l1 {rep['l1']:g}")
     if rep["l2"]:
         parts.append(f"l2 {rep['l2']:g}")
+    if rep.get("dropout"):
+        parts.append(f"dropout {rep['dropout']:g}")
     if rep["target_cost"] is not None:
         parts.append(f"target cost {rep['target_cost']:g}")
     if rep["early_stop"] is not None:

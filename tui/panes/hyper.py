@@ -21,6 +21,7 @@ from neuron_core.config import (
     DEFAULT_LR,
     DTYPES,
     INITS,
+    LOSSES,
     LR_PRESETS,
     OPTIMIZERS,
     ModelConfig,
@@ -90,7 +91,14 @@ class HyperPane(FormPane):
         yield text(
             "hidden layers", "hidden", ", ".join(map(str, m.hidden)), "none: one neuron; e.g. 4, 4"
         )
-        yield choice("activation", "activation", ACTIVATIONS, m.activation)
+        # One name for every hidden layer, or one per layer typed like the layers ("tanh, relu");
+        # the drop-down puts one name for all layers in the field.
+        every = Select(_choices(ACTIVATIONS), prompt="all layers", compact=True,
+                       id="activation-preset")  # fmt: skip
+        act = Input(m.activation, compact=True, id="activation", placeholder="e.g. tanh, relu")
+        yield Field("activation", act, every, field="activation")
+        yield choice("loss", "loss", LOSSES, m.loss)
+        yield text("dropout", "dropout", _fmt(t.dropout))
         yield choice("init", "init", INITS, m.init)
         yield text("seed", "seed", _fmt(m.init_seed))
         yield stale_note()
@@ -123,7 +131,8 @@ class HyperPane(FormPane):
         model_fallback = dict(model_values)
         model_values.update(
             hidden=hidden,
-            activation=self._choice("activation"),
+            activation=self._text("activation"),
+            loss=self._choice("loss"),
             init=self._choice("init"),
             init_seed=seed,
         )
@@ -146,6 +155,7 @@ class HyperPane(FormPane):
             l2=get("l2", parse_float),
             target_cost=get("target_cost", parse_float, optional=True),
             early_stop=get("early_stop", parse_int, optional=True),
+            dropout=get("dropout", parse_float),
             seed=seed,
         )
         train_errors = {k: v for k, v in parse_errors.items() if k in train_values}
@@ -194,6 +204,11 @@ class HyperPane(FormPane):
     def on_select_changed(self, event: Select.Changed) -> None:
         if event.select.id == "lr-preset" and event.value is not Select.NULL:
             self.set_lr(float(event.value))  # type: ignore[arg-type]
+        if event.select.id == "activation-preset" and event.value is not Select.NULL:
+            with self.prevent(Input.Changed, Select.Changed):
+                self.query_one("#activation", Input).value = str(event.value)
+                event.select.clear()
+            self.apply_form()
 
     def set_lr(self, lr: float) -> None:
         """Put ``lr`` in the field and apply it."""
@@ -246,11 +261,13 @@ class HyperPane(FormPane):
             "early_stop": _fmt(train.early_stop),
             "hidden": ", ".join(map(str, model.hidden)),
             "seed": _fmt(model.init_seed),
+            "activation": model.activation,
+            "dropout": _fmt(train.dropout),
         }
         choices = {
             "dtype": train.dtype,
             "optimizer": train.optimizer,
-            "activation": model.activation,
+            "loss": model.loss,
             "init": model.init,
         }
         with self.prevent(Input.Changed, Select.Changed):
@@ -265,5 +282,7 @@ class HyperPane(FormPane):
         from neuron_core.model.init import symmetric_init_warning
 
         note = symmetric_init_warning(self.model)
+        if note is None and self.model.problem == "regression" and self.model.loss != "log":
+            note = "the loss applies to classification: regression uses the mean squared error"
         self.query_one("#model-note", Static).update(f"⚠ {note}" if note else "")
         self.set_class(bool(note), "-has-note")

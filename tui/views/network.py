@@ -19,7 +19,8 @@ class NetworkParams:
 
     ``weights[k]`` (n_{k+1}, n_k) and ``biases[k]`` (n_{k+1},) for k = 0..L-1: layer k of
     ``model.layer_outputs`` (the hidden layers, then the output). ``input_names`` has n_0 names;
-    ``activation`` is the hidden layers' activation (None without hidden layers), ``problem``
+    ``activation`` is the hidden layers' activation, one name or a comma list with one per
+    layer (None without hidden layers), ``problem``
     decides the output's (sigmoid for classification, linear for regression).
     """
 
@@ -105,7 +106,8 @@ class NetworkParams:
         """The activation of ``layer``: the hidden one, or the output's (sigmoid / linear)."""
         if layer == self.n_layers - 1:
             return "sigmoid" if self.problem == "classification" else "linear"
-        return self.activation or "?"
+        names = (self.activation or "?").split(",")
+        return names[layer] if len(names) > 1 and layer < len(names) else names[0]
 
     def same_as(self, other: NetworkParams) -> bool:
         """True when ``other`` draws exactly the same (equal names, functions and values)."""

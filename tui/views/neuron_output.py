@@ -18,6 +18,9 @@ sigmoid (hidden or output)  (0, 1)                  the output itself: 0.5 at z 
 tanh                        (-1, 1)                 (a + 1) / 2: 0.5 at z = 0
 relu                        [0, inf)                a / max over the grid: blank where inactive
 linear hidden unit          any                     0.5 + 0.5 a / max|a|: 0.5 at z = 0
+sine                        [-1, 1]                 as tanh
+softplus                    (0, inf)                as relu
+leaky-relu, elu, silu       either sign             as a linear unit: 0.5 at z = 0
 regression output (linear)  any                     (a - min) / (max - min), like the plot does
 ==========================  ======================  ============================================
 
@@ -129,9 +132,12 @@ def shade_kind(model: Network, layer: int, n_layers: int) -> str:
     see the module docstring."""
     if layer == n_layers - 1:
         return "probability" if model.problem == "classification" else "range"
-    activation = getattr(model, "activation", None)
+    per_layer = getattr(model, "activations", None)  # one per hidden layer
+    activation = per_layer[layer] if per_layer else getattr(model, "activation", None)
     name = getattr(activation, "name", "")
-    return {"sigmoid": "probability", "tanh": "tanh", "relu": "relu"}.get(name, "symmetric")
+    # softplus is >= 0 like relu; sine is in [-1, 1] like tanh; the rest take either sign.
+    kinds = {"sigmoid": "probability", "tanh": "tanh", "relu": "relu", "softplus": "relu"}
+    return {**kinds, "sine": "tanh"}.get(name, "symmetric")
 
 
 def shade(values: F64, kind: str) -> F64:

@@ -60,6 +60,7 @@ FORMULA_LINES = 64
 inputs and a bias wrap onto ~10 lines at 12 columns); the diagram cuts it only when its
 height is short (``draw_network``)."""
 FUNCTION_NAMES = {"sigmoid": "σ", "tanh": "tanh", "relu": "relu", "linear": ""}
+FUNCTION_NAMES.update({"leaky-relu": "lrelu", "sine": "sin"})
 """How an activation is written in the formula (``linear`` has no wrapper)."""
 
 

@@ -7,7 +7,6 @@ runs this loop's own code once, for the finite-difference gradient checks.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
@@ -18,7 +17,9 @@ from neuron_core.config import TrainConfig
 from neuron_core.model.heads import head_for
 from neuron_core.model.network import BLOCK_COLS, Layout, Network
 from neuron_core.training.block_pass import BlockPass
+from neuron_core.training.chunk_loop import run_chunk
 from neuron_core.training.dropout import Dropout, MaskSource
+from neuron_core.training.full_batch_pass import FullBatchPass
 from neuron_core.training.optim import Optimizer, make_optimizer
 from neuron_core.training.shuffle import Shuffle
 
@@ -37,9 +38,11 @@ class NetworkStepper:
     * Mini-batches (``cfg.batch_size`` < m) follow ``shuffle.Shuffle`` (a seeded permutation
       per epoch, cut into consecutive batches). ``batch_size`` None or >= m is full-batch.
     * Divergence: when an iteration's cost or parameters are not finite, ``run`` stops and
-      restores the parameters of the previous iteration (copied before every update), whose
-      cost was the last one recorded. The optimizer's state is not restored: a diverged run is
-      over (the trainer only continues it after a reset, which builds a new stepper).
+      restores the parameters of the previous iteration, whose cost was the last one
+      recorded. The optimizer's state is not restored: a diverged run is over (the trainer only
+      continues it after a reset, which builds a new stepper). The parameters are checked
+      once per ``run`` call, and the chunk replayed with a check at every iteration only when
+      something was not finite (``run``).
     * ``state()``/``set_state()`` carry the optimizer's memory and the shuffling position, so a
       stepper rebuilt from saved parameters continues bit for bit like the original.
     """
@@ -102,12 +105,24 @@ class NetworkStepper:
         # Mini-batches: one converted copy, gathered from at every step.
         self._full_blocks: list[tuple[FloatArray, FloatArray, BlockPass]] = []
         self._source: tuple[FloatArray, FloatArray] | None = None
+        self._fast: list[FullBatchPass] = []
         if self.batch == self.m:
             for j0 in range(0, self.m, self._block_cols):
                 j1 = min(self.m, j0 + self._block_cols)
                 xb = np.ascontiguousarray(self._X64[:, j0:j1], dtype=dt)
                 yb = np.ascontiguousarray(self._Y64[:, j0:j1], dtype=dt)
                 self._full_blocks.append((xb, yb, self._pass(j1 - j0)))
+            # The same passes with every call prepared once (the same bits, faster): the first
+            # block writes the gradient, the others their share into the scratch vector. It
+            # takes one activation for every layer, read from A alone (not SiLU, sine).
+            scale = 1.0 / self.m
+            act = self._acts[0] if self._acts else self.model.activation
+            if all(type(a) is type(act) and not a.uses_z for a in self._acts):
+                self._fast = [
+                    FullBatchPass(p, xb, yb, self._W, self._b, dW, db, act, self._head, scale)
+                    for i, (xb, yb, p) in enumerate(self._full_blocks)
+                    for dW, db in [(self._dW, self._db) if i == 0 else (self._sW, self._sb)]
+                ]
         else:
             self._source = (
                 np.ascontiguousarray(self._X64, dtype=dt),
@@ -228,7 +243,12 @@ class NetworkStepper:
         scale = 1.0 / width
         total = 0.0
         acts, head, masks = self._acts, self._head, self._masks()
-        for i, (xb, yb, p) in enumerate(blocks):
+        fast = self._fast if masks is None else []  # dropout: the general pass
+        for i, full in enumerate(fast):  # full batch
+            total += full.run()
+            if i:
+                np.add(self._grad, self._scratch, out=self._grad)
+        for i, (xb, yb, p) in enumerate(() if fast else blocks):
             dW, db = (self._dW, self._db) if i == 0 else (self._sW, self._sb)
             total += p.run(xb, yb, self._W, self._b, dW, db, acts, head, scale, masks)
             if i > 0:
@@ -261,40 +281,9 @@ class NetworkStepper:
     def run(self, costs: F64, k: int) -> int:
         """Run up to ``k`` iterations, writing iteration j's cost (before its update) into
         ``costs[j]``. Returns how many ran; fewer than ``k`` means the next cost or the
-        parameters were not finite, and the parameters were restored to the last finite ones."""
-        theta, prev, grad = self._theta, self._prev, self._grad
-        params, grads = [theta], [grad]
-        step = self._opt.step
-        ones = self._ones_all
-        isfinite = math.isfinite
-        with np.errstate(all="ignore"):  # non-finite values are detected and handled below
-            for j in range(k):
-                cost = self._compute()
-                if not (isfinite(cost) and isfinite(float(np.dot(theta, ones)))):
-                    np.copyto(theta, prev)
-                    return j
-                costs[j] = cost
-                np.copyto(prev, theta)
-                step(params, grads)
-        return k
-
-
-def loss_and_gradients(
-    net: Network,
-    X: NDArray[np.floating],
-    Y: NDArray[np.floating],
-    l1: float = 0.0,
-    l2: float = 0.0,
-    masks: MaskSource | None = None,
-) -> tuple[float, list[F64]]:
-    """Cost (data loss + penalty) of ``net`` on the full batch X (n_0, m), Y (1, m) and its
-    gradient ``[dW1, db1, dW2, db2, ...]`` (shapes as ``get_params``), in float64.
-
-    Computed by the training loop's own code, so checking these against finite differences
-    checks what training uses. ``masks``: fixed dropout masks (the same at every call).
-    """
-    cfg = TrainConfig(lr=1.0, optimizer="gd", l1=l1, l2=l2, dtype="float64")
-    Y64 = np.asarray(Y, dtype=np.float64)
-    stepper = NetworkStepper(net, X, Y64, cfg)
-    stepper.mask_source = masks
-    return stepper.cost_and_gradients()
+        parameters were not finite, and the parameters were restored to the last finite ones
+        (checked once per call, ``chunk_loop.run_chunk``)."""
+        return run_chunk(
+            self._compute, self._opt.step, self._theta, self._prev, self._grad,
+            self._ones_all, self.state, self.set_state, costs, k,
+        )  # fmt: skip

@@ -159,8 +159,16 @@ class Adam(Optimizer):
     ) -> None:
         super().__init__(params, lr)
         self.beta1, self.beta2, self.eps = float(beta1), float(beta2), float(eps)
-        self.m = [np.zeros_like(p) for p in params]
-        self.v = [np.zeros_like(p) for p in params]
+        # m and v of a parameter are the two rows of one array, and so are g (1 - b1) and
+        # g^2 (1 - b2): both moments take one call per operation (a step is ~10 NumPy calls on
+        # small arrays, where each call's overhead is most of its time). The constants are
+        # columns of the parameter's dtype, the value NumPy gives a Python float there.
+        self._mv = [np.zeros((2, *p.shape), dtype=p.dtype) for p in params]
+        self.m = [mv[0] for mv in self._mv]
+        self.v = [mv[1] for mv in self._mv]
+        self._gg = [np.empty((2, *p.shape), dtype=p.dtype) for p in params]
+        self._betas = [_column((beta1, beta2), p) for p in params]
+        self._decays = [_column((1.0 - beta1, 1.0 - beta2), p) for p in params]
         self._tmp2 = [np.empty_like(p) for p in params]
 
     def _slots(self) -> dict[str, list[FloatArray]]:
@@ -172,21 +180,36 @@ class Adam(Optimizer):
         root = math.sqrt(1.0 - b2**self.t)
         lr_t = self.lr * root / (1.0 - b1**self.t)
         eps_t = self.eps * root
-        for p, g, m, v, tmp, tmp2 in zip(
-            params, grads, self.m, self.v, self._tmp, self._tmp2, strict=True
+        mul = np.multiply
+        for p, g, mv, gg, betas, decays, tmp, tmp2 in zip(
+            params,
+            grads,
+            self._mv,
+            self._gg,
+            self._betas,
+            self._decays,
+            self._tmp,
+            self._tmp2,
+            strict=True,
         ):
-            np.multiply(g, 1.0 - b1, out=tmp)
-            np.multiply(m, b1, out=m)
-            np.add(m, tmp, out=m)
-            np.multiply(g, g, out=tmp)
-            np.multiply(tmp, 1.0 - b2, out=tmp)
-            np.multiply(v, b2, out=v)
-            np.add(v, tmp, out=v)
-            np.sqrt(v, out=tmp)
-            np.add(tmp, eps_t, out=tmp)
-            np.divide(m, tmp, out=tmp2)
-            np.multiply(tmp2, lr_t, out=tmp2)
-            np.subtract(p, tmp2, out=p)
+            m, v = mv
+            # m <- b1 m + (1 - b1) g;  v <- b2 v + (1 - b2) g^2  (each product rounded as written)
+            np.copyto(gg[0], g)
+            mul(g, g, gg[1])
+            mul(gg, decays, gg)
+            mul(mv, betas, mv)
+            np.add(mv, gg, mv)
+            np.sqrt(v, tmp)
+            np.add(tmp, eps_t, tmp)
+            np.divide(m, tmp, tmp2)
+            mul(tmp2, lr_t, tmp2)
+            np.subtract(p, tmp2, p)
+
+
+def _column(values: tuple[float, float], like: FloatArray) -> FloatArray:
+    """``values`` as a (2, 1, ...) column of ``like``'s dtype, to scale the two rows of a
+    (2, *like.shape) array."""
+    return np.array(values, dtype=like.dtype).reshape((2,) + (1,) * like.ndim)
 
 
 def make_optimizer(name: str, params: Sequence[FloatArray], lr: float) -> Optimizer:

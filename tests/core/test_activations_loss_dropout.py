@@ -22,7 +22,8 @@ from neuron_core.errors import ConfigError
 from neuron_core.model.activations import get_activation
 from neuron_core.model.init import layer_inits, resolve_init
 from neuron_core.model.network import Network
-from neuron_core.training.network_stepper import NetworkStepper, loss_and_gradients
+from neuron_core.training.loop_gradients import loss_and_gradients
+from neuron_core.training.network_stepper import NetworkStepper
 from neuron_core.training.stepper import make_stepper, state_limits
 from neuron_core.training.trainer import Trainer
 

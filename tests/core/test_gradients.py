@@ -19,7 +19,7 @@ from numpy.typing import NDArray
 from neuron_core.config import TrainConfig
 from neuron_core.model.activations import ACTIVATIONS, get_activation
 from neuron_core.model.network import Network
-from neuron_core.training.network_stepper import loss_and_gradients
+from neuron_core.training.loop_gradients import loss_and_gradients
 from neuron_core.training.stepper import make_stepper
 
 F64 = NDArray[np.float64]

@@ -16,7 +16,8 @@ from neuron_core.model.init import init_params, symmetric_init_warning
 from neuron_core.model.network import Network
 from neuron_core.model.neuron import SingleNeuron
 from neuron_core.training.fast_neuron import NeuronStepper
-from neuron_core.training.network_stepper import NetworkStepper, loss_and_gradients
+from neuron_core.training.loop_gradients import loss_and_gradients
+from neuron_core.training.network_stepper import NetworkStepper
 from neuron_core.training.optim import Adam, GradientDescent, Momentum, make_optimizer
 from neuron_core.training.stepper import keeps_stepper, make_stepper
 from neuron_core.training.trainer import Trainer

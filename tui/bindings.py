@@ -165,6 +165,13 @@ APP_BINDINGS: list[BindingType] = [
         id="view.pane-5",
     ),
     Binding(
+        "m",
+        "math",
+        "Math",
+        tooltip="The article's equations with this run's numbers (z, a, loss, cost, dw, update)",
+        id="view.math",
+    ),
+    Binding(
         "f",
         "jump_field",
         "Fields",
@@ -258,3 +265,8 @@ FOOTER: dict[str, tuple[FooterEntry, ...]] = {
               ("Next field", ("key:tab",)), ("", ("app.fields-anywhere",)),
               ("", ("app.quit-anywhere",))),
 }  # fmt: skip
+
+# The Math view's key, where the footer has room: after the keys above, so none of them moves.
+_MATH: FooterEntry = ("", ("view.math",))
+for _state in ("idle", "paused", "done"):
+    FOOTER[_state] += (_MATH,)

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from textual.binding import Binding, BindingType
 
+from tui.bindings_teach import TEACH_BINDINGS
+
 APP_BINDINGS: list[BindingType] = [
     Binding("space", "start", "Start", tooltip="Start training", id="run.start"),
     Binding("space", "resume", "Resume", tooltip="Continue training", id="run.resume"),
@@ -165,13 +167,6 @@ APP_BINDINGS: list[BindingType] = [
         id="view.pane-5",
     ),
     Binding(
-        "m",
-        "math",
-        "Math",
-        tooltip="The article's equations with this run's numbers (z, a, loss, cost, dw, update)",
-        id="view.math",
-    ),
-    Binding(
         "f",
         "jump_field",
         "Fields",
@@ -224,6 +219,8 @@ APP_BINDINGS: list[BindingType] = [
     # help and the palette keep one Quit row.
     Binding("ctrl+c", "quit", show=False, priority=True, system=True, id="app.quit-ctrl-c"),
 ]
+
+APP_BINDINGS += TEACH_BINDINGS  # the Math view and the tour (``tui.bindings_teach``)
 
 # The footer, by the state of the app (``SettingActions.footer_state``): the keys a person needs
 # next, most needed first. The footer shows as many as fit its width, each where its binding is

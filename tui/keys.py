@@ -99,10 +99,15 @@ def key_rows(app: App[Any]) -> list[KeyRow]:
         keys = ", ".join(app.get_key_display(b) for b in group)
         what = f"Inputs: {group[0].description.lower()}"
         rows.append(KeyRow("Forms", keys, what, group[0].tooltip))
-    # The Math view's own keys (while it has the focus).
+    # The Math view's own keys (while it has the focus), one row per action ("↓, →": next); its
+    # z and Escape are the app's rows.
+    math_keys: dict[str, list[Binding]] = {}
     for binding in _bindings(MathPanel.BINDINGS):
-        keys = app.get_key_display(binding)
-        rows.append(KeyRow("Math", keys, binding.description, binding.tooltip))
+        if binding.action.startswith("sample"):
+            math_keys.setdefault(binding.action, []).append(binding)
+    for group in math_keys.values():
+        keys = ", ".join(app.get_key_display(b) for b in group)
+        rows.append(KeyRow("Math", keys, group[0].description, group[0].tooltip))
     for binding in _bindings(Screen.BINDINGS):
         if binding.action in ("app.focus_next", "app.focus_previous", "focus_next",
                               "focus_previous"):  # fmt: skip

@@ -17,6 +17,8 @@ from neuron_core.training.explain import UnitMath, explain_unit
 from tui.app import NeuronApp
 from tui.charts.glyphs import MARK_SAMPLE
 from tui.charts.predictions import PredictionsPlot
+from tui.commands import BindingCommands
+from tui.keys import key_rows
 from tui.views.math import num, vec
 from tui.widgets.math_panel import MathPanel
 from tui.widgets.network_view import NetworkView
@@ -130,3 +132,18 @@ async def test_a_network_shows_the_selected_neurons_share_of_the_gradient() -> N
         await pilot.press("5", "right")
         await wait_for(pilot, lambda: "a = σ(z)" in _screen_text(app))
         assert vec(_engine(app, 0, 1, 0).dw) in _screen_text(app)
+
+
+async def test_math_and_tour_are_in_the_help_and_the_palette() -> None:
+    table = key_rows(NeuronApp())
+    rows = {row.keys: row for row in table}
+    assert rows["m"].description == "Math" and "equations" in rows["m"].explanation
+    assert rows["^t"].description == "Tour" and "Escape" in rows["^t"].explanation
+    assert [r.keys for r in table if r.section == "Math"][:2] == ["↓, →", "↑, ←"]
+    app = NeuronApp(data_cfg=DATA)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        names = [name for name, _, _ in BindingCommands(app.screen)._commands()]
+        assert "Math" in names and "Tour" in names
+        # The tour's step keys are offered only during the tour.
+        assert "Next tour step" not in names

@@ -93,13 +93,15 @@ def explain_unit(
     X64 = np.asarray(X, dtype=np.float64)
     Y64 = np.asarray(Y, dtype=np.float64)
     cost, grads = loss_and_gradients(net, X64, Y64, train_cfg.l1, train_cfg.l2)
-    outs = net.layer_outputs(X64)  # [A_1, ..., A_L], A_L the head's output
-    dZ = _backprop(net, X64, Y64, outs, layer)
-    inputs = X64[:, i] if layer == 0 else outs[layer - 1][:, i]
-    W, b = net.weights[layer], net.biases[layer]
-    z = float(W[unit] @ inputs + b[unit, 0])
-    zL = float(net.logits(X64[:, i : i + 1])[0, 0])
-    loss = float(HEADS[net.problem].loss(np.array([[zL]]), Y64[:, i : i + 1])[0, 0])
+    # A diverged run's last parameters may overflow here: the numbers are shown as inf or nan.
+    with np.errstate(all="ignore"):
+        outs = net.layer_outputs(X64)  # [A_1, ..., A_L], A_L the head's output
+        dZ = _backprop(net, X64, Y64, outs, layer)
+        inputs = X64[:, i] if layer == 0 else outs[layer - 1][:, i]
+        W, b = net.weights[layer], net.biases[layer]
+        z = float(W[unit] @ inputs + b[unit, 0])
+        zL = float(net.logits(X64[:, i : i + 1])[0, 0])
+        loss = float(HEADS[net.problem].loss(np.array([[zL]]), Y64[:, i : i + 1])[0, 0])
     dw = grads[2 * layer][unit].copy()
     db = float(grads[2 * layer + 1][unit, 0])
     lr = train_cfg.lr
@@ -107,10 +109,16 @@ def explain_unit(
         layer=layer, unit=unit, output=layer == n_layers - 1, sample=i, m=m,
         inputs=inputs.copy(), y=float(Y64[0, i]), weights=W[unit].copy(),
         bias=float(b[unit, 0]), z=z, a=float(outs[layer][unit, i]), loss=loss, cost=cost,
-        dz=float(dZ[unit, i]), dw=dw, db=db, lr=lr, w_next=W[unit] - lr * dw,
+        dz=float(dZ[unit, i]), dw=dw, db=db, lr=lr, w_next=_minus(W[unit], lr * dw),
         b_next=float(b[unit, 0]) - lr * db,
         plain_gd=train_cfg.optimizer == "gd" and train_cfg.batch_size in (None, m),
     )  # fmt: skip
+
+
+def _minus(a: F64, b: F64) -> F64:
+    """``a - b`` elementwise, inf - inf giving nan without a warning (a diverged run)."""
+    with np.errstate(all="ignore"):
+        return np.asarray(a - b, dtype=np.float64)
 
 
 def _backprop(net: Network, X: F64, Y: F64, outs: list[F64], layer: int) -> F64:

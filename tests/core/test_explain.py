@@ -4,6 +4,7 @@ network's hidden neuron, against the training loop and the article's neuron as w
 from __future__ import annotations
 
 import math
+import warnings
 from dataclasses import replace
 
 import numpy as np
@@ -83,3 +84,19 @@ def test_other_optimizers_say_the_update_is_not_plain_gd() -> None:
     cfg = replace(t.train_cfg, optimizer="adam")
     got = explain_unit(t.model_cfg, cfg, t.snapshot().params, t.X_train, t.data.Y_train, 1)
     assert not got.plain_gd
+
+
+def test_a_diverged_regression_gives_numbers_not_warnings() -> None:
+    data = load(DataConfig(name="reg-line", samples=40, test_samples=10))
+    t = Trainer(data, ModelConfig(problem="regression"), TrainConfig(lr=1e5, iterations=50))
+    assert t.run() == "diverged"
+    big = [np.full_like(p, 1e200) for p in t.snapshot().params]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        got = explain_unit(t.model_cfg, t.train_cfg, big, t.X_train, t.data.Y_train, 3)
+        got_last = explain_unit(
+            t.model_cfg, t.train_cfg, t.snapshot().params, t.X_train, t.data.Y_train, 3
+        )
+    assert not math.isfinite(got.loss) or not math.isfinite(got.cost)
+    assert math.isfinite(got_last.cost)  # the last finite parameters give finite numbers
+    assert got.output and got.m == 40

@@ -18,8 +18,9 @@ is the article's single neuron)::
 
 ``J``, ``dw`` and ``db`` come from the training loop's own code (``loss_and_gradients``), so the
 numbers shown are the ones the next full-batch iteration uses; the per-sample values come from
-the float64 reference forward pass (``Network._forward`` through ``layer_outputs``) and the
-backpropagation written out below, which the tests check against the training loop's gradient.
+the float64 reference forward pass (``Network.layer_outputs``) of that one sample and the
+backpropagation written out below, which the tests check against the training loop's gradient
+(a column's share of ``dZ`` depends on that column alone).
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ from neuron_core.model.network import Network
 from neuron_core.training.network_stepper import loss_and_gradients
 
 F64 = NDArray[np.float64]
+FloatArray = NDArray[np.floating]
 
 
 @dataclass(frozen=True)
@@ -94,22 +96,25 @@ def explain_unit(
     Y64 = np.asarray(Y, dtype=np.float64)
     cost, grads = loss_and_gradients(net, X64, Y64, train_cfg.l1, train_cfg.l2)
     # A diverged run's last parameters may overflow here: the numbers are shown as inf or nan.
+    # The sample's own forward and backward pass: a column's dZ depends on that column alone
+    # (the 1/m of the cost included), so one column is enough.
+    x_i, y_i = X64[:, i : i + 1], Y64[:, i : i + 1]
     with np.errstate(all="ignore"):
-        outs = net.layer_outputs(X64)  # [A_1, ..., A_L], A_L the head's output
-        dZ = _backprop(net, X64, Y64, outs, layer)
-        inputs = X64[:, i] if layer == 0 else outs[layer - 1][:, i]
+        outs = net.layer_outputs(x_i)  # [A_1, ..., A_L] (n_l, 1), A_L the head's output
+        dZ = _backprop(net, y_i, outs, layer, m)
+        inputs = x_i[:, 0] if layer == 0 else outs[layer - 1][:, 0]
         W, b = net.weights[layer], net.biases[layer]
         z = float(W[unit] @ inputs + b[unit, 0])
-        zL = float(net.logits(X64[:, i : i + 1])[0, 0])
-        loss = float(HEADS[net.problem].loss(np.array([[zL]]), Y64[:, i : i + 1])[0, 0])
+        zL = float(net.logits(x_i)[0, 0])
+        loss = float(HEADS[net.problem].loss(np.array([[zL]]), y_i)[0, 0])
     dw = grads[2 * layer][unit].copy()
     db = float(grads[2 * layer + 1][unit, 0])
     lr = train_cfg.lr
     return UnitMath(
         layer=layer, unit=unit, output=layer == n_layers - 1, sample=i, m=m,
         inputs=inputs.copy(), y=float(Y64[0, i]), weights=W[unit].copy(),
-        bias=float(b[unit, 0]), z=z, a=float(outs[layer][unit, i]), loss=loss, cost=cost,
-        dz=float(dZ[unit, i]), dw=dw, db=db, lr=lr, w_next=_minus(W[unit], lr * dw),
+        bias=float(b[unit, 0]), z=z, a=float(outs[layer][unit, 0]), loss=loss, cost=cost,
+        dz=float(dZ[unit, 0]), dw=dw, db=db, lr=lr, w_next=_minus(W[unit], lr * dw),
         b_next=float(b[unit, 0]) - lr * db,
         plain_gd=train_cfg.optimizer == "gd" and train_cfg.batch_size in (None, m),
     )  # fmt: skip
@@ -121,16 +126,16 @@ def _minus(a: F64, b: F64) -> F64:
         return np.asarray(a - b, dtype=np.float64)
 
 
-def _backprop(net: Network, X: F64, Y: F64, outs: list[F64], layer: int) -> F64:
-    """``dZ_layer`` (n_{layer+1}, m): the loss's gradient with respect to that layer's
-    pre-activations, ``1/m`` included (the network module's backpropagation, written out)::
+def _backprop(net: Network, Y: F64, outs: list[F64], layer: int, m: int) -> F64:
+    """``dZ_layer`` (n_{layer+1}, k) for k columns with labels Y (1, k) and layer outputs
+    ``outs``: the cost's gradient with respect to that layer's pre-activations, for a cost
+    averaged over ``m`` samples (the network module's backpropagation, written out)::
 
         dZ_L = (A_L - Y)/m  (classification),  2 (A_L - Y)/m  (regression)
         dZ_{l-1} = (W_l^T dZ_l) * f'(Z_{l-1}),  f' from the activation's output A_{l-1}
     """
-    m = X.shape[1]
     scale = (1.0 if net.problem == "classification" else 2.0) / m
-    dZ = (outs[-1] - Y) * scale
+    dZ: FloatArray = (outs[-1] - Y) * scale
     act = get_activation(net.activation.name)
     for upper in range(len(net.weights) - 1, layer, -1):
         dA = net.weights[upper].T @ dZ

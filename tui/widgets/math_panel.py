@@ -9,21 +9,27 @@ the next iteration makes (``tui.views.math`` writes the lines). Every number is 
 While it has the focus, ↑/↓ and ←/→ pick the sample (its point is marked ``@`` on the
 predictions plot), ``z`` gives it the whole screen (``z`` or Escape gives it back), Escape
 closes it. It follows the run on a timer: at once while paused (after each ``n``), at most once
-a second while training, and more slowly when one computation takes long (a full-batch
-gradient over millions of samples must not hog the UI thread).
+a second while training, and more slowly when one computation takes long. The numbers are
+computed in a thread worker (a full-batch gradient over a million samples takes a few hundred
+ms, which the UI thread must not spend), and shown when they are ready.
 """
 
 from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from functools import partial
 from typing import ClassVar
 
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
 from textual.widgets import Static
+from textual.worker import get_current_worker
 
+from neuron_core.data.dataset import Dataset
 from neuron_core.training.explain import explain_unit
+from neuron_core.training.schedule import Snapshot
+from neuron_core.training.trainer import Trainer
 from tui.run.controller import RunController
 from tui.views.math import math_lines
 
@@ -163,33 +169,54 @@ class MathPanel(Static, can_focus=True):
         key = (id(trainer), id(snap), trainer.train_cfg, self.sample, layer, unit)
         if key == self._key or (c.running and not now and time.monotonic() < self._next):
             return
-        t0 = time.monotonic()
+        self._key = key
+        self._next = time.monotonic() + TRAINING_SECONDS
         n_layers = len(snap.params) // 2
         layer = min(layer, n_layers - 1)
+        names = _input_names(trainer.model_cfg.feature_map, dataset.feature_names, layer)
+        job = (trainer, dataset, snap, self.sample, layer, unit, names)
+        # In a thread: a full-batch gradient over a million samples takes a few hundred ms.
+        self.run_worker(partial(self._compute, *job), thread=True, exclusive=True, group="math")
+
+    def _compute(
+        self,
+        trainer: Trainer,
+        dataset: Dataset,
+        snap: Snapshot,
+        sample: int,
+        layer: int,
+        unit: int,
+        names: tuple[str, ...],
+    ) -> None:
+        """(Worker thread.) The engine's numbers for ``sample`` and neuron (``layer``,
+        ``unit``) at the published parameters ``snap``, written as the Math view's lines and
+        shown on the UI thread (unless a newer request replaced this one)."""
+        t0 = time.monotonic()
         um = explain_unit(
             trainer.model_cfg, trainer.train_cfg, snap.params, trainer.X_train,
-            dataset.Y_train, self.sample, layer, unit,
+            dataset.Y_train, sample, layer, unit,
         )  # fmt: skip
-        self._key = key
-        spent = time.monotonic() - t0
-        self._next = time.monotonic() + max(TRAINING_SECONDS, 10.0 * spent)
-        names = _input_names(trainer.model_cfg.feature_map, dataset.feature_names, layer)
-        names = names or tuple(f"h{layer}.{k + 1}" for k in range(um.inputs.shape[0]))
-        out = layer == n_layers - 1
+        out = layer == len(snap.params) // 2 - 1
         problem = trainer.model_cfg.problem
-        label = "out" if out else f"h{layer + 1}.{um.unit + 1}"
-        function = (
-            ("sigmoid" if problem == "classification" else "linear")
-            if out
-            else trainer.model_cfg.activation
-        )
+        function = trainer.model_cfg.activation
+        if out:
+            function = "sigmoid" if problem == "classification" else "linear"
         lines = math_lines(
-            um, label=label, function=function, input_names=names, problem=problem,
-            iteration=snap.iteration,
+            um, label="out" if out else f"h{layer + 1}.{um.unit + 1}", function=function,
+            input_names=names or tuple(f"h{layer}.{k + 1}" for k in range(um.inputs.shape[0])),
+            problem=problem, iteration=snap.iteration,
         )  # fmt: skip
         X = dataset.X_train
         y_axis = float(X[1, um.sample]) if X.shape[0] > 1 else float(dataset.Y_train[0, um.sample])
-        self._show(lines, (float(X[0, um.sample]), y_axis))
+        spent = time.monotonic() - t0
+        if not get_current_worker().is_cancelled:
+            self.app.call_from_thread(self._done, lines, (float(X[0, um.sample]), y_axis), spent)
+
+    def _done(self, lines: list[str], point: tuple[float, float], spent: float) -> None:
+        # While training, the next computation waits at least 10x as long as this one took.
+        self._next = time.monotonic() + max(TRAINING_SECONDS, 10.0 * spent)
+        if self.display:
+            self._show(lines, point)
 
     def _show(self, lines: list[str], point: tuple[float, float] | None) -> None:
         if lines != self.lines:

@@ -42,7 +42,7 @@ TEACH_BINDINGS: list[BindingType] = [
     Binding(
         "escape",
         "tour_leave",
-        "Leave the tour",
+        "",  # (no row of its own in the help or the palette: see below)
         tooltip="Tour: leave it; the current data and settings stay",
         show=False,
         # Named in the tour's panel and in ctrl+t's row: Escape's row in the help stays "Hide

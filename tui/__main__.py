@@ -91,7 +91,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     start = read_app_start(parsed)
     if isinstance(start, int):  # a bad option for the app, or an unreadable --load file
         return start
-    if parsed.command is None:
+    if parsed.command in (None, "tour"):
         return launch_app(start)
     return run_command(parsed)
 

@@ -18,12 +18,16 @@ from tui.panes.workspace import Workspace
 
 # The actions ``view_allowed`` decides on.
 VIEW_ACTIONS = frozenset({"zoom", "unzoom", "cursor", "hide_cursor"})
+# The tour's keys (``tui.app_tour``): the app's only while the tour is on.
+TOUR_ACTIONS = frozenset({"tour_step", "tour_leave"})
+VIEW_ACTIONS |= TOUR_ACTIONS
 
 
 class ViewActions(App[None]):
     """The view actions of the app (see the module docstring); ``workspace`` is the app's."""
 
     workspace: Workspace
+    touring = False  # the guided tour is on (``tui.app_tour``)
 
     def view_allowed(self, action: str) -> bool:
         """Whether a view action (one of ``VIEW_ACTIONS``) is available now: nothing zooms over
@@ -33,6 +37,8 @@ class ViewActions(App[None]):
         if not ws.screen.is_active:
             return False
         zoomed = ws.zoom.pane
+        if action in TOUR_ACTIONS:
+            return self.touring
         if action == "zoom":
             return zoomed is None
         if action == "unzoom":

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from textual.binding import Binding, BindingType
 
+from tui.bindings_teach import TEACH_BINDINGS
+
 APP_BINDINGS: list[BindingType] = [
     Binding("space", "start", "Start", tooltip="Start training", id="run.start"),
     Binding("space", "resume", "Resume", tooltip="Continue training", id="run.resume"),
@@ -218,6 +220,8 @@ APP_BINDINGS: list[BindingType] = [
     Binding("ctrl+c", "quit", show=False, priority=True, system=True, id="app.quit-ctrl-c"),
 ]
 
+APP_BINDINGS += TEACH_BINDINGS  # the Math view and the tour (``tui.bindings_teach``)
+
 # The footer, by the state of the app (``SettingActions.footer_state``): the keys a person needs
 # next, most needed first. The footer shows as many as fit its width, each where its binding is
 # in the table above (so a key never moves between states), with the palette's ^p always at the
@@ -258,3 +262,8 @@ FOOTER: dict[str, tuple[FooterEntry, ...]] = {
               ("Next field", ("key:tab",)), ("", ("app.fields-anywhere",)),
               ("", ("app.quit-anywhere",))),
 }  # fmt: skip
+
+# The Math view's key, where the footer has room: after the keys above, so none of them moves.
+_MATH: FooterEntry = ("", ("view.math",))
+for _state in ("idle", "paused", "done"):
+    FOOTER[_state] += (_MATH,)

@@ -18,6 +18,7 @@ from textual.widgets import Input
 
 from tui.panes.fields import FormPane
 from tui.widgets.feature_toggles import FeatureToggles
+from tui.widgets.math_panel import MathPanel
 
 
 @dataclass(frozen=True)
@@ -98,6 +99,15 @@ def key_rows(app: App[Any]) -> list[KeyRow]:
         keys = ", ".join(app.get_key_display(b) for b in group)
         what = f"Inputs: {group[0].description.lower()}"
         rows.append(KeyRow("Forms", keys, what, group[0].tooltip))
+    # The Math view's own keys (while it has the focus), one row per action ("↓, →": next); its
+    # z and Escape are the app's rows.
+    math_keys: dict[str, list[Binding]] = {}
+    for binding in _bindings(MathPanel.BINDINGS):
+        if binding.action.startswith("sample"):
+            math_keys.setdefault(binding.action, []).append(binding)
+    for group in math_keys.values():
+        keys = ", ".join(app.get_key_display(b) for b in group)
+        rows.append(KeyRow("Math", keys, group[0].description, group[0].tooltip))
     for binding in _bindings(Screen.BINDINGS):
         if binding.action in ("app.focus_next", "app.focus_previous", "focus_next",
                               "focus_previous"):  # fmt: skip
@@ -110,6 +120,6 @@ def key_rows(app: App[Any]) -> list[KeyRow]:
                     "Move the focus (after Enter, from the field just applied)",
                 )
             )
-    order = {"Run": 0, "Data": 1, "View": 2, "File": 3, "App": 4, "Forms": 5}
+    order = {"Run": 0, "Data": 1, "View": 2, "File": 3, "App": 4, "Forms": 5, "Math": 6}
     rows.sort(key=lambda r: order.get(r.section, 9))
     return rows

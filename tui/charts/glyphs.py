@@ -35,6 +35,7 @@ MARK_ABOVE = "+"
 MARK_BELOW = "-"
 MARK_ON = "="
 MARK_POINT = "o"
+MARK_SAMPLE = "@"  # the Math view's sample (ASCII: every terminal has it)
 SHADES = (" ", "·", "░", "▒")
 """Surface shading by quarter of probability (or normalised value), lightest first."""
 SHADE_SAMPLE = "·░▒"
@@ -57,6 +58,7 @@ WORDS = {
     "on": "on fit",
     "probability": "P(class 1)",
     "value": "predicted value",
+    "sample": "math sample",
 }
 """What each legend entry says after its glyph, by role: the same words in every pane."""
 PRIORITY = ("boundary", "true", "fit", "wrong", "on", "surface")

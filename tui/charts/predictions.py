@@ -54,6 +54,7 @@ from tui.charts.glyphs import (
     MARK_ABOVE,
     MARK_BELOW,
     MARK_ON,
+    MARK_SAMPLE,
     MARK_WRONG,
     SHADE_SAMPLE,
     SHADES,
@@ -115,6 +116,7 @@ class PredictionsPlot(ChartPlot):
         # with room beside the plot shows it in full otherwise).
         self.legend_entries: list[Entry] = []
         self.legend_complete = True
+        self.marked: tuple[float, float] | None = None  # the Math view's sample (``mark``)
 
     @staticmethod
     def grid_shape_for(width: int, height: int) -> tuple[int, int]:
@@ -127,6 +129,12 @@ class PredictionsPlot(ChartPlot):
         """Draw ``view`` (repaints only the cells that changed)."""
         self._view = view
         self._update()
+
+    def mark(self, point: tuple[float, float] | None) -> None:
+        """Mark ``point`` (x1, x2), the Math view's sample, with ``MARK_SAMPLE`` (None: no mark)."""
+        if point != self.marked:
+            self.marked = point
+            self._update()
 
     def clear(self) -> None:
         """Back to the empty plot with its hint."""
@@ -196,6 +204,10 @@ class PredictionsPlot(ChartPlot):
         entries = (
             self._lines(sk, view, box, cells, colors, (regression, curve), (x1, pred)) + entries
         )
+        if self.marked is not None and all(map(math.isfinite, self.marked)):
+            mx, my = self.marked
+            sk.points([mx], [my], MARK_SAMPLE, colors["boundary"], bold=True)
+            entries.insert(0, ("sample", MARK_SAMPLE, WORDS["sample"]))
         if surface is not None and not curve:
             words = view.surface_label or WORDS["value" if regression else "probability"]
             entries.append(("surface", SHADE_SAMPLE, words))

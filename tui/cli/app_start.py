@@ -37,6 +37,7 @@ class AppStart:
     path: str | None = None
     record: RunRecord | None = None
     given: bool = False
+    tour: bool = False  # `neuron-tui tour`: the guided tour starts with the app
 
 
 def given_app_options(ns: argparse.Namespace) -> dict[str, object]:
@@ -57,6 +58,14 @@ def app_start(ns: argparse.Namespace) -> AppStart:
             flag = OPTION_BY_DEST[next(iter(given))].flag
             raise UsageError(f"{flag} must come after the command ({PROG} {ns.command} {flag} ...)")
         return AppStart()
+    if ns.command == "tour":
+        if given:
+            flag = OPTION_BY_DEST[next(iter(given))].flag
+            raise UsageError(f"{flag} cannot be used with '{PROG} tour': each step sets the app up")
+        from tui.tour.steps import tour_steps
+
+        first = tour_steps()[0]  # the app starts set up for the tour's first step
+        return AppStart(first.data, first.model, first.train, given=True, tour=True)
     if not given:
         return AppStart()
     # The app's options, checked now whether the app starts here or in each browser tab

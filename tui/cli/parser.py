@@ -147,6 +147,14 @@ def build_parser() -> argparse.ArgumentParser:
             for opt in members:
                 _add_option(group, opt)
     _add_serve(commands)
+    commands.add_parser(
+        "tour",
+        help="start the app with the guided tour: the article's story in ten short steps",
+        description="Start the app with the guided tour: each step sets the app up and says "
+        "what to look at and which key to press (ctrl+→ or > next, ctrl+← or < back, Escape "
+        "leaves the tour and keeps its setup; ctrl+t in the app starts it again).",
+        allow_abbrev=False,
+    )
     return top
 
 

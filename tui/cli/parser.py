@@ -23,6 +23,7 @@ from tui.cli.exits import (
     EXIT_TERMINATED,
     EXIT_USAGE,
 )
+from tui.cli.grid import add_compare
 from tui.cli.options import NUMERIC_FLAGS, OPTIONS, SECTION_TITLES, Option
 
 PROG = "neuron-tui"
@@ -147,6 +148,7 @@ def build_parser() -> argparse.ArgumentParser:
             for opt in members:
                 _add_option(group, opt)
     _add_serve(commands)
+    add_compare(commands, _add_option)
     return top
 
 

@@ -33,6 +33,7 @@ from tui.cli.app_start import AppStart
 from tui.messages import RunChanged, RunNotice, RunRestored
 from tui.run.instance import InstanceSession, SavedSession
 from tui.run.loading import Cancelled, describe, worker_progress
+from tui.run.pins import PinBoard
 from tui.screens.resume import ResumeScreen
 
 # How long quitting waits for the training thread to finish its chunk (chunks last ~20 ms; one
@@ -72,6 +73,7 @@ class RunFiles:
         # Why this app's run is not kept at the end, when it was started with options while
         # its slot holds an earlier session (that one stays): for the exit note.
         self._not_kept: str | None = None
+        self.pins = PinBoard()  # the pinned cost curves (key p), saved with the run
 
     def _notice(self, message: str, severity: Literal["information", "error"]) -> None:
         self._node.post_message(RunNotice(message, severity))

@@ -26,7 +26,7 @@ class PinActions(App[None]):
     # What `u` would bring back of the run when the pins were cleared: while it is still that,
     # `u` brings the pins back instead.
     _kept_at_clear: Kept | None = None
-    _labels: list[str] | None = None
+    _labels: list[tuple[int, str]] | None = None
 
     @property
     def pin_board(self) -> PinBoard:
@@ -43,15 +43,18 @@ class PinActions(App[None]):
         board = self.pin_board
         current = self.current_settings()
         labels = [pin_label(pin.settings, current) for pin in board.pins]
-        if not force and labels == self._labels:
+        # The pins themselves too: an opened run brings its own.
+        key = [(id(pin), label) for pin, label in zip(board.pins, labels, strict=True)]
+        if not force and key == self._labels:
             return
-        self._labels = labels
+        self._labels = key
         chart = self.workspace.training_pane.chart
         chart.set_pins(list(zip(board.pins, labels, strict=True)))
 
     def on_run_changed(self, message: RunChanged) -> None:
-        """The settings may have changed: the pins' labels follow them."""
-        if self.is_running and self.pin_board.pins:
+        """The settings may have changed (the pins' labels follow them), or a run was opened
+        (with its own pins)."""
+        if self.is_running:
             self.show_pins()
 
     def action_pin(self) -> None:

@@ -4,13 +4,20 @@ brings them back; the zoomed chart shows them too."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
+import pytest
 from conftest import notifications, settle, train_to_end, wait_for
 
 from neuron_core.config import DataConfig, TrainConfig
+from neuron_core.store.runfile import load_run
 from tui.app import NeuronApp
 from tui.bindings import APP_BINDINGS
+from tui.cli.app_start import AppStart
 from tui.run.pins import MAX_PINS, PinBoard, pin_label, settings_of
+from tui.run.session import session_path
+from tui.screens.resume import ResumeScreen
 
 SMALL = DataConfig(samples=100, test_samples=100)
 SHORT = TrainConfig(iterations=200)
@@ -125,3 +132,36 @@ def test_a_pin_owns_its_points() -> None:
     pin = PinBoard().add(history, {})[0]
     history[:] = 9.0  # the live buffer, written over by the next run
     assert pin.costs.max() == 1.0
+
+
+@pytest.mark.usefixtures("sessions")
+async def test_pins_are_kept_in_the_session_and_in_a_saved_run(tmp_path: Path) -> None:
+    app = NeuronApp(data_cfg=SMALL, train_cfg=TrainConfig(iterations=60))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await train_to_end(pilot)
+        await pilot.press("p", "right_square_bracket")
+        await wait_for(pilot, lambda: "1 lr 0.1" in legend(app), what=legend(app))
+        app.controller.save(str(tmp_path / "run.npz"))
+        await wait_for(pilot, lambda: told(app, "saved the run"))
+        pinned = app.pin_board.pins[0]
+        await pilot.press("q")
+        await pilot.pause()
+    assert [p.mark for p in load_run(session_path()).pins] == ["1"]
+
+    again = NeuronApp()
+    async with again.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        assert isinstance(again.screen, ResumeScreen)
+        await pilot.press("enter")  # Resume
+        await settle(pilot)
+        await wait_for(pilot, lambda: "1 lr 0.1" in legend(again), what=legend(again))
+        back = again.pin_board.pins[0]
+        assert back.costs.tobytes() == pinned.costs.tobytes() and back.settings == pinned.settings
+
+    record = load_run(tmp_path / "run.npz")
+    opened = NeuronApp(start=AppStart(path=str(tmp_path / "run.npz"), record=record, given=True))
+    async with opened.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await wait_for(pilot, lambda: len(opened.pin_board.pins) == 1, what="the saved pin")
+        await wait_for(pilot, lambda: "1 lr 0.1" in legend(opened), what=legend(opened))

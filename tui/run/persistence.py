@@ -83,7 +83,7 @@ class RunFiles:
         """Save the run to ``path`` (atomically; call while no thread trains) and say how it
         went."""
         try:
-            save_run(path, record_from_trainer(trainer, data_cfg))
+            save_run(path, self.record(trainer, data_cfg))
         except NeuronError as exc:
             self._notice(str(exc), "error")
         except OSError as exc:  # belt and braces: the store reports StoreError
@@ -108,6 +108,7 @@ class RunFiles:
         self._loading(None)
         record, dataset, trainer = message.record, message.dataset, message.trainer
         if record is not None and dataset is not None and trainer is not None:
+            self.pins.pins, self.pins.cleared = list(record.pins), []
             self._install(record, dataset, trainer)
             self._notice(message.label, "information")
             if message.kind == "resume":
@@ -116,6 +117,10 @@ class RunFiles:
         self._notice(describe(message.error), "error")
         if message.kind == "resume":
             self.resume_failed()
+
+    def record(self, trainer: Trainer, data_cfg: DataConfig) -> RunRecord:
+        """The run as saved: ``trainer`` on the data of ``data_cfg``, with the pinned curves."""
+        return replace(record_from_trainer(trainer, data_cfg), pins=list(self.pins.pins))
 
     def abort(self) -> None:
         """Forget any restore in flight (its worker is cancelled, its result dropped)."""
@@ -272,7 +277,7 @@ class RunFiles:
                 # Settings the engine refused (and said so) leave the trainer its own.
                 with contextlib.suppress(NeuronError, ValueError):
                     trainer.set_train_config(train_cfg)
-                self.note = self.session.keep(record_from_trainer(trainer, data_cfg))
+                self.note = self.session.keep(self.record(trainer, data_cfg))
             elif trainer is not None:
                 self.session.drop()
         except (NeuronError, OSError, MemoryError, ValueError) as exc:

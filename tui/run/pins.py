@@ -18,6 +18,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from neuron_core.config import DataConfig, ModelConfig, TrainConfig
+from neuron_core.store.pins import PinnedRun
 from tui.charts.decimate import minmax_decimate
 from tui.cli.options import OPTIONS, Option
 from tui.cli.reproduce import command_args
@@ -54,23 +55,9 @@ _WHEN_BOTH = frozenset({"--init-seed", "--shuffle-seed"})
 MAX_LABEL = 28
 
 
-@dataclass(frozen=True, eq=False)
-class Pin:
-    """A pinned run: ``iters`` (k,) and ``costs`` (k,) its decimated training cost (iteration,
-    cost), ``length`` the iterations it ran, ``settings`` ``{flag: value}`` as ``train`` would
-    write them, ``mark`` its marker."""
-
-    iters: F64
-    costs: F64
-    length: int
-    settings: dict[str, str]
-    mark: str
-
-    @property
-    def final(self) -> float | None:
-        """The last finite training cost, if any."""
-        finite = self.costs[np.isfinite(self.costs)]
-        return float(finite[-1]) if finite.shape[0] else None
+Pin = PinnedRun
+"""A pinned run (``neuron_core.store.pins``, which saves it with the run): its decimated cost
+``iters`` (k,), ``costs`` (k,), its ``length``, ``settings`` and ``mark``."""
 
 
 def settings_of(data: DataConfig, model: ModelConfig, train: TrainConfig) -> dict[str, str]:

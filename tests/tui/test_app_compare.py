@@ -48,8 +48,9 @@ async def test_compare_pins_each_run_of_the_grid() -> None:
         await settle(pilot)
         await _palette(pilot, app, "Compare")
         await _ask(pilot, app, "--lr 0.1,0.03,x")
-        message = app.screen.query_one("#prompt-message", Static)
+        message = app.screen.query_one("#compare-message", Static)
         await wait_for(pilot, lambda: "must be a number" in str(message.render()))
+        await wait_for(pilot, lambda: message.display and message.region.height > 0, what="shown")
         assert isinstance(app.screen, CompareDialog)  # still open, saying why
         await _ask(pilot, app, "--optimizer gd,adam --lr 0.03")
         await wait_for(pilot, lambda: len(app.pin_board.pins) == 2, what="two pins")

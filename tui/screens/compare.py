@@ -14,7 +14,7 @@ from typing import ClassVar
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
-from textual.widgets import Input, Label, Static
+from textual.widgets import Input, Static
 
 from tui.screens.dialog import Dialog
 from tui.text import printable
@@ -26,8 +26,8 @@ class CompareDialog(Dialog[str | None]):
     AUTO_FOCUS = "#grid"
     DEFAULT_CSS = """
     CompareDialog { align: center middle; }
-    CompareDialog #prompt-message { display: none; color: $warning; }
-    CompareDialog.-has-message #prompt-message { display: block; }
+    CompareDialog #compare-message { display: none; color: $warning; }
+    CompareDialog.-has-message #compare-message { display: block; }
     """
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Cancel", id="compare.cancel"),
@@ -42,13 +42,14 @@ class CompareDialog(Dialog[str | None]):
         with Vertical(id="prompt-box") as box:
             box.border_title = "Compare runs"
             box.border_subtitle = "Enter trains them · Escape cancels"
-            yield Label(
+            yield Static(
                 "Options of the model and the training, values separated by commas (at most 5 "
                 "runs; --hidden 8x8,4 for layers). Each run is trained and pinned on the cost "
-                "chart:"
+                "chart:",
+                markup=False,
             )
             yield Input(self.default, id="grid", compact=True)
-            yield Static("", id="prompt-message", markup=False)
+            yield Static("", id="compare-message", markup=False)
 
     def on_input_changed(self, event: Input.Changed) -> None:
         event.stop()
@@ -63,7 +64,7 @@ class CompareDialog(Dialog[str | None]):
         self.dismiss(event.value)
 
     def _say(self, message: str) -> None:
-        self.query_one("#prompt-message", Static).update(printable(message))
+        self.query_one("#compare-message", Static).update(printable(message))
         self.set_class(bool(message), "-has-message")
 
     def action_cancel(self) -> None:

@@ -165,3 +165,8 @@ async def test_pins_are_kept_in_the_session_and_in_a_saved_run(tmp_path: Path) -
         await settle(pilot)
         await wait_for(pilot, lambda: len(opened.pin_board.pins) == 1, what="the saved pin")
         await wait_for(pilot, lambda: "1 lr 0.1" in legend(opened), what=legend(opened))
+
+
+def test_a_label_escapes_what_comes_from_data() -> None:
+    label = pin_label({"--csv": "a\x1b[2Jb.csv"}, {"--csv": "other.csv"})
+    assert "\x1b" not in label and label.startswith("csv a")

@@ -23,6 +23,7 @@ from tui.charts.decimate import minmax_decimate
 from tui.cli.options import OPTIONS, Option
 from tui.cli.reproduce import command_args
 from tui.cli.values import NO_HIDDEN
+from tui.text import printable
 
 F64 = NDArray[np.float64]
 
@@ -107,7 +108,8 @@ def pin_label(pin: dict[str, str], current: dict[str, str]) -> str:
             continue
         value = mine if mine is not None else _DEFAULTS.get(opt.flag, "")
         parts.append(_shown(opt.flag, value))
-    text = " ".join(parts) or "same settings"
+    # Escaped: a CSV path or column name is data, and must not drive the terminal.
+    text = printable(" ".join(parts)) or "same settings"
     return text if len(text) <= MAX_LABEL else text[: MAX_LABEL - 1] + "…"
 
 

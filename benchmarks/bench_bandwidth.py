@@ -5,6 +5,7 @@ remote user would), starts a long training run, and measures:
 
 * bytes per second the pane receives while training (5 s window, opened 1 s after ``space``),
   while training with the cost chart's cursor shown and with the cost chart zoomed (``z``),
+  while training with three pinned curves on the cost chart (``p``, issue 16),
   while paused, and while finished, at 120x40 and 80x24, against the budget (4 KB/s at 120x40,
   issue 12; 10 KB/s at 80x24; near zero when nothing happens). 1 KB = 1000 bytes here (the
   stricter reading).
@@ -339,6 +340,7 @@ def measure_app(
             pane.wait_state("paused")
             time.sleep(1.0)
             recordings["paused"] = pane.record(args.idle_seconds)
+            recordings["training+pins"] = record_pins(pane, args.seconds)
             pane.send_keys("q")
             try:
                 status = pane.wait_exit(5)
@@ -371,6 +373,31 @@ def record_views(pane: NeuronPane, seconds: float) -> dict[str, Recording]:
     pane.send_keys("z")
     pane.wait_for(r"z Zoom")
     return out
+
+
+def record_pins(pane: NeuronPane, seconds: float) -> Recording:
+    """From the paused long run: pin it (``p``), then pin two runs of a second each at higher
+    learning rates (``]``, ``r``, space, and ``u`` brings the long run back each time), then
+    resume the long run with the three pinned curves on its chart, and record that (as
+    ``training``, a run far into its course: at its start the boundary moves on every redraw
+    of the predictions pane); paused again after."""
+    pane.send_keys("p")
+    for ups in (1, 2):
+        pane.send_keys(*["]"] * ups, "r", "Space")
+        pane.wait_state("running")
+        time.sleep(1.0)
+        pane.send_keys("Space")
+        pane.wait_state("paused")
+        pane.send_keys("p", "u")
+        pane.wait_until(lambda screen: "Undone" in screen, what="the long run back")
+    pane.send_keys("Space")
+    pane.wait_state("running")
+    pane.wait_until(lambda screen: "now  1" in screen, what="the pins' legend")
+    time.sleep(1.0)
+    rec = pane.record(seconds)
+    pane.send_keys("Space")
+    pane.wait_state("paused")
+    return rec
 
 
 def measure_plain(argv: list[str], size: tuple[int, int], seconds: float, term: str) -> float:

@@ -9,7 +9,6 @@ zoom and the cost chart's cursor, in ``tui.app_views``), and shows the notices t
 from __future__ import annotations
 
 import asyncio
-import gc
 from dataclasses import replace
 from pathlib import Path
 from typing import Any, ClassVar
@@ -21,6 +20,7 @@ from textual.events import Resize
 from textual.notifications import SeverityLevel
 
 from neuron_core.config import DataConfig, ModelConfig, TrainConfig
+from tui.app_pins import PinActions
 from tui.app_settings import SettingActions
 from tui.app_share import ShareActions
 from tui.app_teach import TeachActions
@@ -40,7 +40,7 @@ from tui.messages import (
 )
 from tui.panes.workspace import Workspace
 from tui.run.controller import RunController
-from tui.run.session import TerminationSignals, arm_exit_watchdog
+from tui.run.session import TerminationSignals, arm_exit_watchdog, settle_garbage_collector
 from tui.screens.help import HelpScreen
 from tui.screens.path_prompt import PathPrompt
 from tui.screens.too_small import TooSmallScreen
@@ -50,18 +50,9 @@ from tui.widgets.key_footer import KeyFooter
 DEFAULT_RUN_FILE = "~/neuron-tui-run.npz"
 
 
-def _settle_garbage_collector() -> None:
-    """Move everything alive after start-up out of the collector's reach.
-
-    The app holds ~120k long-lived objects (widgets, styles, NumPy wrappers); a full collection
-    walks them all and took 60-216 ms, the only source of event-loop lag spikes above 50 ms
-    while training. Frozen objects are skipped, which cuts a full collection to a few ms.
-    """
-    gc.collect()
-    gc.freeze()
-
-
-class NeuronApp(SettingActions, ViewActions, ShareActions, TeachActions, inherit_bindings=False):
+class NeuronApp(
+    SettingActions, ViewActions, ShareActions, TeachActions, PinActions, inherit_bindings=False
+):
     """neuron-tui: watch a neuron (or a small network) learn. See the module docstring."""
 
     # Absolute, so subclasses (tests, tools) defined elsewhere find it too.
@@ -127,7 +118,7 @@ class NeuronApp(SettingActions, ViewActions, ShareActions, TeachActions, inherit
         self._resized(self.size)
         self.controller.load_data(self.controller.data_cfg)
         # Once the first frames are out (not before the one that shows the data is ready).
-        self.set_timer(1.0, _settle_garbage_collector)
+        self.set_timer(1.0, settle_garbage_collector)
 
     def on_resize(self, event: Resize) -> None:
         if self._alive():
@@ -236,7 +227,7 @@ class NeuronApp(SettingActions, ViewActions, ShareActions, TeachActions, inherit
 
     def action_undo(self) -> None:
         """u: bring back the run the last reset, new data or new model replaced."""
-        done = self.controller.undo.undo()
+        done = self.undo_pins() or self.controller.undo.undo()
         self.notify(done or "nothing to undo: r, g and new settings keep the run they replace")
 
     def action_new_seed(self) -> None:

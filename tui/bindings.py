@@ -103,6 +103,21 @@ APP_BINDINGS: list[BindingType] = [
         "z", "unzoom", "Unzoom", tooltip="Give the zoomed chart back (Escape too)", id="view.unzoom"
     ),
     Binding(
+        "p",
+        "pin",
+        "Pin",
+        tooltip="Cost chart: pin this run's curve, to compare the next runs with (up to 5)",
+        id="view.pin",
+    ),
+    Binding(
+        "P,shift+p",
+        "clear_pins",
+        "Clear pins",
+        tooltip="Cost chart: remove the pinned curves (u brings them back)",
+        show=False,
+        id="view.clear-pins",
+    ),
+    Binding(
         "left",
         "cursor(-1)",
         "Cursor",
@@ -233,6 +248,7 @@ _DATA: FooterEntry = ("data", ("data.next-generator", "data.previous-generator")
 _LR: FooterEntry = ("lr", ("run.lr-down", "run.lr-up"))
 _LAYERS: FooterEntry = ("layers", ("run.add-layer", "run.remove-layer"))
 _CURSOR: FooterEntry = ("Cursor", ("view.cursor-left",))
+_PIN: FooterEntry = ("", ("view.pin",))
 _ZOOM: FooterEntry = ("", ("view.zoom",))
 _HELP: FooterEntry = ("", ("app.help",))
 _QUIT: FooterEntry = ("", ("app.quit",))
@@ -251,10 +267,10 @@ FOOTER: dict[str, tuple[FooterEntry, ...]] = {
     "running": (_SPACE, _LR, _LOG, _RECENT, _ZOOM, _CURSOR, _HELP, _QUIT,
                 _NEW_DATA, _RESET),
     "paused": (_SPACE, _STEP, _LR, _ZOOM, _LOG, _RECENT, _HELP, _QUIT, _FIELDS, _RESET,
-               _CURSOR, _DATA, _LAYERS, _NEW_DATA),
+               _CURSOR, _DATA, _LAYERS, _NEW_DATA, _PIN),
     # Finished (or diverged): look at the result, or change something and go again.
     "done": (_SPACE, _RESET, _LOG, _RECENT, _ZOOM, _HELP, _QUIT, _FIELDS, _DATA, _LR,
-             _LAYERS, _NEW_DATA, _CURSOR),
+             _LAYERS, _NEW_DATA, _CURSOR, _PIN),
     "zoomed": (_SPACE, ("", ("view.unzoom",)), _CURSOR,
                _LOG, _RECENT, _LR, _HELP, _QUIT),
     # A text field has the keys: the letters type, these get out.

@@ -20,6 +20,7 @@ from neuron_core.config import DataConfig, ModelConfig, TrainConfig
 from neuron_core.errors import ConfigError
 from neuron_core.model.network import Network
 from neuron_core.store.archive import KINDS, Invalid
+from neuron_core.store.pins import PinnedRun, check_pins
 from neuron_core.training.history import History
 from neuron_core.training.schedule import Status
 
@@ -61,6 +62,8 @@ class RunRecord:
     feature_names: tuple[str, ...]
     saved_at: str
     stepper_state: dict[str, NDArray[Any]] = field(default_factory=dict)
+    # Other runs' cost curves pinned to compare with (``neuron_core.store.pins``).
+    pins: list[PinnedRun] = field(default_factory=list)
 
 
 def _check_arrays(name: str, arrays: list[F64], like: list[F64] | None) -> None:
@@ -138,6 +141,7 @@ def model_inputs(model_cfg: ModelConfig, n_features: int) -> int:
 
 def check_record(r: RunRecord) -> None:
     """Raise ``Invalid`` for the first value that could not have come from a real run."""
+    check_pins(r.pins)
     for cfg, cls in (
         (r.data_cfg, DataConfig),
         (r.model_cfg, ModelConfig),

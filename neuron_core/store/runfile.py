@@ -15,6 +15,8 @@ The file is a NumPy ``.npz`` archive (a zip of ``.npy`` arrays, written uncompre
   step count, the mini-batch shuffling position), 1-D float64 or int64 arrays; the metadata's
   ``stepper_state`` maps each ``<name>`` to its kind (``"f"`` or ``"i"``). Files written before
   these entries existed have neither and load with a fresh optimizer state.
+* ``pin_<i>_iters``, ``pin_<i>_costs``: the cost curves pinned to compare with, described by the
+  metadata's ``pins`` (``neuron_core.store.pins``); older files have none.
 
 Writing goes through ``atomic.atomic_write_bytes`` (a failed save never damages the previous
 file). Reading trusts nothing and expands nothing before it is bounded: the zip's list of
@@ -63,6 +65,7 @@ from neuron_core.store.archive import (
 )
 from neuron_core.store.atomic import atomic_write_bytes
 from neuron_core.store.limits import ITERATIONS_DONE, plan
+from neuron_core.store.pins import pin_arrays, pins_meta, read_pins
 from neuron_core.store.record import (
     RunRecord,
     check_feature_names,
@@ -99,6 +102,7 @@ def _meta(record: RunRecord) -> dict[str, Any]:
         "feature_names": list(record.feature_names),
         "saved_at": record.saved_at,
         "stepper_state": {name: state_kind(a) for name, a in record.stepper_state.items()},
+        "pins": pins_meta(record.pins),
     }
 
 
@@ -122,6 +126,7 @@ def save_run(path: str | os.PathLike[str], record: RunRecord) -> None:
     arrays["test_costs"] = tcosts
     for name, arr in record.stepper_state.items():
         arrays[f"state_{name}"] = arr
+    arrays.update(pin_arrays(record.pins))
     buf = io.BytesIO()
     np.savez(buf, allow_pickle=False, **arrays)
     atomic_write_bytes(shown, buf.getbuffer())
@@ -207,6 +212,7 @@ def _read_record(zf: zipfile.ZipFile, shown: str, file_size: int) -> RunRecord:
         feature_names=names,
         saved_at=saved_at,
         stepper_state={name: read_entry(zf, e) for name, e in entries.state.items()},
+        pins=read_pins(zf, meta),
     )
     check_record(record)
     return record

@@ -20,7 +20,6 @@ from typing import ClassVar
 
 import numpy as np
 from numpy.typing import NDArray
-from textual import events
 from textual.reactive import reactive
 from textual.timer import Timer
 
@@ -41,14 +40,16 @@ from tui.charts.cost_cursor import (
     MARK_ASCII,
     Readout,
     clamp,
-    column_iteration,
     read_at,
     readout_text,
     step_columns,
 )
+from tui.charts.cost_mouse import MouseCursor
 from tui.charts.decimate import column_extrema
+from tui.charts.pin_layer import PinLayer
 from tui.charts.sketch import Sketch
 from tui.charts.throttle import TailThrottle
+from tui.run.pins import Pin
 
 F64 = NDArray[np.float64]
 
@@ -56,7 +57,7 @@ TRAIN_SAMPLE = "⠤⠤"
 TRAIN_SAMPLE_ASCII = "--"
 
 
-class CostChart(ChartPlot):
+class CostChart(MouseCursor, ChartPlot):
     """Training cost per iteration (a thin line) and test cost (``×``), decimated, live.
 
     ``set_data`` on every poll; ``toggle_log``/``toggle_recent`` (or set ``log_y``/``recent``);
@@ -67,6 +68,7 @@ class CostChart(ChartPlot):
         "text": "foreground-muted",
         "train": "primary",
         "test": "accent",
+        "pin": "secondary",
     }
 
     log_y: reactive[bool] = reactive(False)
@@ -98,6 +100,7 @@ class CostChart(ChartPlot):
         # A growing tail is repainted at most every ``tail_seconds`` (see ``throttle``).
         self._tail = TailThrottle(tail_seconds)
         self._held: Timer | None = None
+        self.pins = PinLayer()  # the pinned runs (key p), drawn under the live curve
 
     # -- public API -------------------------------------------------------------------------------
 
@@ -113,7 +116,7 @@ class CostChart(ChartPlot):
         self._history = (train, test_iters, test_costs)
         self._planned = int(planned)
         for recent in (False, True):
-            x_range = view_range(None, recent, n, self._planned)
+            x_range = self.pins.widen(view_range(None, recent, n, self._planned), recent)
             view = self._views.get(recent)
             if view is None or view.x_range != x_range:
                 view = self._views[recent] = CostSeries(x_range)
@@ -148,7 +151,18 @@ class CostChart(ChartPlot):
         self._views = {}
         self._ylim = None
         self._log_ok = True
+        self._fit_limits()  # to the pinned runs, if any
         self._update()
+
+    def set_pins(self, shown: list[tuple[Pin, str]]) -> None:
+        """Show the pinned runs ``shown`` (each with its label), oldest first; the x axis then
+        spans the longest of them too."""
+        self.pins.shown = list(shown)
+        self._views, self._ylim = {}, None
+        if self._history is not None:
+            self.set_data(*self._history, self._planned)
+        else:
+            self._view_changed()
 
     def toggle_log(self) -> None:
         """Switch the y axis between linear and log scale."""
@@ -171,7 +185,8 @@ class CostChart(ChartPlot):
 
     def x_range(self) -> tuple[int, int]:
         """The iterations the x axis spans now (full or recent view)."""
-        return view_range(self._views.get(self.recent), self.recent, self._n, self._planned)
+        view = self._views.get(self.recent)
+        return self.pins.widen(view_range(view, self.recent, self._n, self._planned), self.recent)
 
     def readout(self) -> Readout | None:
         """What the history holds at the cursor (None while it is hidden)."""
@@ -203,23 +218,6 @@ class CostChart(ChartPlot):
         if self.cursor is not None:
             self.cursor = clamp(self.cursor, self._n, self.x_range())
 
-    def on_click(self, event: events.Click) -> None:
-        """A click puts the cursor under the mouse (and, once shown, it follows the mouse)."""
-        self._mouse_at(event.x, show=True)
-
-    def on_mouse_move(self, event: events.MouseMove) -> None:
-        self._mouse_at(event.x, show=False)
-
-    def _mouse_at(self, x: int, show: bool) -> None:
-        area = self.plot_area
-        if area is not None and (show or self.cursor is not None):
-            self.show_cursor(column_iteration(x - area.x, area.width, self.x_range()))
-
-    def on_leave(self, event: events.Leave) -> None:
-        """The mouse leaving the chart hides the cursor."""
-        if event.node is self:
-            self.hide_cursor()
-
     # -- limits ---------------------------------------------------------------------------------
 
     def _points(self) -> tuple[tuple[F64, F64], tuple[F64, F64]]:
@@ -229,7 +227,7 @@ class CostChart(ChartPlot):
     def _fit_limits(self) -> None:
         """Update the y limits of the current view from its data (see ``view_limits``)."""
         (_, tv), (_, ev) = self._points()
-        values = np.concatenate([tv, ev])
+        values = np.concatenate([tv, ev, *self.pins.values(*map(float, self.x_range()))])
         if values.shape[0]:
             self._ylim, self._log_ok = view_limits(values, self._ylim, self.log_y, self.recent)
 
@@ -271,6 +269,7 @@ class CostChart(ChartPlot):
             modes.append(f"last {format_count(x_range[1] - x_range[0])} iterations")
         sample = TRAIN_SAMPLE if self.unicode else TRAIN_SAMPLE_ASCII
         title = legend(cols, modes, sample) if readout is None else readout_text(readout, cols)
+        title = self.pins.legend(cols, sample, modes) if self.pins and readout is None else title
         sk.frame(title, xlabel, ylabel)
         xt, _ = ticks_between(xlo, xhi, max(2, cols // 10))
         sk.axes((xlo, xhi), (lo, hi), [(v, format_count(v)) for v in xt], yticks)
@@ -280,6 +279,7 @@ class CostChart(ChartPlot):
             at = snap(np.array([float(readout.iteration)]), xlo, xhi, cols)
             sk.line(np.repeat(at, 2), [lo, hi], MARK if self.unicode else MARK_ASCII,
                     colors["text"])  # fmt: skip
+        self.pins.draw(sk, box, (cols, rows), to_axis, colors["pin"])
         lx, ly = column_extrema(tx, to_axis(tv), xlo, xhi, cols)
         # Points moved to the middle of their dot (braille: 2x4 per cell) or cell: a poll that
         # moves nothing on screen leaves the sketch as it was, and costs no build.

@@ -53,7 +53,7 @@ def app_start(ns: argparse.Namespace) -> AppStart:
     """The app's start from the parsed command line; raises ``UsageError`` or ``NeuronError``
     (``ConfigError`` naming the field, ``StoreError`` for a run file) for one line on stderr."""
     given = given_app_options(ns)
-    if ns.command == "train":
+    if ns.command in ("train", "compare"):
         if given:
             flag = OPTION_BY_DEST[next(iter(given))].flag
             raise UsageError(f"{flag} must come after the command ({PROG} {ns.command} {flag} ...)")

@@ -75,6 +75,10 @@ def run_command(ns: argparse.Namespace) -> int:
             from tui.cli.serve import run_serve
 
             return run_serve(ns)
+        if ns.command == "compare":
+            from tui.cli.compare import run_compare
+
+            return run_compare(ns)
         return run_train(build_request(ns))
     except UsageError as exc:
         return _error(str(exc))

@@ -23,6 +23,7 @@ from tui.cli.exits import (
     EXIT_TERMINATED,
     EXIT_USAGE,
 )
+from tui.cli.grid import add_compare
 from tui.cli.options import NUMERIC_FLAGS, OPTIONS, SECTION_TITLES, Option
 
 PROG = "neuron-tui"
@@ -155,6 +156,7 @@ def build_parser() -> argparse.ArgumentParser:
         "leaves the tour and keeps its setup; ctrl+t in the app starts it again).",
         allow_abbrev=False,
     )
+    add_compare(commands, _add_option)
     return top
 
 

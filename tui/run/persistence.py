@@ -33,6 +33,7 @@ from tui.cli.app_start import AppStart
 from tui.messages import RunChanged, RunNotice, RunRestored
 from tui.run.instance import InstanceSession, SavedSession
 from tui.run.loading import Cancelled, describe, worker_progress
+from tui.run.pins import PinBoard
 from tui.screens.resume import ResumeScreen
 
 # How long quitting waits for the training thread to finish its chunk (chunks last ~20 ms; one
@@ -72,6 +73,7 @@ class RunFiles:
         # Why this app's run is not kept at the end, when it was started with options while
         # its slot holds an earlier session (that one stays): for the exit note.
         self._not_kept: str | None = None
+        self.pins = PinBoard()  # the pinned cost curves (key p), saved with the run
 
     def _notice(self, message: str, severity: Literal["information", "error"]) -> None:
         self._node.post_message(RunNotice(message, severity))
@@ -81,7 +83,7 @@ class RunFiles:
         """Save the run to ``path`` (atomically; call while no thread trains) and say how it
         went."""
         try:
-            save_run(path, record_from_trainer(trainer, data_cfg))
+            save_run(path, self.record(trainer, data_cfg))
         except NeuronError as exc:
             self._notice(str(exc), "error")
         except OSError as exc:  # belt and braces: the store reports StoreError
@@ -106,6 +108,7 @@ class RunFiles:
         self._loading(None)
         record, dataset, trainer = message.record, message.dataset, message.trainer
         if record is not None and dataset is not None and trainer is not None:
+            self.pins.pins, self.pins.cleared = list(record.pins), []
             self._install(record, dataset, trainer)
             self._notice(message.label, "information")
             if message.kind == "resume":
@@ -114,6 +117,10 @@ class RunFiles:
         self._notice(describe(message.error), "error")
         if message.kind == "resume":
             self.resume_failed()
+
+    def record(self, trainer: Trainer, data_cfg: DataConfig) -> RunRecord:
+        """The run as saved: ``trainer`` on the data of ``data_cfg``, with the pinned curves."""
+        return replace(record_from_trainer(trainer, data_cfg), pins=list(self.pins.pins))
 
     def abort(self) -> None:
         """Forget any restore in flight (its worker is cancelled, its result dropped)."""
@@ -270,7 +277,7 @@ class RunFiles:
                 # Settings the engine refused (and said so) leave the trainer its own.
                 with contextlib.suppress(NeuronError, ValueError):
                     trainer.set_train_config(train_cfg)
-                self.note = self.session.keep(record_from_trainer(trainer, data_cfg))
+                self.note = self.session.keep(self.record(trainer, data_cfg))
             elif trainer is not None:
                 self.session.drop()
         except (NeuronError, OSError, MemoryError, ValueError) as exc:

@@ -12,8 +12,8 @@ the UI can mark exactly that field. ``to_dict``/``from_dict`` give a JSON-safe f
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, fields
-from typing import Any, Literal
+from dataclasses import dataclass
+from typing import Any, ClassVar, Literal
 
 from neuron_core.checks import check_choice as _check_choice
 from neuron_core.checks import check_float as _check_float
@@ -21,8 +21,12 @@ from neuron_core.checks import check_int as _check_int
 from neuron_core.checks import has_control as _has_control
 from neuron_core.data.formula import FormulaError, parse
 from neuron_core.errors import ConfigError
+from neuron_core.serial import Serializable as _Serializable
 
-GENERATORS: tuple[str, ...] = ("line", "gauss", "circle", "xor", "spiral", "moons")
+GENERATORS: tuple[str, ...] = ("line", "gauss", "circle", "xor", "spiral", "moons", "blobs")
+# The generators that draw 2 to MAX_CLASSES classes (``DataConfig.classes``).
+MULTICLASS_GENERATORS: tuple[str, ...] = ("blobs", "spiral")
+MAX_CLASSES = 10
 REGRESSION_GENERATORS: tuple[str, ...] = ("reg-line", "reg-plane", "reg-bumps")
 ACTIVATIONS: tuple[str, ...] = ("tanh", "relu", "sigmoid", "linear")
 ACTIVATIONS += ("leaky-relu", "elu", "softplus", "silu", "sine")
@@ -98,23 +102,6 @@ def layer_activations(activation: str, n_hidden: int) -> tuple[str, ...]:
     return names
 
 
-class _Serializable:
-    """``to_dict``/``from_dict`` for the frozen config dataclasses (tuples stored as lists)."""
-
-    def to_dict(self) -> dict[str, Any]:
-        out = asdict(self)  # type: ignore[call-overload]
-        return {k: list(v) if isinstance(v, tuple) else v for k, v in out.items()}
-
-    @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> Any:
-        """Build from a dict, ignoring unknown keys (forward compatible) and converting lists."""
-        known = {f.name for f in fields(cls)}  # type: ignore[arg-type]
-        kwargs = {k: tuple(v) if isinstance(v, list) else v for k, v in data.items() if k in known}
-        obj = cls(**kwargs)
-        obj.validate()  # type: ignore[attr-defined]
-        return obj
-
-
 @dataclass(frozen=True)
 class DataConfig(_Serializable):
     """Where the data comes from.
@@ -143,6 +130,12 @@ class DataConfig(_Serializable):
     features: tuple[str, ...] | None = None
     test_ratio: float = 0.2
     standardize: bool | None = None
+    # Classes of the ``blobs`` and ``spiral`` generators (2 to 10; the others have 2). Left out
+    # of the saved form when 2.
+    classes: int = 2
+
+    # ``classes`` is saved only when it is not 2 (older files have none).
+    SPARSE: ClassVar[dict[str, Any]] = {"classes": 2}
 
     @property
     def standardizes(self) -> bool:
@@ -169,6 +162,12 @@ class DataConfig(_Serializable):
             _check_int("samples", self.samples, 2, MAX_SAMPLES)
             _check_int("test_samples", self.test_samples, 1, MAX_SAMPLES)
             _check_float("noise", self.noise, 0.0, 0.5)
+            _check_int("classes", self.classes, 2, MAX_CLASSES)
+            if self.classes != 2 and self.name not in MULTICLASS_GENERATORS:
+                raise ConfigError(
+                    "classes",
+                    f"only {' and '.join(MULTICLASS_GENERATORS)} have more than 2 classes",
+                )
         else:
             if not self.csv_path:
                 raise ConfigError("csv_path", "give the path of a CSV file")
@@ -210,6 +209,10 @@ class ModelConfig(_Serializable):
     init_seed: int = 0
     feature_map: tuple[str, ...] | None = None
     loss: str = "log"
+    # Classes of a classification: 2 is the sigmoid neuron; 3 to 10 a softmax output with one
+    # unit per class. The trainer sets it from the data (``Trainer``); left out of the saved
+    # form when 2, so two-class runs are saved exactly as before.
+    classes: int = 2
 
     def __post_init__(self) -> None:
         # One spelling of a per-layer list ("tanh, relu" is "tanh,relu"), so equal models
@@ -218,9 +221,13 @@ class ModelConfig(_Serializable):
             names = ",".join(n.strip() for n in self.activation.split(","))
             object.__setattr__(self, "activation", names)
 
+    # ``classes`` is saved only when it is not 2 (older files have none).
+    SPARSE: ClassVar[dict[str, Any]] = {"classes": 2}
+
     def validate(self) -> None:
         """Raise ``ConfigError`` naming the first invalid field."""
         _check_choice("problem", self.problem, PROBLEMS)
+        _check_int("classes", self.classes, 2, MAX_CLASSES)
         if not isinstance(self.hidden, tuple) or len(self.hidden) > MAX_HIDDEN_LAYERS:
             raise ConfigError("hidden", f"at most {MAX_HIDDEN_LAYERS} hidden layers")
         for width in self.hidden:

@@ -151,7 +151,7 @@ class ClassificationReport:
 
 def majority_note(
     report: ClassificationReport,
-    class_names: tuple[str, str] | None,
+    class_names: tuple[str, ...] | None,
     standardized: bool,
     standardize_how: str,
 ) -> str | None:

@@ -131,14 +131,15 @@ def _split(
 
 
 def load_csv(cfg: DataConfig, progress: Callable[[float], None] | None = None) -> Dataset:
-    """Load the binary-classification table described by ``cfg`` (``source="csv"``).
+    """Load the classification table described by ``cfg`` (``source="csv"``).
 
     Returns a ``Dataset`` with ``X_train (n_features, m_train)``, ``Y_train (1, m_train)`` (labels
-    0.0/1.0: the target's two values in sorted order, reported in ``class_names``), the test part
-    likewise, ``csv_sha256`` of the file's bytes, and warnings. ``test_ratio`` 0 uses the training
-    rows as the test set (with a warning). ``standardize`` fits mean/std on the training rows only.
-    ``progress(fraction)`` is called at most 20 times, by bytes read, the last time with 1.0.
-    Raises ``ConfigError`` for an invalid ``cfg``, ``DataError`` for any problem with the file.
+    0.0 .. K-1: the target's 2 to 10 values in sorted order, reported in ``class_names``), the
+    test part likewise, ``csv_sha256`` of the file's bytes, and warnings. ``test_ratio`` 0 uses
+    the training rows as the test set (with a warning). ``standardize`` fits mean/std on the
+    training rows only. ``progress(fraction)`` is called at most 20 times, by bytes read, the
+    last time with 1.0. Raises ``ConfigError`` for an invalid ``cfg``, ``DataError`` for any
+    problem with the file.
     """
     cfg.validate()
     if cfg.source != "csv":

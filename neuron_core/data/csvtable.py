@@ -136,20 +136,20 @@ class Table:
                 raise DataError(f"{where}: {show(cell)} is not a number") from None
         raise AssertionError("unreachable: a cell failed to convert, then converted")
 
-    def labels(self) -> tuple[NDArray[np.uint8], tuple[str, str]]:
-        """Codes of every row (0/1, sorted order of the values) and the two class names."""
+    def labels(self) -> tuple[NDArray[np.uint8], tuple[str, ...]]:
+        """Codes of every row (0..K-1, sorted order of the values) and the K class names: 2
+        values keep the sigmoid neuron, 3 to 10 a softmax output."""
         values = list(self.values)
         shown = ", ".join(show(v) for v in sorted(values, key=_label_order))
-        if self.too_many:
+        if self.too_many or len(values) > _MAX_DISTINCT:
             raise DataError(
                 f"target column {show(self.target_name)} has more than {_MAX_DISTINCT} distinct "
-                f"values ({shown}, ...); it must have exactly two (binary classification)"
+                f"values ({shown}, ...); it must have 2 to {_MAX_DISTINCT} (one per class)"
             )
-        if len(values) != 2:
-            count = "only one value" if len(values) == 1 else f"{len(values)} distinct values"
+        if len(values) < 2:
             raise DataError(
-                f"target column {show(self.target_name)} has {count}: {shown}; "
-                "it must have exactly two"
+                f"target column {show(self.target_name)} has only one value: {shown}; "
+                f"it must have 2 to {_MAX_DISTINCT} (one per class)"
             )
         ordered = sorted(values, key=_label_order)
         # remap[first-seen code] = sorted position.
@@ -157,7 +157,7 @@ class Table:
         codes = np.concatenate(self.code_blocks)
         self.code_blocks.clear()
         np.take(remap, codes, out=codes)
-        return codes, (ordered[0], ordered[1])
+        return codes, tuple(ordered)
 
 
 def _label_order(value: str) -> tuple[int, float, str]:

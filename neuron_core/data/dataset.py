@@ -31,7 +31,8 @@ class Dataset:
     ``X_train`` is ``(n_features, m_train)``, ``Y_train`` is ``(1, m_train)``; ``X_test``/``Y_test``
     likewise with ``m_test`` columns. All four are float64 and C-contiguous. For classification the
     labels are exactly 0.0 or 1.0 and ``class_names`` tells what they stand for (``("no", "yes")``:
-    label 0 is "no"); for regression ``Y`` holds real values and ``class_names`` is ``None``.
+    label 0 is "no"); with K = 3 to 10 classes the labels are 0.0 .. K-1 and ``class_names`` has
+    K names (``n_classes``); for regression ``Y`` holds real values and ``class_names`` is ``None``.
 
     ``true_line`` is the ``(slope, intercept)`` of the generating boundary ``x2 = slope*x1 +
     intercept`` for the ``line`` generator (in the coordinates of ``X``, i.e. after standardization
@@ -47,7 +48,7 @@ class Dataset:
     Y_test: FloatArray
     feature_names: tuple[str, ...]
     problem: Problem
-    class_names: tuple[str, str] | None
+    class_names: tuple[str, ...] | None
     warnings: tuple[str, ...]
     true_line: tuple[float, float] | None
     csv_sha256: str | None
@@ -85,6 +86,11 @@ class Dataset:
         """Number of test examples (columns of ``X_test``)."""
         return int(self.X_test.shape[1])
 
+    @property
+    def n_classes(self) -> int:
+        """Number of classes (2 to 10); 2 for regression, whose model has one output anyway."""
+        return len(self.class_names) if self.class_names else 2
+
     def class_balance(self) -> float:
         """Fraction of label 1 in the training set (0..1); NaN for regression."""
         if self.problem != "classification":
@@ -92,14 +98,17 @@ class Dataset:
         return float(np.count_nonzero(self.Y_train == 1.0)) / max(self.m_train, 1)
 
 
-def balance_warnings(Y_train: FloatArray, class_names: tuple[str, str]) -> list[str]:
-    """Warn about each class that is under 10% of the training labels ``(1, m)``."""
+def balance_warnings(Y_train: FloatArray, class_names: tuple[str, ...]) -> list[str]:
+    """Warn about each class that is under 10% of the training labels ``(1, m)``; with K >= 3
+    classes (labels 0..K-1) the bar is a fifth of a fair share, 20% / K."""
     m = Y_train.shape[1]
-    ones = int(np.count_nonzero(Y_train == 1.0))
+    k = len(class_names)
+    counts = np.bincount(Y_train.reshape(-1).astype(np.intp), minlength=k)
+    limit = MINORITY_WARNING if k == 2 else MINORITY_WARNING * 2.0 / k
     out = []
-    for label, count in ((0, m - ones), (1, ones)):
-        frac = count / max(m, 1)
-        if frac < MINORITY_WARNING:
+    for label in range(k):
+        frac = int(counts[label]) / max(m, 1)
+        if frac < limit:
             name = class_names[label]
             who = f"class {label}" if name == str(label) else f"class {label} ({name!r})"
             out.append(
@@ -153,7 +162,7 @@ def assemble(
     *,
     feature_names: tuple[str, ...],
     problem: Problem,
-    class_names: tuple[str, str] | None,
+    class_names: tuple[str, ...] | None,
     standardize: bool,
     warnings: list[str],
     true_line: tuple[float, float] | None = None,

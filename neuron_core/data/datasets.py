@@ -30,6 +30,7 @@ from neuron_core.data.csvfile import load_csv
 from neuron_core.data.dataset import Dataset, FloatArray, assemble
 from neuron_core.data.formula import FormulaError, parse
 from neuron_core.data.formula_data import formula_points, require_two_classes
+from neuron_core.data.surfaces import gen_reg_bumps, gen_reg_plane
 from neuron_core.errors import ConfigError
 
 # The reference article's line: a point is class 1 when it lies above y = 1.23 x + 3.23.
@@ -51,16 +52,11 @@ _X_SPAN: dict[str, tuple[float, ...]] = {
     "xor": (10.6, 10.6),
     "spiral": (10.0, 10.0),
     "moons": (9.0, 9.0),
+    "blobs": (10.0, 10.0),
 }
 # Nominal span of each regression generator's clean target: the noise std is
 # NOISE_SCALE * noise * span.
 _Y_SPAN: dict[str, float] = {"reg-line": 24.6, "reg-plane": 10.0, "reg-bumps": 1.8}
-
-# reg-plane: y = w . x + b.
-_PLANE_W = (0.6, -0.4)
-_PLANE_B = 1.0
-# reg-bumps: (center x1, center x2, amplitude, width) of each gaussian bump.
-_BUMPS = ((-2.0, -1.5, 1.0, 1.2), (2.5, 1.5, -0.8, 1.5), (0.0, 3.0, 0.6, 1.0))
 
 
 # --------------------------------------------------------------------------------------------
@@ -74,16 +70,18 @@ def _polar(r: FloatArray, t: FloatArray) -> FloatArray:
 
 
 def _two_classes(
-    m: int, rng: np.random.Generator, make: Callable[[int, int], FloatArray]
+    m: int, rng: np.random.Generator, make: Callable[[int, int], FloatArray], k: int = 2
 ) -> tuple[FloatArray, FloatArray]:
-    """Exactly balanced classes: ``make(label, k)`` returns ``(2, k)`` points of that class.
+    """Exactly balanced classes: ``make(label, n)`` returns ``(2, n)`` points of that class.
 
     ``m - m//2`` points of class 0 and ``m//2`` of class 1 are drawn, then shuffled together, so
-    even a tiny ``m`` has both classes and the order carries no information.
+    even a tiny ``m`` has both classes and the order carries no information. With ``k`` classes
+    (labels 0..k-1) each has ``m // k`` points, the first ``m % k`` classes one more (``k = 2``
+    is the two-class draw above, bit for bit).
     """
-    n1 = m // 2
-    X = np.concatenate([make(0, m - n1), make(1, n1)], axis=1)
-    Y = np.concatenate([np.zeros(m - n1), np.ones(n1)])
+    counts = [m // k + (1 if label < m % k else 0) for label in range(k)]
+    X = np.concatenate([make(label, n) for label, n in enumerate(counts)], axis=1)
+    Y = np.concatenate([np.full(n, float(label)) for label, n in enumerate(counts)])
     order = rng.permutation(m)
     return X[:, order], Y[order].reshape(1, m)
 
@@ -128,13 +126,27 @@ def _gen_xor(m: int, rng: np.random.Generator) -> tuple[FloatArray, FloatArray]:
     return _two_classes(m, rng, make)
 
 
-def _gen_spiral(m: int, rng: np.random.Generator) -> tuple[FloatArray, FloatArray]:
-    # Two interleaved spirals of 1.75 turns out to radius 5, the second rotated by half a turn.
-    def make(label: int, k: int) -> FloatArray:
-        u = rng.uniform(0.0, 1.0, k)
-        return _polar(5.0 * u, 1.75 * 2.0 * np.pi * u + (0.0 if label else np.pi))
+def _gen_spiral(m: int, rng: np.random.Generator, k: int = 2) -> tuple[FloatArray, FloatArray]:
+    # k interleaved spirals of 1.75 turns out to radius 5, arm j rotated by ((j + k//2) % k)/k of
+    # a turn: for two arms class 1 unrotated and class 0 by half a turn, as always.
+    def make(label: int, n: int) -> FloatArray:
+        u = rng.uniform(0.0, 1.0, n)
+        return _polar(5.0 * u, 1.75 * 2.0 * np.pi * u + 2.0 * np.pi * ((label + k // 2) % k) / k)
 
-    return _two_classes(m, rng, make)
+    return _two_classes(m, rng, make, k)
+
+
+def _gen_blobs(m: int, rng: np.random.Generator, k: int = 2) -> tuple[FloatArray, FloatArray]:
+    # k unit-variance gaussian blobs centred on a circle of radius max(5, k) (adjacent centres
+    # at least 3.1 standard deviations from the midpoint between them: well separated).
+    radius = max(5.0, float(k))
+
+    def make(label: int, n: int) -> FloatArray:
+        angle = 2.0 * np.pi * label / k
+        centre = np.array([[radius * np.cos(angle)], [radius * np.sin(angle)]])
+        return centre + rng.standard_normal((2, n))
+
+    return _two_classes(m, rng, make, k)
 
 
 def _gen_moons(m: int, rng: np.random.Generator) -> tuple[FloatArray, FloatArray]:
@@ -157,22 +169,6 @@ def _gen_reg_line(m: int, rng: np.random.Generator) -> tuple[FloatArray, FloatAr
     return x, LINE_SLOPE * x + LINE_INTERCEPT
 
 
-def _gen_reg_plane(m: int, rng: np.random.Generator) -> tuple[FloatArray, FloatArray]:
-    # y = 0.6 x1 - 0.4 x2 + 1 on the square [-5, 5]^2.
-    X = rng.uniform(-5.0, 5.0, (2, m))
-    Y = _PLANE_W[0] * X[0] + _PLANE_W[1] * X[1] + _PLANE_B
-    return X, Y.reshape(1, m)
-
-
-def _gen_reg_bumps(m: int, rng: np.random.Generator) -> tuple[FloatArray, FloatArray]:
-    # y = sum_k a_k exp(-|x - c_k|^2 / (2 s_k^2)): a smooth surface a plane cannot fit.
-    X = rng.uniform(-5.0, 5.0, (2, m))
-    Y = np.zeros(m)
-    for c1, c2, amp, width in _BUMPS:
-        Y += amp * np.exp(-((X[0] - c1) ** 2 + (X[1] - c2) ** 2) / (2.0 * width * width))
-    return X, Y.reshape(1, m)
-
-
 _GENERATORS: dict[str, Callable[[int, np.random.Generator], tuple[FloatArray, FloatArray]]] = {
     "line": _gen_line,
     "gauss": _gen_gauss,
@@ -180,9 +176,10 @@ _GENERATORS: dict[str, Callable[[int, np.random.Generator], tuple[FloatArray, Fl
     "xor": _gen_xor,
     "spiral": _gen_spiral,
     "moons": _gen_moons,
+    "blobs": _gen_blobs,
     "reg-line": _gen_reg_line,
-    "reg-plane": _gen_reg_plane,
-    "reg-bumps": _gen_reg_bumps,
+    "reg-plane": gen_reg_plane,
+    "reg-bumps": gen_reg_bumps,
 }
 
 
@@ -195,10 +192,17 @@ def _is_formula(name: str) -> bool:
     return True
 
 
+# The generators that draw any number of classes (``config.MULTICLASS_GENERATORS``).
+_MULTICLASS: dict[str, Callable[[int, np.random.Generator, int], tuple[FloatArray, FloatArray]]] = {
+    "blobs": _gen_blobs,
+    "spiral": _gen_spiral,
+}
+
+
 def generate(
-    name: str, m: int, noise: float, rng: np.random.Generator
+    name: str, m: int, noise: float, rng: np.random.Generator, classes: int = 2
 ) -> tuple[FloatArray, FloatArray]:
-    """Draw ``m`` examples of the named pattern.
+    """Draw ``m`` examples of the named pattern (``classes`` 2 to 10 for blobs and spiral).
 
     Returns ``X`` of shape ``(2, m)`` (``(1, m)`` for ``reg-line``) and ``Y`` of shape ``(1, m)``,
     both float64 and C-contiguous. Classification labels are 0.0/1.0 and follow the clean pattern;
@@ -219,7 +223,12 @@ def generate(
     if isinstance(noise, bool) or not isinstance(noise, int | float) or not 0.0 <= noise <= 0.5:
         # `not 0 <= noise <= 0.5` also rejects NaN.
         raise ConfigError("noise", f"must be between 0 and 0.5, got {noise!r}")
-    X, Y = formula_points(name, m, rng) if formula else _GENERATORS[name](m, rng)
+    if formula:
+        X, Y = formula_points(name, m, rng)
+    elif classes != 2:
+        X, Y = _MULTICLASS[name](m, rng, classes)
+    else:
+        X, Y = _GENERATORS[name](m, rng)
     # Jitter last: the clean points (and their labels) do not depend on the noise level, so the
     # same seed with more noise shows the same pattern, only blurrier.
     if noise > 0.0:
@@ -247,13 +256,16 @@ def load(cfg: DataConfig, progress: Callable[[float], None] | None = None) -> Da
     if cfg.source == "csv":
         return load_csv(cfg, progress)
 
-    X_train, Y_train = generate(cfg.name, cfg.samples, cfg.noise, np.random.default_rng(cfg.seed))
+    k = cfg.classes
+    X_train, Y_train = generate(
+        cfg.name, cfg.samples, cfg.noise, np.random.default_rng(cfg.seed), k
+    )
     if cfg.name not in _GENERATORS:
         require_two_classes(Y_train)  # a formula that does not split the points
     if progress is not None:
         progress(cfg.samples / (cfg.samples + cfg.test_samples))
     X_test, Y_test = generate(
-        cfg.name, cfg.test_samples, cfg.noise, np.random.default_rng([cfg.seed, 1])
+        cfg.name, cfg.test_samples, cfg.noise, np.random.default_rng([cfg.seed, 1]), k
     )
     regression = cfg.name in REGRESSION_GENERATORS
     dataset = assemble(
@@ -263,7 +275,7 @@ def load(cfg: DataConfig, progress: Callable[[float], None] | None = None) -> Da
         Y_test,
         feature_names=("x1",) if X_train.shape[0] == 1 else ("x1", "x2"),
         problem="regression" if regression else "classification",
-        class_names=None if regression else ("0", "1"),
+        class_names=None if regression else tuple(str(c) for c in range(k)),
         standardize=cfg.standardizes,
         warnings=[],
         true_line=(LINE_SLOPE, LINE_INTERCEPT) if cfg.name == "line" else None,

@@ -1,7 +1,8 @@
 """A small multi-layer perceptron (0 to 6 hidden layers): the one model of the engine.
 
 Layer sizes are ``(n_0, n_1, ..., n_L)``: ``n_0`` inputs, the hidden widths, and ``n_L = 1``
-output. For a batch X of shape (n_0, m), with ``A_0 = X``::
+output (``n_L = K`` for K >= 3 classes: a softmax with cross-entropy, see ``softmax``).
+For a batch X of shape (n_0, m), with ``A_0 = X``::
 
     Z_l = W_l A_{l-1} + b_l        W_l (n_l, n_{l-1}), b_l (n_l, 1), Z_l (n_l, m)
     A_l = f_l(Z_l)                 hidden layers: tanh, relu, sigmoid, linear, leaky-relu, elu,
@@ -47,8 +48,9 @@ from numpy.typing import NDArray
 
 from neuron_core.config import ModelConfig, layer_activations
 from neuron_core.model.activations import Activation, get_activation
-from neuron_core.model.heads import HEADS, Head, head_for
+from neuron_core.model.heads import HEADS
 from neuron_core.model.init import init_params, layer_inits
+from neuron_core.model.softmax import AnyHead, head_for, output_units
 
 F64 = NDArray[np.float64]
 FloatArray = NDArray[np.floating]
@@ -127,17 +129,21 @@ class Network:
         init: str = "xavier",
         init_seed: int = 0,
         loss: str = "log",
+        classes: int = 2,
     ) -> None:
         if problem not in HEADS:
             raise ValueError(f"problem must be classification or regression, got {problem!r}")
-        self.sizes: tuple[int, ...] = (int(n_inputs), *(int(h) for h in hidden), 1)
+        outputs = output_units(problem, classes)
+        self.sizes: tuple[int, ...] = (int(n_inputs), *(int(h) for h in hidden), outputs)
         names = layer_activations(activation, len(hidden))
         self.activations: list[Activation] = [get_activation(n) for n in names]
         # The first hidden layer's (tanh without hidden layers), for code that shows one.
         self.activation: Activation = self.activations[0] if names else get_activation("tanh")
         self.problem = problem
-        self.loss = loss  # regression ignores it (head_for)
-        self._head: Head = head_for(problem, loss)
+        self.loss = loss  # regression (and a softmax) ignore it (head_for)
+        # 3 to 10 classes: a softmax output of K units (softmax.py); 2: the sigmoid neuron.
+        self.classes = int(classes) if outputs > 1 else (2 if problem == "classification" else 1)
+        self._head: AnyHead = head_for(problem, classes, loss)
         params = init_params(self.sizes, layer_inits(init, self.sizes[1:-1], activation), init_seed)
         self.weights: list[F64] = params[0::2]
         self.biases: list[F64] = params[1::2]
@@ -146,18 +152,33 @@ class Network:
     def from_config(cls, cfg: ModelConfig, n_inputs: int) -> Network:
         """The network described by ``cfg`` for ``n_inputs`` inputs, freshly initialised."""
         return cls(
-            n_inputs, cfg.hidden, cfg.activation, cfg.problem, cfg.init, cfg.init_seed, cfg.loss
+            n_inputs,
+            cfg.hidden,
+            cfg.activation,
+            cfg.problem,
+            cfg.init,
+            cfg.init_seed,
+            cfg.loss,
+            cfg.classes,
         )
 
     @staticmethod
-    def param_shapes(n_inputs: int, hidden: tuple[int, ...]) -> list[tuple[int, int]]:
-        """The shapes ``get_params()`` has for ``n_inputs`` inputs and the ``hidden`` widths,
-        without building the network: ``[(n_1, n_0), (n_1, 1), ..., (1, n_{L-1}), (1, 1)]``."""
-        sizes = (int(n_inputs), *(int(h) for h in hidden), 1)
+    def param_shapes(
+        n_inputs: int, hidden: tuple[int, ...], outputs: int = 1
+    ) -> list[tuple[int, int]]:
+        """The shapes ``get_params()`` has for ``n_inputs`` inputs, the ``hidden`` widths and
+        ``outputs`` output units (K for K >= 3 classes), without building the network:
+        ``[(n_1, n_0), (n_1, 1), ..., (outputs, n_{L-1}), (outputs, 1)]``."""
+        sizes = (int(n_inputs), *(int(h) for h in hidden), int(outputs))
         shapes: list[tuple[int, int]] = []
         for rows, cols in zip(sizes[1:], sizes[:-1], strict=True):
             shapes += [(rows, cols), (rows, 1)]
         return shapes
+
+    @property
+    def head(self) -> AnyHead:
+        """The output layer with its loss (``heads``, or ``softmax`` for 3+ classes)."""
+        return self._head
 
     @property
     def n_inputs(self) -> int:
@@ -178,9 +199,10 @@ class Network:
         return outs
 
     def logits(self, X: NDArray[np.floating]) -> F64:
-        """Output pre-activation ``Z_L`` (1, m) for X (n_0, m), in column blocks (bounds memory)."""
+        """Output pre-activation ``Z_L`` (n_L, m) for X (n_0, m), in column blocks (bounds memory);
+        n_L is 1, or K for a K-class softmax."""
         m = X.shape[1]
-        Z = np.empty((1, m))
+        Z = np.empty((self.sizes[-1], m))
         with np.errstate(over="ignore", invalid="ignore"):
             for j0 in range(0, m, BLOCK_COLS):
                 j1 = min(m, j0 + BLOCK_COLS)
@@ -199,12 +221,17 @@ class Network:
         return outs
 
     def predict_proba(self, X: NDArray[np.floating]) -> F64:
-        """Probability of class 1 (classification) or predicted value (regression), (1, m)."""
+        """Probability of class 1 (classification) or predicted value (regression), (1, m);
+        with K >= 3 classes the probability of every class, (K, m)."""
         return self._head.output(self.logits(X))
 
     def predict(self, X: NDArray[np.floating]) -> F64:
-        """Class 0.0/1.0 (``A_L > 0.5``, i.e. ``Z_L > 0``) or the predicted value, (1, m)."""
+        """Class 0.0/1.0 (``A_L > 0.5``, i.e. ``Z_L > 0``) or the predicted value, (1, m);
+        with K >= 3 classes the most probable class ``0.0 .. K-1`` (argmax of the logits)."""
         Z = self.logits(X)
+        if Z.shape[0] > 1:
+            best: F64 = np.argmax(Z, axis=0).astype(np.float64).reshape(1, -1)
+            return best
         return (Z > 0.0).astype(np.float64) if self.problem == "classification" else Z
 
     def cost(self, X: NDArray[np.floating], Y: NDArray[np.floating]) -> float:

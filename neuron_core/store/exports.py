@@ -14,10 +14,12 @@ Three texts, written atomically (``atomic.atomic_write_text``) by ``write_export
   ``inputs``. Then for each layer ``a = activation(W a + b)`` with ``W`` as rows (n_l, n_{l-1})
   (each hidden layer names its own: tanh, relu, sigmoid, linear, leaky-relu (slope 0.01), elu
   (alpha 1), softplus, silu or sine, as ``neuron_core.model.activations``); the last layer's
-  activation is ``sigmoid`` (classification: class ``class_names[1]`` when the
-  output is above 0.5, i.e. ``W a + b > 0``) or ``linear`` (regression).
+  activation is ``sigmoid`` (classification: class ``class_names[1]`` when the output is above
+  0.5, i.e. ``W a + b > 0``) or ``linear`` (regression); with K = 3 to 10 classes the last
+  layer has K rows and its activation is ``softmax``: the point is the class ``class_names[k]``
+  of the largest output k (the names in label order 0..K-1).
 * ``data`` (CSV): one row per point, the train points first: the features (raw values, i.e.
-  ``mean + std * x`` of the standardized ones), the label (0/1 for classification, see
+  ``mean + std * x`` of the standardized ones), the label (0/1, or 0..K-1, for classification, see
   ``class_names`` in the weights; the target for regression) and ``split`` (``train``/``test``).
 
 Numbers are written with ``repr`` (the shortest text that reads back to the same float64), so an
@@ -94,6 +96,8 @@ def weights_dict(trainer: Trainer, snapshot: Snapshot | None = None) -> dict[str
     last = len(params) // 2 - 1
     output = "sigmoid" if data.problem == "classification" else "linear"
     hidden = layer_activations(mcfg.activation, last)
+    if params[-1].shape[0] > 1:  # K output units: a softmax over K classes
+        output = "softmax"
     layers = [
         {
             "weights": [_finite_or_none(row) for row in W.tolist()],
@@ -159,7 +163,7 @@ def data_csv(data: Dataset) -> str:
 
 def _label(data: Dataset, y: float) -> str:
     if data.problem == "classification":
-        return "1" if y == 1.0 else "0"
+        return str(int(y))  # 0/1, or the class index 0..K-1
     return _num(y)
 
 

@@ -19,6 +19,7 @@ from numpy.typing import NDArray
 from neuron_core.config import DataConfig, ModelConfig, TrainConfig
 from neuron_core.errors import ConfigError
 from neuron_core.model.network import Network
+from neuron_core.model.softmax import output_units
 from neuron_core.store.archive import KINDS, Invalid
 from neuron_core.store.pins import PinnedRun, check_pins
 from neuron_core.training.history import History
@@ -118,7 +119,8 @@ def check_shapes(shapes: list[tuple[int, ...]], expected: list[tuple[int, ...]])
 def model_shapes(model_cfg: ModelConfig, n_inputs: int) -> list[tuple[int, ...]]:
     """The parameter shapes of the network ``model_cfg`` describes with ``n_inputs`` inputs
     (computed, not built: a file's metadata may claim any number of inputs)."""
-    return list(Network.param_shapes(n_inputs, model_cfg.hidden))
+    outputs = output_units(model_cfg.problem, model_cfg.classes)
+    return list(Network.param_shapes(n_inputs, model_cfg.hidden, outputs))
 
 
 def check_feature_names(names: object) -> tuple[str, ...]:

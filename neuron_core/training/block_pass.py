@@ -15,7 +15,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from neuron_core.model.activations import Activation
-from neuron_core.model.heads import Head
+from neuron_core.model.softmax import AnyHead
 from neuron_core.training.dropout import MaskSource
 
 FloatArray = NDArray[np.floating]
@@ -59,7 +59,7 @@ class BlockPass:
         dWs: list[FloatArray],
         dbs: list[FloatArray],
         acts: Sequence[Activation],
-        head: Head,
+        head: AnyHead,
         scale: float,
         dropout: MaskSource | None = None,
     ) -> float:

@@ -119,6 +119,7 @@ class NeuronStepper:
         classification with log loss, plain gradient descent, full batch, no ``l1``/``l2``."""
         return (
             len(model.sizes) == 2
+            and model.sizes[-1] == 1
             and model.problem == "classification"
             and model.loss == "log"
             and cfg.optimizer == "gd"

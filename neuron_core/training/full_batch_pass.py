@@ -27,7 +27,8 @@ import numpy as np
 from numpy.typing import NDArray
 
 from neuron_core.model.activations import Activation, Tanh
-from neuron_core.model.heads import Head, LogLossHead
+from neuron_core.model.heads import LogLossHead
+from neuron_core.model.softmax import AnyHead
 from neuron_core.training.block_pass import BlockPass
 
 FloatArray = NDArray[np.floating]
@@ -61,7 +62,7 @@ class FullBatchPass:
         dWs: list[FloatArray],
         dbs: list[FloatArray],
         act: Activation,
-        head: Head,
+        head: AnyHead,
         scale: float,
     ) -> None:
         dt = X.dtype

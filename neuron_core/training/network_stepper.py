@@ -14,7 +14,6 @@ import numpy as np
 from numpy.typing import NDArray
 
 from neuron_core.config import TrainConfig
-from neuron_core.model.heads import head_for
 from neuron_core.model.network import BLOCK_COLS, Layout, Network
 from neuron_core.training.block_pass import BlockPass
 from neuron_core.training.chunk_loop import run_chunk
@@ -68,7 +67,7 @@ class NetworkStepper:
         self._Y64 = Y
         self._block_cols = max(1, int(block_cols))
         self._layout = Layout(model.sizes)
-        self._head = head_for(model.problem, model.loss)
+        self._head = model.head
         self._acts = model.activations
         # Fixed masks in place of the seeded ones (the gradient checks set it), else None.
         self.mask_source: MaskSource | None = None

@@ -59,7 +59,7 @@ class Trainer:
         model_cfg.validate()
         train_cfg.validate()
         self.data = data
-        self.model_cfg = model_cfg
+        self.model_cfg = model_cfg = replace(model_cfg, classes=data.n_classes)  # data decides
         self.train_cfg = train_cfg
         self.X_train = expand(data.X_train, model_cfg.feature_map)
         self.X_test = expand(data.X_test, model_cfg.feature_map)

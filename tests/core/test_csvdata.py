@@ -190,9 +190,10 @@ ERROR_CASES = [
     ("a,b,y\n1,1e999,no\n3,4,yes\n", {}, "column 'b' row 2: '1e999' is not a finite number"),
     ("a,b,y\n1,2,no\n3,4,no\n5,6,no\n", {}, "target column 'y' has only one value: 'no'; it must"),
     (
-        "a,b,y\n1,2,c\n3,4,a\n5,6,b\n",
+        # 3 to 10 values are classes now (softmax); 11 is one too many.
+        "a,y\n" + "".join(f"{i},c{i}\n" for i in range(11)),
         {},
-        "target column 'y' has 3 distinct values: 'a', 'b', 'c'; it must have exactly two",
+        "target column 'y' has more than 10 distinct values ('c0', 'c1', ",
     ),
     (
         "a,y\n" + "".join(f"{i},{i}\n" for i in range(30)),

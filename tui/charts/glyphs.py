@@ -59,6 +59,7 @@ WORDS = {
     "probability": "P(class 1)",
     "value": "predicted value",
     "sample": "math sample",
+    "regions": "predicted class",
 }
 """What each legend entry says after its glyph, by role: the same words in every pane."""
 PRIORITY = ("boundary", "true", "fit", "wrong", "on", "surface")

@@ -44,6 +44,7 @@ from numpy.typing import NDArray
 
 from tui.charts.axes import clip_line, dashes, format_tick, ticks_between
 from tui.charts.base import MIN_AREA, ChartPlot, estimate_area, fit_axis_labels
+from tui.charts.class_marks import class_series, region_cells
 from tui.charts.decimate import column_extrema
 from tui.charts.glyphs import (
     BOUNDARY_ASCII,
@@ -190,14 +191,21 @@ class PredictionsPlot(ChartPlot):
         colors = self.role_colors()
         cells = (cols, rows)
         kind = (regression, curve)
-        points, entries = point_series((x1, x2), y_true, pred, box, cells, kind)
+        many = view.classes > 2 and not regression and len(view.class_names) == view.classes
+        if many:  # 3 to 10 classes: a marker per class, lettered regions (class_marks)
+            points, entries = class_series((x1, x2), y_true, pred, box, cells, view.class_names)
+        else:
+            points, entries = point_series((x1, x2), y_true, pred, box, cells, kind)
         sk = Sketch()
         if surface is not None:
             # Cells under a point are left out: the point covers them.
             px = np.concatenate([p[0] for p in points])
             py = np.concatenate([p[1] for p in points])
             src = view.surface_extent or box
-            for level, (sx, sy) in surface_levels(surface, src, box, cells, px, py, regression):
+            for k, (sx, sy) in region_cells(surface, src, box, cells, px, py) if many else []:
+                sk.points(sx, sy, str(k), colors["surface"])
+            levels = [] if many else surface_levels(surface, src, box, cells, px, py, regression)
+            for level, (sx, sy) in levels:
                 sk.points(sx, sy, SHADES[level], colors["surface"])
         for px, py, mark, role in points:
             sk.points(px, py, mark, colors[role], bold=role == "wrong")
@@ -208,7 +216,9 @@ class PredictionsPlot(ChartPlot):
             mx, my = self.marked
             sk.points([mx], [my], MARK_SAMPLE, colors["boundary"], bold=True)
             entries.insert(0, ("sample", MARK_SAMPLE, WORDS["sample"]))
-        if surface is not None and not curve:
+        if surface is not None and many:
+            entries.append(("surface", f"0-{view.classes - 1}", WORDS["regions"]))
+        elif surface is not None and not curve:
             words = view.surface_label or WORDS["value" if regression else "probability"]
             entries.append(("surface", SHADE_SAMPLE, words))
         xlabel, ylabel = fit_axis_labels(*view.feature_names, ylabel_width + 1, cols)

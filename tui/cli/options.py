@@ -133,8 +133,11 @@ OPTIONS: tuple[Option, ...] = (
            "fresh test points to generate", "N"),
     Option("--noise", "float", "generated", "noise",
            "gaussian jitter, as a fraction of the pattern's span (0 to 0.5)", "F"),
+    Option("--classes", "int", "generated", "classes",
+           "classes of blobs and spiral (2 to 10; 3 or more: a softmax output, one unit per "
+           "class)", "K"),
     Option("--target", "text", "csv", "target",
-           "the CSV column holding the label (exactly two distinct values)", "COLUMN"),
+           "the CSV column holding the label (2 to 10 distinct values, one per class)", "COLUMN"),
     Option("--test-ratio", "float", "csv", "test_ratio",
            "fraction of the CSV rows held out for testing (0 to 0.9)", "F"),
     Option("--features", "list", "inputs", "features",

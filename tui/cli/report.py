@@ -139,7 +139,7 @@ class Outcome:
         mcfg = tr.model_cfg
         params = tr.model.get_params()
         weights, biases = params[0::2], params[1::2]
-        sizes = [int(tr.X_train.shape[0]), *mcfg.hidden, 1]  # X_train: (n_inputs, m)
+        sizes = [int(tr.X_train.shape[0]), *mcfg.hidden, tr.model.sizes[-1]]  # K for softmax
         out: dict[str, Any] = {
             "hidden": list(mcfg.hidden),
             "layer_sizes": sizes,
@@ -153,7 +153,7 @@ class Outcome:
             "init_setting": mcfg.init,
             "init_seed": mcfg.init_seed,
         }
-        if mcfg.hidden:
+        if mcfg.hidden or tr.model.sizes[-1] > 1:  # layers of matrices (a softmax: K rows)
             out["weights"] = [W.tolist() for W in weights]
             out["biases"] = [b.reshape(-1).tolist() for b in biases]
             out["bias"] = None
@@ -171,13 +171,28 @@ class Outcome:
         from neuron_core.metrics import ClassificationReport, RegressionReport
 
         tr, data = self.trainer, self.data
-        out: dict[str, Any] = dict.fromkeys(
+        out: dict[str, Any] = {"classes": 2 if data.problem == "classification" else None}
+        out |= dict.fromkeys(
             (
                 "train_accuracy", "test_accuracy", "confusion", "precision", "recall", "f1",
                 "train_r2", "test_r2", "test_rmse",
             )
         )  # fmt: skip
-        if data.problem == "regression":
+        if data.n_classes > 2 and data.problem == "classification":
+            from neuron_core.confusion import MultiClassReport
+
+            k = data.n_classes
+            train_k = MultiClassReport.from_predictions(
+                tr.model.predict(tr.X_train), data.Y_train, k
+            )
+            test_k = MultiClassReport.from_predictions(tr.model.predict(tr.X_test), data.Y_test, k)
+            out["train_accuracy"] = train_k.accuracy
+            out["test_accuracy"] = test_k.accuracy
+            out["confusion"] = [list(row) for row in test_k.confusion]  # rows: true class
+            out["precision"] = list(test_k.precision)  # per class, label order
+            out["recall"] = list(test_k.recall)
+            out["classes"] = k
+        elif data.problem == "regression":
             train_fit = RegressionReport.from_model(tr.model, tr.X_train, data.Y_train)
             test_fit = RegressionReport.from_model(tr.model, tr.X_test, data.Y_test)
             out["train_r2"] = train_fit.r2

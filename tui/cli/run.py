@@ -192,7 +192,7 @@ def _after_notes(trainer: Trainer, data_cfg: DataConfig) -> list[str]:
     """Warnings about the trained model: a CSV classifier stuck at one class says why."""
     from neuron_core.metrics import ClassificationReport, majority_note
 
-    if data_cfg.source != "csv" or trainer.iteration == 0:
+    if data_cfg.source != "csv" or trainer.iteration == 0 or trainer.data.n_classes > 2:
         return []
     rep = ClassificationReport.from_model(trainer.model, trainer.X_train, trainer.data.Y_train)
     note = majority_note(rep, trainer.data.class_names, data_cfg.standardizes, "--standardize")

@@ -33,10 +33,15 @@ def _model_text(rep: dict[str, Any]) -> str:
         output = "sigmoid output, squared error"
     else:
         output = "sigmoid output, log loss"
+    k = rep.get("classes") or 2
+    if k > 2:  # a softmax over k units; no hidden layer: multinomial logistic regression
+        output = f"softmax output of {k} classes, cross-entropy"
     notes = ["auto"] if rep.get("init_setting") == "auto" else []
     if rep["init"] != "zeros":
         notes.append(f"seed {rep['init_seed']}")
     init = f"{rep['init']} init" + (f" ({', '.join(notes)})" if notes else "")
+    if not rep["hidden"] and k > 2:
+        return f"{k} neurons, no hidden layer ({output}), {init}"
     if not rep["hidden"]:
         return f"single neuron ({output}), {init}"
     sizes = "-".join(str(n) for n in rep["layer_sizes"])
@@ -109,7 +114,9 @@ def summary_rows(rep: dict[str, Any]) -> list[tuple[str, str]]:
             f"(test {_num(rep['final_test_cost'])})",
         )
     )
-    if rep["train_accuracy"] is not None:
+    if rep["train_accuracy"] is not None and rep.get("classes", 2) > 2:
+        rows += _multiclass_rows(rep)
+    elif rep["train_accuracy"] is not None:
         rows.append(
             (
                 "accuracy",
@@ -141,6 +148,18 @@ def summary_rows(rep: dict[str, Any]) -> list[tuple[str, str]]:
         rows.append(("saved", rep["saved"]))
     rows.append(("command", rep["command"]))
     return [(label, printable(text)) for label, text in rows]
+
+
+def _multiclass_rows(rep: dict[str, Any]) -> list[tuple[str, str]]:
+    """Accuracy, per-class scores and the K x K confusion of a 3 to 10 class run."""
+    from tui.cli.classes_text import class_scores_text, confusion_rows_text
+
+    acc = f"train {_pct(rep['train_accuracy'])}, test {_pct(rep['test_accuracy'])}"
+    return [
+        ("accuracy", f"{acc} ({rep['classes']} classes)"),
+        ("test scores", class_scores_text(rep)),
+        ("test confusion", confusion_rows_text(rep) + " (rows: true, columns: predicted)"),
+    ]
 
 
 def _confusion_text(confusion: list[list[int]], class_names: list[str] | None) -> str:

@@ -18,7 +18,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.widgets import Input, Select, SelectionList, Static
 
-from neuron_core.config import MAX_SEED, DataConfig
+from neuron_core.config import MAX_SEED, MULTICLASS_GENERATORS, DataConfig
 from neuron_core.data.dataset import Dataset
 from neuron_core.data.formula import FormulaError, parse
 from neuron_core.errors import ConfigError, DataError
@@ -38,7 +38,7 @@ from tui.widgets.feature_toggles import FeatureToggles
 from tui.widgets.yes_no import AutoYesNo
 
 # Fields that only matter for one source: hidden (and not checked) for the other.
-_GENERATOR_ONLY = ("name", "samples", "test_samples", "noise")
+_GENERATOR_ONLY = ("name", "samples", "test_samples", "noise", "classes")
 _CSV_ONLY = ("csv_path", "target", "features", "test_ratio")
 
 
@@ -67,6 +67,7 @@ class DatasetPane(FormPane):
 
     def on_mount(self) -> None:
         self._show_source(self.applied.source)
+        self.set_class(self.applied.name not in MULTICLASS_GENERATORS, "-no-classes")
         if self.applied.source == "csv" and self.applied.csv_path:
             self._read_columns(self.applied.csv_path, quiet=True)
 
@@ -105,6 +106,10 @@ class DatasetPane(FormPane):
             number("samples", "samples", parse_int)
             number("test_samples", "test-samples", parse_int)
             number("noise", "noise", parse_float)
+            number("classes", "classes", parse_int)
+            # Only blobs and spiral draw more than 2 classes; the others keep 2 (field hidden).
+            if values["name"] not in MULTICLASS_GENERATORS:
+                values["classes"] = 2
         else:
             values["csv_path"] = self._csv_path() or None
             target = self.query_one("#target", Select).value
@@ -196,6 +201,8 @@ class DatasetPane(FormPane):
             with self.prevent(AutoYesNo.Changed):
                 self.query_one(AutoYesNo).follow(auto_standardize(self.applied, str(event.value)))
             self._show_source(str(event.value))
+        elif event.select.id == "name":
+            self.set_class(event.value not in MULTICLASS_GENERATORS, "-no-classes")
         elif event.select.id == "target" and event.value is not Select.NULL:
             kept = tuple(self.query_one(FeatureList).selected)
             with self.prevent(SelectionList.SelectedChanged):
@@ -233,6 +240,7 @@ class DatasetPane(FormPane):
                 ("samples", cfg.samples),
                 ("test-samples", cfg.test_samples),
                 ("noise", cfg.noise),
+                ("classes", cfg.classes),
                 ("test-ratio", cfg.test_ratio),
                 ("data-seed", cfg.seed),
             ):
@@ -240,6 +248,7 @@ class DatasetPane(FormPane):
             self.query_one("#csv-path", Input).value = cfg.csv_path or ""
             self.query_one(AutoYesNo).show(cfg.standardize, auto_standardize(cfg, cfg.source))
         self._show_source(cfg.source)
+        self.set_class(cfg.name not in MULTICLASS_GENERATORS, "-no-classes")
         self.mark({})
         if cfg.source == "csv" and cfg.csv_path:
             self._read_columns(cfg.csv_path, quiet=True)

@@ -1,6 +1,7 @@
 """The fields of the dataset form, in order (``tui.panes.dataset`` reads and applies them).
 
-Fields marked ``-generator`` or ``-csv`` only show for that source. The last row, ``inputs``,
+Fields marked ``-generator`` or ``-csv`` only show for that source; ``-classes`` (the number of
+classes) only for the generators that draw many (blobs, spiral). The last row, ``inputs``,
 holds the input-feature toggles: they belong to the model config (``feature_map``) but sit
 with the data, as in TensorFlow Playground, since they are built from its two columns. The
 ``formula`` row shows only while the generator is ``formula``.
@@ -89,6 +90,12 @@ def dataset_fields(cfg: DataConfig, feature_map: tuple[str, ...] | None) -> Iter
         Input(number_text(cfg.noise), compact=True, id="noise", placeholder="0 to 0.5"),
         field="noise",
         classes="-generator",
+    )
+    yield Field(
+        "classes",
+        Input(number_text(cfg.classes), compact=True, id="classes", placeholder="2 to 10"),
+        field="classes",
+        classes="-generator -classes",
     )
     yield Field(
         "CSV file",

@@ -288,11 +288,13 @@ class Workspace(WorkspaceForms, Vertical):
         if lr is not None:
             self.app.notify(f"learning rate {lr:g}: the default for {c.model_cfg.problem}")
         self.training_pane.feed_chart(c.evaluator.cost_view(), fresh=fresh)
+        # Scores first: the stats column shows the evaluation last computed, and after a run
+        # ends no poll comes to replace one from before its last iteration.
+        self._refresh_scatter()
         progress = c.progress()
         self.training_pane.show_progress(progress)
         self.status_line.show(progress)
         self.dataset_pane.show_summary(c.dataset, c.load_progress)
-        self._refresh_scatter()
         advice = self.advice.check(c)
         if advice is not None:
             self.app.notify(advice, title="Nothing learned", severity="warning", timeout=12.0)

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
+from neuron_core.confusion import MultiClassReport
 from neuron_core.metrics import ClassificationReport, RegressionReport
 from neuron_core.model.network import Network
 from neuron_core.training.trainer import Trainer
@@ -33,13 +34,13 @@ class Evaluation:
     params: list[F64]
     iteration: int
     pred_test: F64
-    train: ClassificationReport | RegressionReport
-    test: ClassificationReport | RegressionReport
+    train: ClassificationReport | RegressionReport | MultiClassReport
+    test: ClassificationReport | RegressionReport | MultiClassReport
 
     @property
     def score_name(self) -> str:
         """ "accuracy" for classification, "R²" for regression."""
-        return "accuracy" if isinstance(self.test, ClassificationReport) else "R²"
+        return "R²" if isinstance(self.test, RegressionReport) else "accuracy"
 
     @property
     def train_score(self) -> float:
@@ -52,8 +53,8 @@ class Evaluation:
         return _score(self.test)
 
 
-def _score(report: ClassificationReport | RegressionReport) -> float:
-    return report.accuracy if isinstance(report, ClassificationReport) else report.r2
+def _score(report: ClassificationReport | RegressionReport | MultiClassReport) -> float:
+    return report.r2 if isinstance(report, RegressionReport) else report.accuracy
 
 
 def evaluate(trainer: Trainer, params: list[F64], iteration: int) -> Evaluation:
@@ -70,6 +71,11 @@ def evaluate(trainer: Trainer, params: list[F64], iteration: int) -> Evaluation:
     pred_test = model.predict(trainer.X_test)
     report: type[ClassificationReport] | type[RegressionReport]
     report = ClassificationReport if data.problem == "classification" else RegressionReport
+    if data.problem == "classification" and data.n_classes > 2:  # K x K (confusion.py)
+        k = data.n_classes
+        train_k = MultiClassReport.from_predictions(pred_train, data.Y_train, k)
+        test_k = MultiClassReport.from_predictions(pred_test, data.Y_test, k)
+        return Evaluation(model, params, iteration, pred_test, train_k, test_k)
     return Evaluation(
         model=model,
         params=params,

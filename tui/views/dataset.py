@@ -16,7 +16,9 @@ def dataset_summary(dataset: Dataset) -> tuple[list[str], tuple[str, ...]]:
     lines = [
         f"{dataset.m_train:,} train · {dataset.m_test:,} test · {n} feature{'s' if n != 1 else ''}"
     ]
-    if dataset.problem == "classification":
+    if dataset.problem == "classification" and dataset.n_classes > 2:
+        lines.append(class_shares(dataset))
+    elif dataset.problem == "classification":
         ones = dataset.class_balance()
         names = tuple(printable(n) for n in dataset.class_names or ("0", "1"))
         # CSV labels have names ("yes"/"no"); generated ones are just 0 and 1.
@@ -30,3 +32,18 @@ def dataset_summary(dataset: Dataset) -> tuple[list[str], tuple[str, ...]]:
         line = f"regression · target mean {float(y.mean()):.3g}, std {std:.3g}"
         lines.append(line if math.isfinite(std) else line + " (not finite)")
     return lines, tuple(printable(w) for w in dataset.warnings)
+
+
+def class_shares(dataset: Dataset) -> str:
+    """``3 classes: 0 33% · 1 33% · 2 33%``: each class's share of the training set, by label
+    (the name after the label when it is not the label itself, escaped)."""
+    import numpy as np
+
+    names = dataset.class_names or ()
+    counts = np.bincount(dataset.Y_train.reshape(-1).astype(np.intp), minlength=len(names))
+    total = max(int(counts.sum()), 1)
+    parts = [
+        f"{k}{'' if name == str(k) else ' ' + printable(name)} {100.0 * int(c) / total:.0f}%"
+        for k, (name, c) in enumerate(zip(names, counts, strict=False))
+    ]
+    return f"{len(names)} classes: " + " · ".join(parts)

@@ -50,7 +50,7 @@ class NetworkParams:
         for k in range(0, len(params), 2):
             W = np.array(params[k], dtype=np.float64)
             b = np.array(params[k + 1], dtype=np.float64).reshape(-1)
-            if len(params) == 2:
+            if len(params) == 2 and b.shape[0] == 1:
                 W = W.reshape(1, -1)  # one layer: a single output unit, whatever the layout
             if W.ndim != 2 or W.shape[0] != b.shape[0]:
                 raise ValueError(f"layer {k // 2 + 1}: W {W.shape} does not fit b {b.shape}")
@@ -89,13 +89,18 @@ class NetworkParams:
         return best
 
     def unit_label(self, layer: int, unit: int) -> str:
-        """``h2.3`` (layer 2, unit 3 counted from 1) for a hidden unit, ``out`` for the output."""
-        return "out" if layer == self.n_layers - 1 else f"h{layer + 1}.{unit + 1}"
+        """``h2.3`` (layer 2, unit 3 counted from 1) for a hidden unit, ``out`` for the output;
+        ``out0`` .. ``out9`` for the outputs of a softmax over K classes (the class index)."""
+        if layer == self.n_layers - 1:
+            return f"out{unit}" if self.sizes[-1] > 1 else "out"
+        return f"h{layer + 1}.{unit + 1}"
 
     def output_label(self, layer: int, unit: int) -> str:
         """What a unit's output plot shades: ``h2.3 output``, or ``model output`` for the
         output unit (its output is the model's prediction)."""
         name = self.unit_label(layer, unit)
+        if layer == self.n_layers - 1 and self.sizes[-1] > 1:
+            return f"P(class {unit})"
         return "model output" if layer == self.n_layers - 1 else f"{name} output"
 
     def source_label(self, layer: int, i: int) -> str:
@@ -104,6 +109,8 @@ class NetworkParams:
 
     def function(self, layer: int) -> str:
         """The activation of ``layer``: the hidden one, or the output's (sigmoid / linear)."""
+        if layer == self.n_layers - 1 and self.sizes[-1] > 1:
+            return "softmax"
         if layer == self.n_layers - 1:
             return "sigmoid" if self.problem == "classification" else "linear"
         names = (self.activation or "?").split(",")

@@ -60,6 +60,10 @@ class PredictionView:
     surface: F64 | None = None
     surface_extent: tuple[float, float, float, float] | None = None
     surface_label: str | None = None
+    # 3 to 10 classes: ``Y``/``pred`` hold the class 0..K-1, ``surface`` the predicted class
+    # per grid cell; ``class_names`` (escaped) in label order. Two classes leave these as they are.
+    classes: int = 2
+    class_names: tuple[str, ...] = ()
 
 
 def _original_units(data: Dataset, X: F64) -> F64:
@@ -140,7 +144,9 @@ def _surface(
     if data.standardization is not None:
         mean, std = data.standardization
         pts = (pts - mean) / std
-    proba = model.predict_proba(expand(pts, feature_map))
+    inputs = expand(pts, feature_map)
+    # K classes: the predicted class per cell (the plot letters the regions); else P(class 1).
+    proba = model.predict(inputs) if model.sizes[-1] > 1 else model.predict_proba(inputs)
     return np.asarray(proba, dtype=np.float64).reshape(gy, gx)
 
 
@@ -185,7 +191,7 @@ def prediction_view(
     extent = None
     linear = model_cfg.hidden == () and model_cfg.feature_map is None
     if data.n_features == 2:
-        if linear and data.problem == "classification":
+        if linear and data.problem == "classification" and data.n_classes == 2:
             boundary = _linear_boundary(data, model.get_params(), data.n_features)
         elif grid_shape is not None and min(grid_shape) > 1:
             extent = points_extent(X_all[:2])
@@ -200,4 +206,6 @@ def prediction_view(
         true_line=_true_line(data),
         surface=surface,
         surface_extent=extent,
+        classes=data.n_classes if data.problem == "classification" else 2,
+        class_names=tuple(printable(n) for n in data.class_names or ()),
     )

@@ -28,6 +28,7 @@ from rich.table import Table
 from rich.text import Text
 from textual.widgets import Static
 
+from neuron_core.confusion import MultiClassReport
 from neuron_core.metrics import ClassificationReport, RegressionReport
 
 
@@ -104,9 +105,11 @@ class ConfusionView(Static):
     ) -> None:
         super().__init__(hint, name=name, id=id, classes=classes)
         self.hint = hint
-        self.report: ClassificationReport | RegressionReport | None = None
+        self.report: ClassificationReport | RegressionReport | MultiClassReport | None = None
 
-    def show(self, report: ClassificationReport | RegressionReport | None) -> None:
+    def show(
+        self, report: ClassificationReport | RegressionReport | MultiClassReport | None
+    ) -> None:
         """Display ``report`` (None: the hint). Does nothing if it equals the one shown (the
         hint is shown from the start), so repeated calls cost no repaint."""
         if report == self.report:
@@ -114,6 +117,10 @@ class ConfusionView(Static):
         self.report = report
         if report is None:
             self.update(self.hint)
+        elif isinstance(report, MultiClassReport):  # 3 to 10 classes
+            from tui.widgets.confusion_k import multiclass_table
+
+            self.update(multiclass_table(report))
         elif isinstance(report, ClassificationReport):
             self.update(classification_table(report))
         else:

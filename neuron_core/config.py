@@ -26,6 +26,8 @@ ACTIVATIONS: tuple[str, ...] = ("tanh", "relu", "sigmoid", "linear")
 # layers (``neuron_core.model.init.resolve_init``).
 INITS: tuple[str, ...] = ("auto", "zeros", "uniform", "xavier", "he")
 OPTIMIZERS: tuple[str, ...] = ("gd", "momentum", "adam")
+# Learning-rate schedules: how the rate moves with the iteration (``training.lr_schedule``).
+LR_SCHEDULES: tuple[str, ...] = ("constant", "step", "exp", "cosine")
 DTYPES: tuple[str, ...] = ("float64", "float32")
 PROBLEMS: tuple[str, ...] = ("classification", "regression")
 # Extra input features a model may use on 2-D data (TensorFlow Playground's set).
@@ -219,6 +221,12 @@ class TrainConfig(_Serializable):
     ``early_stop=k``, when the test cost has not improved for ``k`` evaluations. The test cost is
     measured every ``test_every`` iterations (``None``: about 200 times a run). ``dtype`` is the
     compute precision.
+
+    ``lr_schedule`` moves the rate with the iteration t (0, 1, ...; ``training.lr_schedule``):
+    ``constant`` keeps ``lr``; ``step`` multiplies it by ``lr_decay`` every ``lr_step_every``
+    iterations (``lr * decay^floor(t/every)``); ``exp`` does the same smoothly
+    (``lr * decay^(t/every)``); ``cosine`` goes from ``lr`` down to ``lr_min`` along half a cosine
+    over the run's ``iterations``.
     """
 
     lr: float = 0.1
@@ -232,6 +240,10 @@ class TrainConfig(_Serializable):
     early_stop: int | None = None
     test_every: int | None = None
     seed: int = 0
+    lr_schedule: Literal["constant", "step", "exp", "cosine"] = "constant"
+    lr_decay: float = 0.5
+    lr_step_every: int = 1000
+    lr_min: float = 0.0
 
     def validate(self) -> None:
         """Raise ``ConfigError`` naming the first invalid field."""
@@ -250,3 +262,7 @@ class TrainConfig(_Serializable):
         if self.test_every is not None:
             _check_int("test_every", self.test_every, 1, MAX_ITERATIONS)
         _check_int("seed", self.seed, 0, MAX_SEED)
+        _check_choice("lr_schedule", self.lr_schedule, LR_SCHEDULES)
+        _check_float("lr_decay", self.lr_decay, 0.0, 1.0, lo_open=True)
+        _check_int("lr_step_every", self.lr_step_every, 1, MAX_ITERATIONS)
+        _check_float("lr_min", self.lr_min, 0.0, MAX_LR)

@@ -18,6 +18,7 @@ from neuron_core.config import TrainConfig
 from neuron_core.model.heads import HEADS
 from neuron_core.model.network import BLOCK_COLS, Layout, Network
 from neuron_core.training.block_pass import BlockPass
+from neuron_core.training.lr_schedule import rate_function
 from neuron_core.training.optim import Optimizer, make_optimizer
 from neuron_core.training.shuffle import Shuffle
 
@@ -240,11 +241,14 @@ class NetworkStepper:
             grads += [dW.astype(np.float64), db.astype(np.float64).reshape(-1, 1)]
         return cost, grads
 
-    def run(self, costs: F64, k: int) -> int:
+    def run(self, costs: F64, k: int, start: int = 0) -> int:
         """Run up to ``k`` iterations, writing iteration j's cost (before its update) into
         ``costs[j]``. Returns how many ran; fewer than ``k`` means the next cost or the
-        parameters were not finite, and the parameters were restored to the last finite ones."""
+        parameters were not finite, and the parameters were restored to the last finite ones.
+        ``start`` is the run's number of the first of them, which a learning-rate schedule
+        (``lr_schedule``) turns into the rate of each update."""
         theta, prev, grad = self._theta, self._prev, self._grad
+        rate, opt = rate_function(self.cfg), self._opt
         params, grads = [theta], [grad]
         step = self._opt.step
         ones = self._ones_all
@@ -257,6 +261,8 @@ class NetworkStepper:
                     return j
                 costs[j] = cost
                 np.copyto(prev, theta)
+                if rate is not None:
+                    opt.lr = rate(start + j)
                 step(params, grads)
         return k
 

@@ -22,6 +22,7 @@ from neuron_core.config import (
     DTYPES,
     INITS,
     LR_PRESETS,
+    LR_SCHEDULES,
     OPTIMIZERS,
     ModelConfig,
     TrainConfig,
@@ -30,6 +31,7 @@ from neuron_core.errors import ConfigError
 from tui.forms import build_config, parse_float, parse_hidden, parse_int
 from tui.messages import ModelConfigChanged, TrainConfigChanged
 from tui.panes.fields import Field, FormPane, stale_note
+from tui.panes.schedule_fields import show_schedule_fields
 
 _SEED_FIELDS = {"init_seed": "seed", "seed": "seed"}
 
@@ -79,6 +81,10 @@ class HyperPane(FormPane):
             [(_fmt(p), p) for p in LR_PRESETS], prompt="presets", compact=True, id="lr-preset"
         )
         yield Field("learning rate", Input(_fmt(t.lr), compact=True, id="lr"), presets, field="lr")
+        yield choice("lr schedule", "lr_schedule", LR_SCHEDULES, t.lr_schedule)
+        yield text("lr decay", "lr_decay", _fmt(t.lr_decay), "0 to 1: x per period")
+        yield text("decay every", "lr_step_every", _fmt(t.lr_step_every), "iterations")
+        yield text("lr min", "lr_min", _fmt(t.lr_min), "cosine's last rate")
         yield text("iterations", "iterations", _fmt(t.iterations))
         yield choice("optimizer", "optimizer", OPTIMIZERS, t.optimizer)
         yield text("batch size", "batch_size", _fmt(t.batch_size), "all (full batch)")
@@ -147,6 +153,10 @@ class HyperPane(FormPane):
             target_cost=get("target_cost", parse_float, optional=True),
             early_stop=get("early_stop", parse_int, optional=True),
             seed=seed,
+            lr_schedule=self._choice("lr_schedule"),
+            lr_decay=get("lr_decay", parse_float),
+            lr_step_every=get("lr_step_every", parse_int),
+            lr_min=get("lr_min", parse_float),
         )
         train_errors = {k: v for k, v in parse_errors.items() if k in train_values}
         train = build_config(TrainConfig, train_values, train_fallback, train_errors)
@@ -194,6 +204,11 @@ class HyperPane(FormPane):
     def on_select_changed(self, event: Select.Changed) -> None:
         if event.select.id == "lr-preset" and event.value is not Select.NULL:
             self.set_lr(float(event.value))  # type: ignore[arg-type]
+        if event.select.id == "lr-schedule":
+            show_schedule_fields(self.fields(), str(event.value))
+
+    def on_mount(self) -> None:
+        show_schedule_fields(self.fields(), self.train.lr_schedule)
 
     def set_lr(self, lr: float) -> None:
         """Put ``lr`` in the field and apply it."""
@@ -244,6 +259,9 @@ class HyperPane(FormPane):
             "l2": _fmt(train.l2),
             "target_cost": _fmt(train.target_cost),
             "early_stop": _fmt(train.early_stop),
+            "lr_decay": _fmt(train.lr_decay),
+            "lr_step_every": _fmt(train.lr_step_every),
+            "lr_min": _fmt(train.lr_min),
             "hidden": ", ".join(map(str, model.hidden)),
             "seed": _fmt(model.init_seed),
         }
@@ -252,6 +270,7 @@ class HyperPane(FormPane):
             "optimizer": train.optimizer,
             "activation": model.activation,
             "init": model.init,
+            "lr_schedule": train.lr_schedule,
         }
         with self.prevent(Input.Changed, Select.Changed):
             for field, value in values.items():
@@ -259,6 +278,7 @@ class HyperPane(FormPane):
             for field, value in choices.items():
                 self.query_one(f"#{field.replace('_', '-')}", Select).value = value
         self.mark({})
+        show_schedule_fields(self.fields(), train.lr_schedule)
         self._show_note()
 
     def _show_note(self) -> None:

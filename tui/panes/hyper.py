@@ -81,11 +81,11 @@ class HyperPane(FormPane):
             [(_fmt(p), p) for p in LR_PRESETS], prompt="presets", compact=True, id="lr-preset"
         )
         yield Field("learning rate", Input(_fmt(t.lr), compact=True, id="lr"), presets, field="lr")
+        yield text("iterations", "iterations", _fmt(t.iterations))
         yield choice("lr schedule", "lr_schedule", LR_SCHEDULES, t.lr_schedule)
         yield text("lr decay", "lr_decay", _fmt(t.lr_decay), "0 to 1: x per period")
         yield text("decay every", "lr_step_every", _fmt(t.lr_step_every), "iterations")
         yield text("lr min", "lr_min", _fmt(t.lr_min), "cosine's last rate")
-        yield text("iterations", "iterations", _fmt(t.iterations))
         yield choice("optimizer", "optimizer", OPTIMIZERS, t.optimizer)
         yield text("batch size", "batch_size", _fmt(t.batch_size), "all (full batch)")
         yield choice("dtype", "dtype", DTYPES, t.dtype)

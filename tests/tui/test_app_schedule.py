@@ -4,16 +4,22 @@ rate, and the rate drawn under the cost chart."""
 
 from __future__ import annotations
 
+import pytest
 from conftest import settle, wait_for
 from textual.command import CommandPalette
 from textual.widgets import Input, OptionList, Select
 
-from neuron_core.config import DataConfig, TrainConfig
+from neuron_core.config import DataConfig, ModelConfig, TrainConfig
+from neuron_core.data.datasets import load
+from neuron_core.store.runfile import load_run
+from neuron_core.training.trainer import Trainer
 from tui.app import NeuronApp
 from tui.charts.rate_chart import RATE_MARK, RateCostChart
 from tui.field_commands import form_fields
 from tui.panes.fields import FormPane
+from tui.run.session import session_path
 from tui.screens.field_jump import FieldJump, hint_letters
+from tui.screens.resume import ResumeScreen
 
 SMALL = DataConfig(samples=100, test_samples=100)
 
@@ -126,3 +132,31 @@ async def test_an_opened_run_shows_its_schedule() -> None:
         await pilot.press("3", "space")
         await settle(pilot)
         assert "lr 0.1→9.8e-05" in _chart_text(app)  # 0.1 * 0.25^(200/40)
+
+
+@pytest.mark.usefixtures("sessions")
+async def test_the_session_keeps_the_schedule_and_continues_bit_for_bit() -> None:
+    cfg = TrainConfig(lr=0.5, iterations=120, lr_schedule="step", lr_decay=0.5, lr_step_every=25)
+    app = NeuronApp(data_cfg=SMALL, train_cfg=cfg)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        for _ in range(3):  # three single iterations, then quit
+            await pilot.press("n")
+            await settle(pilot)
+        await pilot.press("q")
+        await pilot.pause()
+    record = load_run(session_path())
+    assert record.train_cfg == cfg and record.history.n == 3
+    again = NeuronApp()
+    async with again.run_test(size=(80, 24)) as pilot:
+        await wait_for(pilot, lambda: isinstance(again.screen, ResumeScreen), what="the prompt")
+        await pilot.press("enter")  # Resume
+        await settle(pilot)
+        assert again.query_one("#lr-schedule", Select).value == "step"
+        await pilot.press("3", "space")
+        await settle(pilot)
+        resumed = again.controller.trainer
+        assert resumed is not None and resumed.status == "completed"
+    whole = Trainer(load(SMALL), ModelConfig(), cfg)
+    whole.run()
+    assert resumed.history.train().tobytes() == whole.history.train().tobytes()

@@ -82,10 +82,6 @@ class HyperPane(FormPane):
         )
         yield Field("learning rate", Input(_fmt(t.lr), compact=True, id="lr"), presets, field="lr")
         yield text("iterations", "iterations", _fmt(t.iterations))
-        yield choice("lr schedule", "lr_schedule", LR_SCHEDULES, t.lr_schedule)
-        yield text("lr decay", "lr_decay", _fmt(t.lr_decay), "0 to 1: x per period")
-        yield text("decay every", "lr_step_every", _fmt(t.lr_step_every), "iterations")
-        yield text("lr min", "lr_min", _fmt(t.lr_min), "cosine's last rate")
         yield choice("optimizer", "optimizer", OPTIMIZERS, t.optimizer)
         yield text("batch size", "batch_size", _fmt(t.batch_size), "all (full batch)")
         yield choice("dtype", "dtype", DTYPES, t.dtype)
@@ -93,6 +89,10 @@ class HyperPane(FormPane):
         yield text("L1 penalty", "l1", _fmt(t.l1))
         yield text("target cost", "target_cost", _fmt(t.target_cost), "none")
         yield text("early stop", "early_stop", _fmt(t.early_stop), "off (patience)")
+        yield choice("lr schedule", "lr_schedule", LR_SCHEDULES, t.lr_schedule)
+        yield text("lr decay", "lr_decay", _fmt(t.lr_decay), "0 to 1: x per period")
+        yield text("decay every", "lr_step_every", _fmt(t.lr_step_every), "iterations")
+        yield text("lr min", "lr_min", _fmt(t.lr_min), "cosine's last rate")
         yield text(
             "hidden layers", "hidden", ", ".join(map(str, m.hidden)), "none: one neuron; e.g. 4, 4"
         )

@@ -128,7 +128,28 @@ async def test_an_opened_run_shows_its_schedule() -> None:
         assert app.query_one("#lr-schedule", Select).value == "exp"
         assert app.query_one("#lr-decay", Input).value == "0.25"
         assert app.query_one("#lr-step-every", Input).value == "40"
-        assert not app.query_one("#hyper", FormPane).fields()["lr_min"].display
+        pane = app.query_one("#hyper", FormPane)
+        assert not pane.fields()["lr_min"].display
+        # A bad value in a field the next schedule does not use does not block that schedule.
+        app.query_one("#lr-decay", Input).value = "abc"
+        await pilot.pause()
+        assert "lr_decay" in pane.errors()
+        app.query_one("#lr-schedule", Select).value = "cosine"
+        await settle(pilot)
+        assert pane.errors() == {}
+        assert (app.controller.train_cfg.lr_schedule, app.controller.train_cfg.lr_decay) == (
+            "cosine",
+            0.25,
+        )
+        app.query_one("#lr-schedule", Select).value = "exp"
+        await settle(pilot)
+        assert "lr_decay" in pane.errors()  # shown again, and still bad
+        decay = app.query_one("#lr-decay", Input)
+        decay.focus()
+        decay.value = "0.25"
+        await pilot.press("enter")
+        await settle(pilot)
+        assert pane.errors() == {} and app.controller.train_cfg.lr_schedule == "exp"
         await pilot.press("3", "space")
         await settle(pilot)
         assert "lr 0.1→9.8e-05" in _chart_text(app)  # 0.1 * 0.25^(200/40)

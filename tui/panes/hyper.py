@@ -31,7 +31,7 @@ from neuron_core.errors import ConfigError
 from tui.forms import build_config, parse_float, parse_hidden, parse_int
 from tui.messages import ModelConfigChanged, TrainConfigChanged
 from tui.panes.fields import Field, FormPane, stale_note
-from tui.panes.schedule_fields import show_schedule_fields
+from tui.panes.schedule_fields import schedule_values, show_schedule_fields
 
 _SEED_FIELDS = {"init_seed": "seed", "seed": "seed"}
 
@@ -154,9 +154,7 @@ class HyperPane(FormPane):
             early_stop=get("early_stop", parse_int, optional=True),
             seed=seed,
             lr_schedule=self._choice("lr_schedule"),
-            lr_decay=get("lr_decay", parse_float),
-            lr_step_every=get("lr_step_every", parse_int),
-            lr_min=get("lr_min", parse_float),
+            **schedule_values(self._choice("lr_schedule"), get, self.train),
         )
         train_errors = {k: v for k, v in parse_errors.items() if k in train_values}
         train = build_config(TrainConfig, train_values, train_fallback, train_errors)

@@ -210,11 +210,18 @@ async def bench_cost_chart_app() -> None:
         "cost chart in the app (ms, median / max (polls); target 10 ms median): 120x40 as "
         "laid out, zoomed at 200x60"
     )
+    from neuron_core.config import TrainConfig
+
     for size, zoom in (((120, 40), False), ((200, 60), True)):
-        with tempfile.TemporaryDirectory(prefix="bench-chart-state-") as state:
-            # An empty state folder: no saved session offered at start (nor overwritten).
-            os.environ["XDG_STATE_HOME"] = state
-            await cost_chart_in_app(NeuronApp(), size, zoom)
+        # The default run, then one with a cosine learning-rate schedule (its rate drawn under
+        # the costs, ``tui.charts.rate_chart``).
+        for train_cfg in (TrainConfig(), TrainConfig(lr_schedule="cosine", lr_min=0.001)):
+            if train_cfg.lr_schedule != "constant":
+                print(f"  with a {train_cfg.lr_schedule} learning-rate schedule:")
+            with tempfile.TemporaryDirectory(prefix="bench-chart-state-") as state:
+                # An empty state folder: no saved session offered at start (nor overwritten).
+                os.environ["XDG_STATE_HOME"] = state
+                await cost_chart_in_app(NeuronApp(train_cfg=train_cfg), size, zoom)
 
 
 async def cost_chart_in_app(app: App[None], size: tuple[int, int], zoom: bool) -> None:

@@ -19,23 +19,25 @@ from neuron_core.checks import check_choice as _check_choice
 from neuron_core.checks import check_float as _check_float
 from neuron_core.checks import check_int as _check_int
 from neuron_core.checks import has_control as _has_control
-from neuron_core.data.formula import FormulaError, parse
 from neuron_core.errors import ConfigError
+from neuron_core.names import ACTIVATIONS as ACTIVATIONS
+from neuron_core.names import GENERATORS as GENERATORS
+from neuron_core.names import REGRESSION_GENERATORS as REGRESSION_GENERATORS
+from neuron_core.names import check_dataset_name as _check_dataset_name
+from neuron_core.names import layer_activations as layer_activations
 from neuron_core.serial import Serializable as _Serializable
 
-GENERATORS: tuple[str, ...] = ("line", "gauss", "circle", "xor", "spiral", "moons", "blobs")
 # The generators that draw 2 to MAX_CLASSES classes (``DataConfig.classes``).
 MULTICLASS_GENERATORS: tuple[str, ...] = ("blobs", "spiral")
 MAX_CLASSES = 10
-REGRESSION_GENERATORS: tuple[str, ...] = ("reg-line", "reg-plane", "reg-bumps")
-ACTIVATIONS: tuple[str, ...] = ("tanh", "relu", "sigmoid", "linear")
-ACTIVATIONS += ("leaky-relu", "elu", "softplus", "silu", "sine")
 # The classification loss: the article's log loss, or Playground's squared error on the sigmoid.
 LOSSES: tuple[str, ...] = ("log", "squared")
 # "auto": zeros for the single neuron (the article), xavier or he (by activation) with hidden
 # layers (``neuron_core.model.init.resolve_init``).
 INITS: tuple[str, ...] = ("auto", "zeros", "uniform", "xavier", "he")
 OPTIMIZERS: tuple[str, ...] = ("gd", "momentum", "adam")
+# Learning-rate schedules: how the rate moves with the iteration (``training.lr_schedule``).
+LR_SCHEDULES: tuple[str, ...] = ("constant", "step", "exp", "cosine")
 DTYPES: tuple[str, ...] = ("float64", "float32")
 PROBLEMS: tuple[str, ...] = ("classification", "regression")
 # Extra input features a model may use on 2-D data (TensorFlow Playground's set).
@@ -55,51 +57,6 @@ MAX_LR = 1e6
 MAX_HIDDEN_LAYERS = 6
 MAX_NEURONS = 8
 MAX_SEED = 2**63 - 1
-
-
-def _check_dataset_name(name: object) -> None:
-    """A generator's name, or an inequality over x1, x2 (``neuron_core.data.formula``): a bare
-    word is taken for a misspelt name, anything else for a formula, so each gets its own
-    message (a formula's on the field ``formula``)."""
-    names = GENERATORS + REGRESSION_GENERATORS
-    if name in names:
-        return
-    if not isinstance(name, str) or all(
-        ch.isascii() and (ch.isalnum() or ch in "-_") for ch in name
-    ):
-        raise ConfigError(
-            "name",
-            f"must be one of {', '.join(names)}, or an inequality over x1, x2 such as "
-            f"'x2 > 1.23*x1 + 3.23'; got {name!r}",
-        )
-    try:
-        parse(name)
-    except FormulaError as exc:
-        raise ConfigError("formula", str(exc)) from None
-
-
-def layer_activations(activation: str, n_hidden: int) -> tuple[str, ...]:
-    """The activation of each of ``n_hidden`` hidden layers from ``activation``: one name for
-    every layer (``"tanh"``) or a comma list, one per layer (``"tanh,relu"``; spaces allowed).
-    ``ConfigError("activation", ...)`` for an unknown name or a list of the wrong length."""
-    if not isinstance(activation, str):
-        raise ConfigError("activation", f"must be a name, got {activation!r}")
-    names = tuple(n.strip() for n in activation.split(","))
-    for name in names:
-        if name not in ACTIVATIONS:  # typed text: shown shortened
-            shown = name if len(name) <= 24 else name[:23] + "…"
-            raise ConfigError(
-                "activation", f"must be one of {', '.join(ACTIVATIONS)}; got {shown!r}"
-            )
-    if len(names) == 1:
-        return names * n_hidden
-    if len(names) != n_hidden:
-        raise ConfigError(
-            "activation",
-            f"{len(names)} names for {n_hidden} hidden layers: give one name for every layer "
-            "or one per layer",
-        )
-    return names
 
 
 @dataclass(frozen=True)
@@ -257,6 +214,12 @@ class TrainConfig(_Serializable):
     measured every ``test_every`` iterations (``None``: about 200 times a run). ``dtype`` is the
     compute precision. ``dropout`` is the share of hidden units dropped at each training step
     (inverted dropout, masks drawn from ``seed``; evaluation and predictions use every unit).
+
+    ``lr_schedule`` moves the rate with the iteration t (0, 1, ...; ``training.lr_schedule``):
+    ``constant`` keeps ``lr``; ``step`` multiplies it by ``lr_decay`` every ``lr_step_every``
+    iterations (``lr * decay^floor(t/every)``); ``exp`` does the same smoothly
+    (``lr * decay^(t/every)``); ``cosine`` goes from ``lr`` down to ``lr_min`` along half a cosine
+    over the run's ``iterations``.
     """
 
     lr: float = 0.1
@@ -271,6 +234,10 @@ class TrainConfig(_Serializable):
     test_every: int | None = None
     seed: int = 0
     dropout: float = 0.0
+    lr_schedule: Literal["constant", "step", "exp", "cosine"] = "constant"
+    lr_decay: float = 0.5
+    lr_step_every: int = 1000
+    lr_min: float = 0.0
 
     def validate(self) -> None:
         """Raise ``ConfigError`` naming the first invalid field."""
@@ -292,3 +259,7 @@ class TrainConfig(_Serializable):
         _check_float("dropout", self.dropout, 0.0, 1.0)
         if self.dropout >= 1.0:
             raise ConfigError("dropout", "must be less than 1 (the share of units dropped)")
+        _check_choice("lr_schedule", self.lr_schedule, LR_SCHEDULES)
+        _check_float("lr_decay", self.lr_decay, 0.0, 1.0, lo_open=True)
+        _check_int("lr_step_every", self.lr_step_every, 1, MAX_ITERATIONS)
+        _check_float("lr_min", self.lr_min, 0.0, MAX_LR)

@@ -22,7 +22,7 @@ import re
 from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
-from neuron_core.config import DataConfig, ModelConfig, TrainConfig
+from neuron_core.config import LR_PRESETS, DataConfig, ModelConfig, TrainConfig
 from neuron_core.errors import ConfigError
 
 C = TypeVar("C", DataConfig, ModelConfig, TrainConfig)
@@ -178,3 +178,14 @@ def build_config(
             continue
         return None if errors else cfg
     return None
+
+
+def next_preset(current: float, direction: int) -> float:
+    """The learning-rate preset (``LR_PRESETS``) just above ``current`` (``direction`` > 0) or
+    just below it, the last or first preset past the ends (a rate between two presets moves to
+    the next one in that direction; 1e-9 relative keeps a preset typed as text a preset)."""
+    if direction > 0:
+        bigger = [p for p in LR_PRESETS if p > current * (1 + 1e-9)]
+        return bigger[0] if bigger else LR_PRESETS[-1]
+    smaller = [p for p in LR_PRESETS if p < current * (1 - 1e-9)]
+    return smaller[-1] if smaller else LR_PRESETS[0]

@@ -6,7 +6,8 @@ Three texts, written atomically (``atomic.atomic_write_text``) by ``write_export
   counts) holds the training cost recorded by iteration ``i`` (the cost at the parameters before
   its update) and, where one was measured at ``i``, the test cost at the parameters after ``i``
   updates; the other rows leave ``test_cost`` empty. A test cost measured after the last update
-  (``i = n``) gets a last row of its own with an empty ``train_cost``.
+  (``i = n``) gets a last row of its own with an empty ``train_cost``. A run with a
+  learning-rate schedule adds a column ``lr``: the rate of row ``i``'s update.
 * ``weights`` (JSON): everything needed to apply the model elsewhere. A raw point ``x`` (one
   value per name in ``features``) becomes the model's input by ``(x - mean) / std`` when
   ``standardization`` is given, then by the ``feature_map`` (``x1^2`` means the first
@@ -42,6 +43,7 @@ import numpy as np
 from neuron_core.config import layer_activations
 from neuron_core.data.features import input_names
 from neuron_core.store.atomic import atomic_write_text
+from neuron_core.training.lr_schedule import rates
 
 if TYPE_CHECKING:
     from neuron_core.data.dataset import Dataset
@@ -80,7 +82,14 @@ def history_csv(trainer: Trainer, snapshot: Snapshot | None = None) -> str:
     ]
     if n in tests:
         rows.append([str(n), "", _num(tests[n])])
-    return _csv_text(["iteration", "train_cost", "test_cost"], rows)
+    header = ["iteration", "train_cost", "test_cost"]
+    if trainer.train_cfg.lr_schedule != "constant":
+        # The rate each row's update used (the current schedule's): a fourth column only when
+        # it moves, so a constant run's export stays as it was.
+        lrs = rates(trainer.train_cfg, 0, len(costs)).tolist()
+        rows = [[*row, _num(lrs[int(row[0])]) if row[1] else ""] for row in rows]
+        header.append("lr")
+    return _csv_text(header, rows)
 
 
 def _finite_or_none(values: list[float]) -> list[float | None]:

@@ -42,22 +42,24 @@ def run_chunk(
     set_state: Callable[[Mapping[str, NDArray[Any]]], None],
     costs: F64,
     k: int,
+    at: Callable[[int], None] | None = None,
 ) -> int:
     """Up to ``k`` iterations as ``run_checked`` gives them, checked once: ``run_unchecked``,
     then, when a cost or the parameters after it were not finite, the same chunk again from
     its start with ``run_checked`` (``theta``, ``prev`` and the stepper's ``state()``: the
     optimizer's memory and the mini-batch order, all that the iterations depend on). The
     iterations are deterministic, so the replay stops where, and with the bits, the checked
-    loop alone would have."""
+    loop alone would have. ``at(j)``, when given, is called before iteration j's update (a
+    learning-rate schedule sets the rate there)."""
     start, start_prev, saved = theta.copy(), prev.copy(), state()
-    done = run_unchecked(compute, step, theta, prev, grad, costs, k)
+    done = run_unchecked(compute, step, theta, prev, grad, costs, k, at)
     with np.errstate(all="ignore"):  # an overflowing sum is "not finite", as in run_checked
         if done == k and math.isfinite(float(np.dot(theta, ones))):
             return k
     np.copyto(theta, start)
     np.copyto(prev, start_prev)
     set_state(saved)
-    return run_checked(compute, step, theta, prev, grad, ones, costs, k)
+    return run_checked(compute, step, theta, prev, grad, ones, costs, k, at)
 
 
 def run_unchecked(
@@ -68,6 +70,7 @@ def run_unchecked(
     grad: FloatArray,
     costs: F64,
     k: int,
+    at: Callable[[int], None] | None = None,
 ) -> int:
     """Up to ``k`` iterations, iteration j's cost into ``costs[j]``; returns how many ran, fewer
     than ``k`` at the first cost that is not finite (the parameters are then left as they are:
@@ -83,6 +86,8 @@ def run_unchecked(
             costs[j] = cost
             if j == last:
                 np.copyto(prev, theta)
+            if at is not None:
+                at(j)
             step(params, grads)
     return k
 
@@ -96,6 +101,7 @@ def run_checked(
     ones: FloatArray,
     costs: F64,
     k: int,
+    at: Callable[[int], None] | None = None,
 ) -> int:
     """Up to ``k`` iterations, iteration j's cost into ``costs[j]``; returns how many ran.
     Fewer than ``k`` means the next cost or the parameters were not finite, and ``theta`` was
@@ -111,5 +117,7 @@ def run_checked(
                 return j
             costs[j] = cost
             np.copyto(prev, theta)
+            if at is not None:
+                at(j)
             step(params, grads)
     return k

@@ -48,6 +48,7 @@ from neuron_core.training.fast_blocks import (
     Arr,
     Blocked,
 )
+from neuron_core.training.lr_schedule import segments
 from neuron_core.training.optim import GradientDescent
 
 F64 = NDArray[np.float64]
@@ -163,11 +164,13 @@ class NeuronStepper:
                                  "gradient descent needs ['opt_t']")  # fmt: skip
             self._opt.set_state({k[4:]: v for k, v in state.items()})
 
-    def run(self, costs: F64, k: int) -> int:
+    def run(self, costs: F64, k: int, start: int = 0) -> int:
         """Run up to ``k`` iterations; iteration j's cost (before its update) goes to ``costs[j]``.
 
         Returns how many iterations ran. Fewer than ``k`` means the next cost was not finite: the
-        parameters are then rolled back to the last ones that gave a finite cost.
+        parameters are then rolled back to the last ones that gave a finite cost. ``start``:
+        the run's number of the first iteration; a schedule runs stretches of one rate each
+        (``lr_schedule.segments``) as engine calls, which give the same as one call.
         """
         if k <= 0:
             return 0
@@ -176,8 +179,20 @@ class NeuronStepper:
             # copies short strided rows through it; a small buffer lets it work in place (the
             # setting is scoped to this errstate block).
             np.setbufsize(UFUNC_BUFSIZE)
-            done = self._engine.run(costs, k)
+            constant = self.cfg.lr_schedule == "constant"
+            done = self._engine.run(costs, k) if constant else self._scheduled(costs, k, start)
         self._opt.t += done
+        return done
+
+    def _scheduled(self, costs: F64, k: int, start: int) -> int:
+        """``run`` under a schedule: each stretch of one rate is one engine call."""
+        done = 0
+        for count, lr in segments(self.cfg, start, k):
+            self._set_lr(lr)
+            ran = self._engine.run(costs[done : done + count], count)
+            done += ran
+            if ran < count:
+                break
         return done
 
 

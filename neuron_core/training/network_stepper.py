@@ -19,6 +19,7 @@ from neuron_core.training.block_pass import BlockPass
 from neuron_core.training.chunk_loop import run_chunk
 from neuron_core.training.dropout import Dropout, MaskSource
 from neuron_core.training.full_batch_pass import FullBatchPass
+from neuron_core.training.lr_schedule import rate_function
 from neuron_core.training.optim import Optimizer, make_optimizer
 from neuron_core.training.shuffle import Shuffle
 
@@ -277,12 +278,16 @@ class NetworkStepper:
             grads += [dW.astype(np.float64), db.astype(np.float64).reshape(-1, 1)]
         return cost, grads
 
-    def run(self, costs: F64, k: int) -> int:
+    def run(self, costs: F64, k: int, start: int = 0) -> int:
         """Run up to ``k`` iterations, writing iteration j's cost (before its update) into
         ``costs[j]``. Returns how many ran; fewer than ``k`` means the next cost or the
         parameters were not finite, and the parameters were restored to the last finite ones
-        (checked once per call, ``chunk_loop.run_chunk``)."""
+        (checked once per call, ``chunk_loop.run_chunk``). ``start`` is the run's number of the
+        first of them, which a learning-rate schedule (``lr_schedule``) turns into the rate of
+        each update."""
+        rate, opt = rate_function(self.cfg), self._opt
+        at = None if rate is None else (lambda j: setattr(opt, "lr", rate(start + j)))
         return run_chunk(
-            self._compute, self._opt.step, self._theta, self._prev, self._grad,
-            self._ones_all, self.state, self.set_state, costs, k,
+            self._compute, opt.step, self._theta, self._prev, self._grad,
+            self._ones_all, self.state, self.set_state, costs, k, at,
         )  # fmt: skip

@@ -35,9 +35,10 @@ F64 = NDArray[np.float64]
 class Stepper(Protocol):
     """A running optimisation of one network on one training set."""
 
-    def run(self, costs: F64, k: int) -> int:
+    def run(self, costs: F64, k: int, start: int = 0) -> int:
         """Run up to ``k`` iterations writing each cost into ``costs[j]``; return how many ran
-        (fewer means the next cost was not finite; the parameters are the last finite ones)."""
+        (fewer means the next cost was not finite; the parameters are the last finite ones).
+        ``start``: the run's number of the first iteration (the learning-rate schedule's t)."""
         ...
 
     def set_config(self, cfg: TrainConfig) -> None:

@@ -222,7 +222,7 @@ class Trainer:
                 c0 = time.perf_counter()
                 # With a target cost the chunk may have to be replayed from its start.
                 start_state = self._stepper.state() if cfg.target_cost is not None else {}
-                done = self._stepper.run(hist.free_slots(), k)
+                done = self._stepper.run(hist.free_slots(), k, hist.n)
                 hist.commit(done)
                 self._stepper.sync()
                 chunk = next_chunk(chunk, done, time.perf_counter() - c0)
@@ -262,7 +262,7 @@ class Trainer:
                 self.model, self.X_train, self.data.Y_train, self.train_cfg
             )
             self._stepper.set_state(start_state)
-            hist.commit(self._stepper.run(hist.free_slots(), stop_at - start))
+            hist.commit(self._stepper.run(hist.free_slots(), stop_at - start, start))
             self._stepper.sync()
         return True
 

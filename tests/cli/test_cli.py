@@ -345,8 +345,8 @@ class _DivergingStepper:
         self.inner = inner
         self.left = after
 
-    def run(self, costs: NDArray[np.float64], k: int) -> int:
-        done = self.inner.run(costs, min(k, self.left))
+    def run(self, costs: NDArray[np.float64], k: int, start: int = 0) -> int:
+        done = self.inner.run(costs, min(k, self.left), start)
         self.left -= done
         return done
 

@@ -23,6 +23,7 @@ from neuron_core.config import (
     GENERATORS,
     INITS,
     LOSSES,
+    LR_SCHEDULES,
     MAX_HIDDEN_LAYERS,
     MAX_NEURONS,
     OPTIMIZERS,
@@ -180,6 +181,17 @@ OPTIONS: tuple[Option, ...] = (
            "warning says so)", "F",
            shown_default=f"{DEFAULT_LR['classification']:g}, {DEFAULT_LR['regression']:g} for "
            "regression"),
+    Option("--lr-schedule", "text", "train", "lr_schedule",
+           f"how the learning rate moves with the iteration t: {_one_of(LR_SCHEDULES)}. step: "
+           "lr * G^floor(t/N); exp: lr * G^(t/N); cosine: from lr down to --lr-min over the "
+           "run's --iterations", "NAME"),
+    Option("--lr-decay", "float", "train", "lr_decay",
+           "G, the factor (0 < G <= 1) the step and exp schedules multiply the rate by every "
+           "--lr-step-every iterations", "G"),
+    Option("--lr-step-every", "int", "train", "lr_step_every",
+           "N, the iterations between two decays of the step and exp schedules", "N"),
+    Option("--lr-min", "float", "train", "lr_min",
+           "the rate the cosine schedule ends at", "F"),
     Option("--iterations", "int", "train", "iterations",
            "parameter updates in total (with --load: including the saved ones)", "N"),
     Option("--batch-size", "int", "train", "batch_size",

@@ -25,6 +25,12 @@ from tui.cli.values import NO_HIDDEN
 
 # Written whatever their value when they apply ("seeds in"): they decide every random draw.
 _ALWAYS = frozenset({"--seed", "--init-seed", "--shuffle-seed"})
+# The schedule settings and the schedules that use them.
+_SCHEDULE_FLAGS = {
+    "--lr-decay": ("step", "exp"),
+    "--lr-step-every": ("step", "exp"),
+    "--lr-min": ("cosine",),
+}
 
 
 def _text(opt: Option, value: object) -> list[str]:
@@ -73,6 +79,8 @@ def _value(
         return scheme != "zeros", model.init_seed
     if section == "model":
         return True, getattr(model, opt.field)
+    if opt.flag in _SCHEDULE_FLAGS:  # a schedule's settings, written with their schedule
+        return train.lr_schedule in _SCHEDULE_FLAGS[opt.flag], getattr(train, opt.field)
     if opt.flag == "--shuffle-seed":
         # Only mini-batches are shuffled; by default their order follows --seed.
         return train.batch_size is not None and train.seed != data.seed, train.seed

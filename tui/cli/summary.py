@@ -48,10 +48,22 @@ def _model_text(rep: dict[str, Any]) -> str:
     return f"network {sizes}, {rep['activation']} hidden, {output}, {init}"
 
 
+def schedule_text(rep: dict[str, Any]) -> str:
+    """``step x0.5 every 1,000``, ``exp x0.5 per 1,000`` or ``cosine to 0.001`` (as
+    ``neuron_core.training.lr_schedule.describe``, from the report)."""
+    kind = rep["lr_schedule"]
+    if kind == "cosine":
+        return f"cosine to {rep['lr_min']:g}"
+    every = "every" if kind == "step" else "per"
+    return f"{kind} x{rep['lr_decay']:g} {every} {rep['lr_step_every']:,}"
+
+
 def _settings_text(rep: dict[str, Any]) -> str:
     """``gd, lr 0.1, full batch, float64`` plus whatever else is switched on."""
     batch = "full batch" if rep["batch_size"] is None else f"batches of {rep['batch_size']:,}"
     parts = [rep["optimizer"], f"lr {rep['lr']:g}", batch, rep["dtype"]]
+    if rep.get("lr_schedule", "constant") != "constant":
+        parts[1] += f" ({schedule_text(rep)})"
     if rep["l1"]:
         parts.append(f"l1 {rep['l1']:g}")
     if rep["l2"]:

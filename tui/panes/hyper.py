@@ -23,14 +23,16 @@ from neuron_core.config import (
     INITS,
     LOSSES,
     LR_PRESETS,
+    LR_SCHEDULES,
     OPTIMIZERS,
     ModelConfig,
     TrainConfig,
 )
 from neuron_core.errors import ConfigError
-from tui.forms import build_config, parse_float, parse_hidden, parse_int
+from tui.forms import build_config, next_preset, parse_float, parse_hidden, parse_int
 from tui.messages import ModelConfigChanged, TrainConfigChanged
 from tui.panes.fields import Field, FormPane, stale_note
+from tui.panes.schedule_fields import schedule_values, show_schedule_fields
 
 _SEED_FIELDS = {"init_seed": "seed", "seed": "seed"}
 
@@ -88,6 +90,10 @@ class HyperPane(FormPane):
         yield text("L1 penalty", "l1", _fmt(t.l1))
         yield text("target cost", "target_cost", _fmt(t.target_cost), "none")
         yield text("early stop", "early_stop", _fmt(t.early_stop), "off (patience)")
+        yield choice("lr schedule", "lr_schedule", LR_SCHEDULES, t.lr_schedule)
+        yield text("lr decay", "lr_decay", _fmt(t.lr_decay), "0 to 1: x per period")
+        yield text("decay every", "lr_step_every", _fmt(t.lr_step_every), "iterations")
+        yield text("lr min", "lr_min", _fmt(t.lr_min), "cosine's last rate")
         yield text(
             "hidden layers", "hidden", ", ".join(map(str, m.hidden)), "none: one neuron; e.g. 4, 4"
         )
@@ -157,6 +163,8 @@ class HyperPane(FormPane):
             early_stop=get("early_stop", parse_int, optional=True),
             dropout=get("dropout", parse_float),
             seed=seed,
+            lr_schedule=self._choice("lr_schedule"),
+            **schedule_values(self._choice("lr_schedule"), get, self.train),
         )
         train_errors = {k: v for k, v in parse_errors.items() if k in train_values}
         train = build_config(TrainConfig, train_values, train_fallback, train_errors)
@@ -209,6 +217,11 @@ class HyperPane(FormPane):
                 self.query_one("#activation", Input).value = str(event.value)
                 event.select.clear()
             self.apply_form()
+        if event.select.id == "lr-schedule":
+            show_schedule_fields(self.fields(), str(event.value))
+
+    def on_mount(self) -> None:
+        show_schedule_fields(self.fields(), self.train.lr_schedule)
 
     def set_lr(self, lr: float) -> None:
         """Put ``lr`` in the field and apply it."""
@@ -219,13 +232,7 @@ class HyperPane(FormPane):
 
     def step_lr(self, direction: int) -> float:
         """The next preset above (``direction`` > 0) or below the current rate, applied."""
-        current = self.train.lr
-        if direction > 0:
-            bigger = [p for p in LR_PRESETS if p > current * (1 + 1e-9)]
-            lr = bigger[0] if bigger else LR_PRESETS[-1]
-        else:
-            smaller = [p for p in LR_PRESETS if p < current * (1 - 1e-9)]
-            lr = smaller[-1] if smaller else LR_PRESETS[0]
+        lr = next_preset(self.train.lr, direction)
         self.set_lr(lr)
         return lr
 
@@ -259,6 +266,9 @@ class HyperPane(FormPane):
             "l2": _fmt(train.l2),
             "target_cost": _fmt(train.target_cost),
             "early_stop": _fmt(train.early_stop),
+            "lr_decay": _fmt(train.lr_decay),
+            "lr_step_every": _fmt(train.lr_step_every),
+            "lr_min": _fmt(train.lr_min),
             "hidden": ", ".join(map(str, model.hidden)),
             "seed": _fmt(model.init_seed),
             "activation": model.activation,
@@ -269,6 +279,7 @@ class HyperPane(FormPane):
             "optimizer": train.optimizer,
             "loss": model.loss,
             "init": model.init,
+            "lr_schedule": train.lr_schedule,
         }
         with self.prevent(Input.Changed, Select.Changed):
             for field, value in values.items():
@@ -276,6 +287,7 @@ class HyperPane(FormPane):
             for field, value in choices.items():
                 self.query_one(f"#{field.replace('_', '-')}", Select).value = value
         self.mark({})
+        show_schedule_fields(self.fields(), train.lr_schedule)
         self._show_note()
 
     def _show_note(self) -> None:

@@ -19,6 +19,7 @@ from textual.containers import Horizontal
 from textual.markup import escape
 
 from tui.charts.cost_chart import CostChart
+from tui.charts.rate_chart import RateCostChart
 from tui.run.progress import Progress, format_duration
 from tui.views.cost import CostView
 from tui.widgets.live_text import LiveText
@@ -173,7 +174,7 @@ class TrainingPane(Horizontal):
         self._mode = ""  # the chart mode last shown
 
     def compose(self) -> ComposeResult:
-        yield CostChart(id="cost-chart", tail_seconds=TAIL_SECONDS)
+        yield RateCostChart(id="cost-chart", tail_seconds=TAIL_SECONDS)
         yield LiveText(id="stats")
 
     @property
@@ -224,6 +225,7 @@ class TrainingPane(Horizontal):
             self._fed = None
             if view is None:
                 return
+        self.query_one(RateCostChart).set_schedule(view.schedule)  # the rate under the costs
         if view.key == self._fed:
             return
         self._fed = view.key

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
+from neuron_core.config import TrainConfig
 from neuron_core.training.trainer import Trainer
 
 F64 = NDArray[np.float64]
@@ -21,13 +22,15 @@ F64 = NDArray[np.float64]
 class CostView:
     """``train`` (n,): the training cost of iterations 0..n-1; ``test_costs`` (k,): the test
     cost measured at iterations ``test_iters`` (k,); ``planned``: the iterations of the run.
-    ``key`` = (run identity, n, k, planned)."""
+    ``key`` = (run identity, n, k, planned). ``schedule``: the training config when its
+    learning-rate schedule moves the rate (drawn under the costs), else None."""
 
     key: tuple[int, int, int, int]
     train: F64
     test_iters: NDArray[np.int64]
     test_costs: F64
     planned: int
+    schedule: TrainConfig | None = None
 
 
 def cost_view(trainer: Trainer) -> CostView:
@@ -35,6 +38,8 @@ def cost_view(trainer: Trainer) -> CostView:
     hist = trainer.history
     planned = trainer.train_cfg.iterations
     iters, costs = hist.test()
+    cfg = trainer.train_cfg
+    schedule = None if cfg.lr_schedule == "constant" else cfg
     return CostView(
-        (id(trainer), hist.n, hist.n_test, planned), hist.train(), iters, costs, planned
+        (id(trainer), hist.n, hist.n_test, planned), hist.train(), iters, costs, planned, schedule
     )

@@ -21,6 +21,7 @@ from textual.events import Resize
 from textual.notifications import SeverityLevel
 
 from neuron_core.config import DataConfig, ModelConfig, TrainConfig
+from tui.app_edit import EditActions
 from tui.app_settings import SettingActions
 from tui.app_share import ShareActions
 from tui.app_views import VIEW_ACTIONS, ViewActions
@@ -60,7 +61,7 @@ def _settle_garbage_collector() -> None:
     gc.freeze()
 
 
-class NeuronApp(SettingActions, ViewActions, ShareActions, inherit_bindings=False):
+class NeuronApp(SettingActions, ViewActions, ShareActions, EditActions, inherit_bindings=False):
     """neuron-tui: watch a neuron (or a small network) learn. See the module docstring."""
 
     # Absolute, so subclasses (tests, tools) defined elsewhere find it too.

@@ -20,6 +20,7 @@ from textual.message import Message
 from neuron_core.config import DataConfig, ModelConfig, TrainConfig
 from neuron_core.data.dataset import Dataset
 from neuron_core.store.record import RunRecord
+from neuron_core.training.edit import ParamEdit
 from neuron_core.training.trainer import Trainer
 from tui.run.scoring import Evaluation
 
@@ -127,3 +128,12 @@ class EvaluationReady(Message, bubble=False):
 
     key: tuple[Trainer, int, str]
     evaluation: Evaluation | None
+
+
+@dataclass
+class WeightsEdited(Message):
+    """A person set parameters of the neuron ``label`` (``h1.2``, ``out``) by hand: the run
+    continues from them (``neuron_core.training.edit``)."""
+
+    edits: tuple[ParamEdit, ...]
+    label: str

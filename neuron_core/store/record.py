@@ -61,6 +61,8 @@ class RunRecord:
     feature_names: tuple[str, ...]
     saved_at: str
     stepper_state: dict[str, NDArray[Any]] = field(default_factory=dict)
+    # The points placed and removed by hand (``Dataset.hand_log``, (k, 4)), None without any.
+    hand_log: F64 | None = None
 
 
 def _check_arrays(name: str, arrays: list[F64], like: list[F64] | None) -> None:

@@ -1,4 +1,4 @@
-"""Setting parameters by hand: one weight or bias of a run, and the cost at the new parameters.
+"""Changing a run by hand: one weight or bias (and the cost at the new parameters), or the data.
 
 A person sets, say, the weight from ``x2`` into the hidden unit ``h1.3`` to ``-1.5`` and watches
 the decision surface move. ``edited`` returns a trainer that continues the run from the edited
@@ -19,6 +19,9 @@ parameters on the whole training set: the data loss (mean log loss, or mean squa
 plus the penalty ``l1 sum|W| + l2/2 sum W^2`` (``Network.cost`` + ``Network.penalty``). With a
 full batch it is exactly the cost the next iteration records, since an iteration records the
 cost before its update.
+
+``with_data`` continues a run on its data with points placed or removed by hand
+(``data.hand_points``), from the parameters it has.
 """
 
 from __future__ import annotations
@@ -30,6 +33,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
+from neuron_core.data.dataset import Dataset
 from neuron_core.training.trainer import Trainer
 
 F64 = NDArray[np.float64]
@@ -108,3 +112,25 @@ def training_cost(trainer: Trainer) -> float:
     training set: data loss + ``l1 sum|W| + l2/2 sum W^2`` (see ``model.network``)."""
     cfg, model = trainer.train_cfg, trainer.model
     return model.cost(trainer.X_train, trainer.data.Y_train) + model.penalty(cfg.l1, cfg.l2)
+
+
+def with_data(trainer: Trainer, data: Dataset) -> Trainer:
+    """A trainer continuing ``trainer``'s run from its current parameters on ``data``, the same
+    data with points placed or removed by hand (``data.hand_points``): same settings, history,
+    initial parameters and training time. The optimizer memory goes on; a mini-batch order that
+    no longer fits the new number of training points starts afresh (and with it, the
+    optimizer's memory: the two are restored together). Call while ``trainer`` is not running.
+    """
+    params = trainer.model.get_params()
+    fresh = Trainer(
+        data, trainer.model_cfg, trainer.train_cfg, history=trainer.history, params=params
+    )
+    state = trainer.stepper_state()
+    optimizer = {k: v for k, v in state.items() if k.startswith("opt_")}
+    for kept in (state, optimizer, {}):
+        try:
+            fresh.restore(trainer.initial_params, "paused", "", trainer.seconds, kept)
+        except ValueError:
+            continue
+        break
+    return fresh

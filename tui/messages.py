@@ -137,3 +137,13 @@ class WeightsEdited(Message):
 
     edits: tuple[ParamEdit, ...]
     label: str
+
+
+@dataclass
+class PointEdited(Message):
+    """A person placed a point of class ``label`` (0 or 1) at (x1, x2) in the data's own units,
+    or (``label`` None) removed the point nearest to it (``neuron_core.data.hand_points``)."""
+
+    x1: float
+    x2: float
+    label: int | None

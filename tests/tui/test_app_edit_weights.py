@@ -109,6 +109,7 @@ async def test_escape_cancels_and_a_bad_value_is_marked_with_the_reason() -> Non
 
         await pilot.press("e")
         await wait_for(pilot, lambda: isinstance(app.screen, EditWeights), what="editor")
+        assert isinstance(app.screen, EditWeights)
         screen = app.screen
         await _type(pilot, "#edit-w0", "0.5")
         await _type(pilot, "#edit-w1", "abc")

@@ -38,3 +38,17 @@ async def _editor_with_a_bad_value(pilot: Pilot[Any]) -> None:
 
 def test_weight_editor_80x24(snap_compare: Compare) -> None:
     assert snap_compare(_app(), terminal_size=(80, 24), run_before=_editor_with_a_bad_value)
+
+
+async def _points_placed(pilot: Pilot[Any]) -> None:
+    """Predictions pane, the cursor shown and moved, a point of each class placed."""
+    await settle(pilot)
+    await pilot.press("4")
+    await settle(pilot)
+    await pilot.press("right", "o", "up", "up", "right", "right", "x", "down")
+    await settle(pilot)
+    await pilot.pause(0.1)
+
+
+def test_point_cursor_80x24(snap_compare: Compare) -> None:
+    assert snap_compare(_app(), terminal_size=(80, 24), run_before=_points_placed)

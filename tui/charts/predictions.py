@@ -128,6 +128,11 @@ class PredictionsPlot(ChartPlot):
         self._view = view
         self._update()
 
+    @property
+    def view(self) -> PredictionView | None:
+        """The view drawn (None: the empty plot)."""
+        return self._view
+
     def clear(self) -> None:
         """Back to the empty plot with its hint."""
         self._view = None

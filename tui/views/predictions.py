@@ -17,6 +17,7 @@ from numpy.typing import NDArray
 from neuron_core.config import ModelConfig
 from neuron_core.data.dataset import Dataset
 from neuron_core.data.features import expand
+from neuron_core.data.hand_points import hand_points, why_not
 from neuron_core.model.network import Network
 from tui.text import printable
 from tui.views.neuron_output import points_extent
@@ -60,6 +61,10 @@ class PredictionView:
     surface: F64 | None = None
     surface_extent: tuple[float, float, float, float] | None = None
     surface_label: str | None = None
+    # The points placed by hand (3, k): x1, x2 in the data's units and the class; and whether
+    # points may be placed on this data (``neuron_core.data.hand_points``).
+    hand: F64 | None = None
+    placeable: bool = False
 
 
 def _original_units(data: Dataset, X: F64) -> F64:
@@ -200,4 +205,6 @@ def prediction_view(
         true_line=_true_line(data),
         surface=surface,
         surface_extent=extent,
+        hand=hand_points(data) if data.n_hand else None,
+        placeable=why_not(data) is None,
     )

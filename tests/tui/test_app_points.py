@@ -169,3 +169,21 @@ async def test_saved_runs_and_the_session_keep_the_points(tmp_path: Path) -> Non
             lambda: app.controller.dataset is not None and app.controller.dataset.n_hand == 2,
             what="opened with the points",
         )
+
+
+async def test_a_click_on_the_plot_puts_the_cursor_there() -> None:
+    app = _app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("4")
+        await settle(pilot)
+        area = _plot(app).plot_area
+        assert area is not None and _plot(app).cursor is None
+        await pilot.click(PointsPlot, offset=(area.x + 3, area.y + 2))
+        await settle(pilot)
+        assert _plot(app).cursor == (3, 2)
+        assert "class 0" in app.footer.text()
+        await pilot.press("x")
+        await settle(pilot)
+        data = app.controller.dataset
+        assert data is not None and data.n_hand == 1 and data.Y_train[0, -1] == 1.0

@@ -30,6 +30,8 @@ async def _open_editor(pilot: Pilot[None], *moves: str) -> EditWeights:
     """Show the network pane, select a neuron with ``moves``, press e: the editor."""
     await pilot.press("5", *moves)
     await settle(pilot)
+    app = pilot.app
+    assert isinstance(app, NeuronApp) and "e Edit" in app.footer.text()  # the key is shown
     await pilot.press("e")
     await wait_for(pilot, lambda: isinstance(pilot.app.screen, EditWeights), what="editor")
     screen = pilot.app.screen

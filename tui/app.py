@@ -20,6 +20,7 @@ from textual.events import Resize
 from textual.notifications import SeverityLevel
 
 from neuron_core.config import DataConfig, ModelConfig, TrainConfig
+from tui.app_edit import EditActions
 from tui.app_pins import PinActions
 from tui.app_settings import SettingActions
 from tui.app_share import ShareActions
@@ -51,7 +52,13 @@ DEFAULT_RUN_FILE = "~/neuron-tui-run.npz"
 
 
 class NeuronApp(
-    SettingActions, ViewActions, ShareActions, TeachActions, PinActions, inherit_bindings=False
+    SettingActions,
+    ViewActions,
+    ShareActions,
+    TeachActions,
+    PinActions,
+    EditActions,
+    inherit_bindings=False,
 ):
     """neuron-tui: watch a neuron (or a small network) learn. See the module docstring."""
 

@@ -90,9 +90,12 @@ class SettingActions(App[None]):
 
     def footer_state(self) -> str:
         """What the app is doing, as the footer's table names it: "field" (a text field has
-        the keys), "zoomed", "running", "paused", "done" (finished or stopped) or "idle"."""
+        the keys), "points" (the predictions pane's point cursor is shown), "zoomed",
+        "running", "paused", "done" (finished or stopped) or "idle"."""
         if isinstance(self.focused, Input) and self.screen is self.workspace.screen:
             return "field"
+        if self.workspace.predictions_pane.placing and self.screen is self.workspace.screen:
+            return "points"  # the point cursor is shown: its keys
         if self.workspace.zoom.pane is not None:
             return "zoomed"
         controller = self.controller

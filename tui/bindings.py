@@ -283,3 +283,13 @@ FOOTER: dict[str, tuple[FooterEntry, ...]] = {
 _MATH: FooterEntry = ("", ("view.math",))
 for _state in ("idle", "paused", "done"):
     FOOTER[_state] += (_MATH,)
+# The predictions pane's point cursor (``tui.charts.point_cursor``): how to show it wherever the
+# pane has the focus (the arrows, first: active only there), and its keys while it is shown.
+_POINTS: FooterEntry = ("", ("points.left",))
+# The network pane's weight editor (``tui.screens.edit_weights``), first too: active only there.
+_EDIT: FooterEntry = ("Edit", ("network.edit",))
+for _state in ("idle", "running", "paused", "done"):
+    FOOTER[_state] = (_EDIT, _POINTS, *FOOTER[_state])
+FOOTER["points"] = (("", ("points.class-0",)), ("", ("points.class-1",)),
+                    ("", ("points.remove",)), ("move", ("points.left",)), ("", ("points.hide",)),
+                    _SPACE, _STEP, _ZOOM, _HELP, _QUIT)  # fmt: skip

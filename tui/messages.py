@@ -20,6 +20,7 @@ from textual.message import Message
 from neuron_core.config import DataConfig, ModelConfig, TrainConfig
 from neuron_core.data.dataset import Dataset
 from neuron_core.store.record import RunRecord
+from neuron_core.training.edit import ParamEdit
 from neuron_core.training.trainer import Trainer
 from tui.run.scoring import Evaluation
 
@@ -127,3 +128,22 @@ class EvaluationReady(Message, bubble=False):
 
     key: tuple[Trainer, int, str]
     evaluation: Evaluation | None
+
+
+@dataclass
+class WeightsEdited(Message):
+    """A person set parameters of the neuron ``label`` (``h1.2``, ``out``) by hand: the run
+    continues from them (``neuron_core.training.edit``)."""
+
+    edits: tuple[ParamEdit, ...]
+    label: str
+
+
+@dataclass
+class PointEdited(Message):
+    """A person placed a point of class ``label`` (0 or 1) at (x1, x2) in the data's own units,
+    or (``label`` None) removed the point nearest to it (``neuron_core.data.hand_points``)."""
+
+    x1: float
+    x2: float
+    label: int | None

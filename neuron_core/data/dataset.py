@@ -40,6 +40,10 @@ class Dataset:
     ``(n_features, 1)``, fitted on the training part only and already applied to both parts; apply
     ``(x - mean) / std`` to new points. ``warnings`` are one-line notes for the user (a rare class,
     a constant column, no separate test set...). ``eq=False``: arrays do not compare with ``==``.
+
+    ``hand_log`` (k, 4) is what a person did to the data by hand, in order (``hand_points``:
+    points placed and removed), ``None`` when nothing; the last ``n_hand`` training columns are
+    the points placed by hand that are still there.
     """
 
     X_train: FloatArray
@@ -53,6 +57,8 @@ class Dataset:
     true_line: tuple[float, float] | None
     csv_sha256: str | None
     standardization: tuple[FloatArray, FloatArray] | None
+    hand_log: FloatArray | None = None
+    n_hand: int = 0
 
     def __post_init__(self) -> None:
         # Programming errors only (users cannot reach this): catch a wrong shape at construction

@@ -65,6 +65,8 @@ class RunRecord:
     stepper_state: dict[str, NDArray[Any]] = field(default_factory=dict)
     # Other runs' cost curves pinned to compare with (``neuron_core.store.pins``).
     pins: list[PinnedRun] = field(default_factory=list)
+    # The points placed and removed by hand (``Dataset.hand_log``, (k, 4)), None without any.
+    hand_log: F64 | None = None
 
 
 def _check_arrays(name: str, arrays: list[F64], like: list[F64] | None) -> None:

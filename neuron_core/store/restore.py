@@ -17,6 +17,7 @@ import numpy as np
 from neuron_core.config import DataConfig
 from neuron_core.data.dataset import Dataset
 from neuron_core.data.datasets import load as load_dataset
+from neuron_core.data.hand_points import replay as replay_hand_edits
 from neuron_core.errors import ConfigError, DataError, StoreError
 from neuron_core.store.archive import Invalid
 from neuron_core.store.record import (
@@ -62,6 +63,7 @@ def record_from_trainer(trainer: Trainer, data_cfg: DataConfig) -> RunRecord:
         feature_names=tuple(trainer.data.feature_names),
         saved_at=datetime.now(UTC).isoformat(timespec="seconds"),
         stepper_state=state,
+        hand_log=None if trainer.data.hand_log is None else trainer.data.hand_log.copy(),
     )
 
 
@@ -84,7 +86,8 @@ def rebuild_dataset(record: RunRecord, progress: Callable[[float], None] | None 
     have the SHA-256 recorded at save time; otherwise ``StoreError`` names the file ("has
     changed since the run was saved"). Any other data problem is a ``StoreError`` too.
     ``progress(fraction)`` is passed to ``datasets.load`` (a caller may raise from it to abandon
-    a long CSV read, e.g. on Ctrl+C; that exception propagates unchanged).
+    a long CSV read, e.g. on Ctrl+C; that exception propagates unchanged). The points placed
+    and removed by hand (``record.hand_log``) are applied again (``data.hand_points.replay``).
     """
     cfg = record.data_cfg
     csv_path = str(cfg.csv_path) if cfg.source == "csv" else None
@@ -104,6 +107,11 @@ def rebuild_dataset(record: RunRecord, progress: Callable[[float], None] | None 
             "the data of this run no longer has the same features "
             f"({', '.join(dataset.feature_names)} instead of {', '.join(record.feature_names)})"
         )
+    if record.hand_log is not None:
+        try:
+            dataset = replay_hand_edits(dataset, record.hand_log)
+        except ValueError as exc:
+            raise StoreError(f"cannot place this run's points placed by hand: {exc}") from None
     return dataset
 
 

@@ -17,6 +17,8 @@ The file is a NumPy ``.npz`` archive (a zip of ``.npy`` arrays, written uncompre
   these entries existed have neither and load with a fresh optimizer state.
 * ``pin_<i>_iters``, ``pin_<i>_costs``: the cost curves pinned to compare with, described by the
   metadata's ``pins`` (``neuron_core.store.pins``); older files have none.
+* ``hand_log`` (k, 4) float64 with the metadata's ``hand_edits`` = k: the points placed and
+  removed by hand, only in a run that has some (``hand_entry``).
 
 Writing goes through ``atomic.atomic_write_bytes`` (a failed save never damages the previous
 file). Reading trusts nothing and expands nothing before it is bounded: the zip's list of
@@ -64,6 +66,8 @@ from neuron_core.store.archive import (
     read_entry,
 )
 from neuron_core.store.atomic import atomic_write_bytes
+from neuron_core.store.hand_entry import check_log, read_log
+from neuron_core.store.hand_entry import entries as hand_entries
 from neuron_core.store.limits import ITERATIONS_DONE, plan
 from neuron_core.store.pins import pin_arrays, pins_meta, read_pins
 from neuron_core.store.record import (
@@ -113,9 +117,11 @@ def save_run(path: str | os.PathLike[str], record: RunRecord) -> None:
     shown = os.fspath(path)
     try:
         check_record(record)
+        check_log(record.hand_log)
     except Invalid as exc:
         raise StoreError(f"cannot save to {shown}: {exc}") from None
-    text = json.dumps(_meta(record), allow_nan=False, ensure_ascii=False)
+    meta = _meta(record) | hand_entries(record.hand_log)[0]
+    text = json.dumps(meta, allow_nan=False, ensure_ascii=False)
     arrays: dict[str, NDArray[Any]] = {"meta": np.frombuffer(text.encode("utf-8"), dtype=np.uint8)}
     for i, (p, p0) in enumerate(zip(record.params, record.initial_params, strict=True)):
         arrays[f"param_{i}"] = p
@@ -127,6 +133,7 @@ def save_run(path: str | os.PathLike[str], record: RunRecord) -> None:
     for name, arr in record.stepper_state.items():
         arrays[f"state_{name}"] = arr
     arrays.update(pin_arrays(record.pins))
+    arrays.update(hand_entries(record.hand_log)[1])
     buf = io.BytesIO()
     np.savez(buf, allow_pickle=False, **arrays)
     atomic_write_bytes(shown, buf.getbuffer())
@@ -213,6 +220,7 @@ def _read_record(zf: zipfile.ZipFile, shown: str, file_size: int) -> RunRecord:
         saved_at=saved_at,
         stepper_state={name: read_entry(zf, e) for name, e in entries.state.items()},
         pins=read_pins(zf, meta),
+        hand_log=read_log(zf, meta),
     )
     check_record(record)
     return record

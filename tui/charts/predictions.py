@@ -137,6 +137,11 @@ class PredictionsPlot(ChartPlot):
             self.marked = point
             self._update()
 
+    @property
+    def view(self) -> PredictionView | None:
+        """The view drawn (None: the empty plot)."""
+        return self._view
+
     def clear(self) -> None:
         """Back to the empty plot with its hint."""
         self._view = None

@@ -24,12 +24,16 @@ thumbnails are computed once per model state, layer and size (cached by the eval
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Static
 
 from tui.charts.predictions import PredictionsPlot
 from tui.run.evaluation import Evaluator
+from tui.screens.edit_weights import edit_neuron
 from tui.views.predictions import PredictionView
 from tui.widgets.network_thumbnails import (
     THUMB_ROWS,
@@ -44,6 +48,13 @@ class NetworkPane(Vertical):
     """Diagram and the selected neuron's output side by side, the layer's thumbnails below."""
 
     can_focus = False  # the diagram itself takes focus (arrow keys pick a neuron)
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding(
+            "e", "edit_weights", "Edit weights",
+            tooltip="Type the selected neuron's weights and bias (Enter applies)",
+            id="network.edit",
+        ),
+    ]  # fmt: skip
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
@@ -113,6 +124,16 @@ class NetworkPane(Vertical):
     def on_resize(self) -> None:
         # Shown for the first time (or resized): the plot has its size only after this layout.
         self.call_after_refresh(self._draw_neuron)
+
+    def action_edit_weights(self) -> None:
+        """e: the selected neuron's weights and bias in an editor; what is applied goes to the
+        app as ``WeightsEdited`` (the run continues from the new values)."""
+        diagram = self.query_one(NetworkView)
+        net = diagram.network
+        if net is None:
+            self.notify("there is no model to edit yet: load data first", severity="warning")
+            return
+        edit_neuron(self, net, *diagram.selected)
 
     def on_neuron_selected(self, message: NeuronSelected) -> None:
         message.stop()

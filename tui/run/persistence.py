@@ -226,11 +226,12 @@ class RunFiles:
             self._node.app.notify(f"the saved session was kept as {aside}", title="Saved session")
 
     def worth_keeping(self, trainer: Trainer | None, data_cfg: DataConfig | None) -> bool:
-        """True when the run holds something a person would miss: at least one iteration, or
-        data, model or training settings other than those the app started with."""
+        """True when the run holds something a person would miss: at least one iteration, points
+        placed by hand, or data, model or training settings other than those the app started
+        with."""
         if trainer is None or data_cfg is None:
             return False
-        if trainer.history.n > 0:
+        if trainer.history.n > 0 or trainer.data.hand_log is not None:
             return True
         data0, model0, train0 = self._initial
         # The problem kind follows the data, so it is not a setting of its own.

@@ -31,6 +31,9 @@ def dataset_summary(dataset: Dataset) -> tuple[list[str], tuple[str, ...]]:
         std = float(y.std())
         line = f"regression · target mean {float(y.mean()):.3g}, std {std:.3g}"
         lines.append(line if math.isfinite(std) else line + " (not finite)")
+    if dataset.hand_log is not None:
+        # Hand edits (``neuron_core.data.hand_points``): the rule, where the split is shown.
+        lines.append(f"by hand: {dataset.n_hand:,} placed (in train), {edits_count(dataset)} edits")
     return lines, tuple(printable(w) for w in dataset.warnings)
 
 
@@ -47,3 +50,8 @@ def class_shares(dataset: Dataset) -> str:
         for k, (name, c) in enumerate(zip(names, counts, strict=False))
     ]
     return f"{len(names)} classes: " + " · ".join(parts)
+
+
+def edits_count(dataset: Dataset) -> int:
+    """How many points were placed or removed by hand."""
+    return 0 if dataset.hand_log is None else int(dataset.hand_log.shape[0])

@@ -17,6 +17,7 @@ from numpy.typing import NDArray
 from neuron_core.config import ModelConfig
 from neuron_core.data.dataset import Dataset
 from neuron_core.data.features import expand
+from neuron_core.data.hand_points import hand_points, why_not
 from neuron_core.model.network import Network
 from tui.text import printable
 from tui.views.neuron_output import points_extent
@@ -64,6 +65,10 @@ class PredictionView:
     # per grid cell; ``class_names`` (escaped) in label order. Two classes leave these as they are.
     classes: int = 2
     class_names: tuple[str, ...] = ()
+    # The points placed by hand (3, k): x1, x2 in the data's units and the class; and whether
+    # points may be placed on this data (``neuron_core.data.hand_points``).
+    hand: F64 | None = None
+    placeable: bool = False
 
 
 def _original_units(data: Dataset, X: F64) -> F64:
@@ -208,4 +213,6 @@ def prediction_view(
         surface_extent=extent,
         classes=data.n_classes if data.problem == "classification" else 2,
         class_names=tuple(printable(n) for n in data.class_names or ()),
+        hand=hand_points(data) if data.n_hand else None,
+        placeable=why_not(data) is None,
     )

@@ -14,7 +14,6 @@ import asyncio
 import base64
 import contextlib
 import os
-import re
 import signal
 import subprocess
 import time
@@ -24,12 +23,14 @@ import aiohttp
 import pytest
 from browser import Chromium, Page, chromium_binary, free_port, wait_for_port
 from sshd import MARK_VAR, marked_pids
-
-ITERATION = re.compile(r"Iteration ([\d,]+) / ([\d,]+)")
+from tmux import ITERATION
+from tmux import _count as count
 
 
 def iterations(page: Page) -> list[int]:
-    return [int(n.replace(",", "")) for n, _ in ITERATION.findall(page.text())]
+    """Every iteration count the page was sent, compact ones too ("2.36M": a fast run passes a
+    million iterations before a loaded machine sends it the first frame)."""
+    return [count(n) for n, _ in ITERATION.findall(page.text())]
 
 
 async def wait_until(

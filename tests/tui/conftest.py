@@ -82,7 +82,12 @@ async def settle(pilot: Pilot[None]) -> None:
             await pilot.pause()
             if not getattr(gate, "waiting", 0):
                 return
-        assert time.monotonic() < deadline, "workers and keys did not settle"
+        if time.monotonic() >= deadline:
+            running = [w.name for w in app.workers if not w.is_finished]
+            waiting = getattr(gate, "waiting", 0)
+            raise AssertionError(
+                f"workers and keys did not settle: workers {running}, {waiting} keys waiting"
+            )
 
 
 async def wait_for(

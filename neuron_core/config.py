@@ -256,9 +256,11 @@ class TrainConfig(_Serializable):
         if self.test_every is not None:
             _check_int("test_every", self.test_every, 1, MAX_ITERATIONS)
         _check_int("seed", self.seed, 0, MAX_SEED)
-        _check_float("dropout", self.dropout, 0.0, 1.0)
-        if self.dropout >= 1.0:
-            raise ConfigError("dropout", "must be less than 1 (the share of units dropped)")
+        _check_float("dropout", self.dropout, 0.0, float("inf"))  # a number, at least 0; then:
+        if self.dropout >= 1.0:  # 1.5 is refused for the same reason as 1
+            raise ConfigError(
+                "dropout", f"must be less than 1 (the share of units dropped), got {self.dropout:g}"
+            )
         _check_choice("lr_schedule", self.lr_schedule, LR_SCHEDULES)
         _check_float("lr_decay", self.lr_decay, 0.0, 1.0, lo_open=True)
         _check_int("lr_step_every", self.lr_step_every, 1, MAX_ITERATIONS)

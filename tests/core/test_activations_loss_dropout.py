@@ -314,7 +314,9 @@ def test_dropout_is_off_for_evaluation_test_cost_and_predictions() -> None:
     assert float(np.mean(net.predict(data.X_test) == data.Y_test)) >= 0.9
 
 
-@pytest.mark.parametrize(("rate", "message"), [(1.0, "less than 1"), (-0.1, "at least 0")])
+@pytest.mark.parametrize(
+    ("rate", "message"), [(1.0, "less than 1"), (1.5, "less than 1"), (-0.1, "at least 0")]
+)
 def test_dropout_rate_is_checked(rate: float, message: str) -> None:
     with pytest.raises(ConfigError, match=message):
         TrainConfig(dropout=rate).validate()

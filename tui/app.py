@@ -46,6 +46,7 @@ from tui.screens.help import HelpScreen
 from tui.screens.path_prompt import PathPrompt
 from tui.screens.too_small import TooSmallScreen
 from tui.text import printable
+from tui.timers import call_after
 from tui.widgets.key_footer import KeyFooter
 
 DEFAULT_RUN_FILE = "~/neuron-tui-run.npz"
@@ -125,7 +126,7 @@ class NeuronApp(
         self._resized(self.size)
         self.controller.load_data(self.controller.data_cfg)
         # Once the first frames are out (not before the one that shows the data is ready).
-        self.set_timer(1.0, settle_garbage_collector)
+        call_after(self, 1.0, settle_garbage_collector)
 
     def on_resize(self, event: Resize) -> None:
         if self._alive():

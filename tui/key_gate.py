@@ -39,6 +39,8 @@ from typing import Any
 from textual import events
 from textual.app import App
 
+from tui.timers import call_after
+
 # How often a waiting key checks whether the app is idle (seconds).
 POLL_SECONDS = 0.002
 # CPU seconds of the app's thread without an idle app after which the next key is handed on
@@ -134,11 +136,8 @@ class KeyGate:
         if not self._polling or lost:
             self._polling = True
             self._polled_at = time.monotonic()
-            self._app.set_timer(POLL_SECONDS, self._poll)
-
-    def _poll(self) -> None:
-        # Timers run in their own task: the check and the delivery belong to the app's.
-        self._app.call_later(self._release)
+            # Not ``set_timer``: under load Textual can skip a one-shot timer (tui.timers).
+            call_after(self._app, POLL_SECONDS, self._release)
 
     async def _release(self) -> None:
         """Hand on the next waiting event if the app is settled (or waited too long); poll

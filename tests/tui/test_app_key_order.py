@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 from conftest import notifications, settle, wait_for
@@ -142,7 +143,7 @@ async def test_keys_are_handed_on_even_if_the_app_never_looks_idle(
 
 
 async def test_a_lost_poll_does_not_hold_the_keys_for_ever(monkeypatch: pytest.MonkeyPatch) -> None:
-    # The gate polls with a timer; if one poll never comes back (its timer or callback lost),
+    # The gate polls with a timer; if one poll never comes back (its callback lost on the way),
     # the next key schedules another once the poll is older than LOST_SECONDS.
     monkeypatch.setattr(key_gate, "MAX_WAIT_SECONDS", 0.01)
     monkeypatch.setattr(key_gate, "LOST_SECONDS", 0.01)
@@ -151,16 +152,16 @@ async def test_a_lost_poll_does_not_hold_the_keys_for_ever(monkeypatch: pytest.M
         await settle(pilot)
         gate = app.keys
         monkeypatch.setattr(key_gate.KeyGate, "idle", lambda self: False)
-        real_poll = key_gate.KeyGate._poll
+        real_call_after = key_gate.call_after
         lost: list[int] = []
 
-        def first_poll_lost(self: key_gate.KeyGate) -> None:
+        def first_poll_lost(node: Any, delay: float, callback: Any) -> Any:
             if not lost:
                 lost.append(1)
-                return  # this poll never hands anything on
-            real_poll(self)
+                return None  # this poll never hands anything on
+            return real_call_after(node, delay, callback)
 
-        monkeypatch.setattr(key_gate.KeyGate, "_poll", first_poll_lost)
+        monkeypatch.setattr(key_gate, "call_after", first_poll_lost)
         post_keys(app, "l")
         await wait_for(pilot, lambda: lost and gate.waiting == 1, what="a key held by a lost poll")
         held = time.monotonic()  # let the pending poll grow older than LOST_SECONDS

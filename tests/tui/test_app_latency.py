@@ -17,14 +17,14 @@ import pytest
 from conftest import settle, wait_for
 from textual.css.stylesheet import Stylesheet
 from textual.dom import DOMNode
-from textual.timer import Timer
 from textual.widgets import Input
 
 from neuron_core.config import DataConfig, TrainConfig
 from tui.app import NeuronApp
+from tui.panes import workspace
 from tui.panes.fields import Field
 from tui.panes.training import STATS_SECONDS
-from tui.panes.workspace import POLL_SECONDS, Workspace
+from tui.panes.workspace import POLL_SECONDS
 
 SMALL = DataConfig(samples=200, test_samples=200)
 
@@ -126,15 +126,15 @@ async def test_the_poll_slows_to_the_stats_rate_while_training() -> None:
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         delays: list[tuple[bool, float]] = []
-        original = Workspace.set_timer
+        original = workspace.call_after
 
-        def recording(self: Workspace, delay: float, callback: Any = None, **kw: Any) -> Timer:
+        def recording(node: Any, delay: float, callback: Any) -> Any:
             if getattr(callback, "__name__", "") == "_tick":
                 delays.append((app.controller.running, delay))
-            return original(self, delay, callback, **kw)
+            return original(node, delay, callback)
 
         with pytest.MonkeyPatch.context() as patch:
-            patch.setattr(Workspace, "set_timer", recording)
+            patch.setattr(workspace, "call_after", recording)
             await wait_for(pilot, lambda: any(not r for r, _ in delays), what="an idle poll")
             await pilot.press("space")
             await wait_for(pilot, lambda: sum(r for r, _ in delays) >= 3, what="training polls")

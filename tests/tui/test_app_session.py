@@ -528,14 +528,21 @@ async def test_a_200k_row_csv_loads_with_progress_and_a_live_interface(
     csv = tmp_path / "big.csv"
     big_csv(csv, 200_000)
     real_load = neuron_core.data.datasets.load
+    seen: set[str] = set()  # the percentages the summary showed
 
     def slow_disk(cfg: DataConfig, progress: Callable[[float], None] | None = None) -> Dataset:
-        # As from a slow disk: each progress step takes a little longer, so the test sees the
-        # progress at its own pace whatever the machine's speed.
+        # As from a slow disk: each progress step takes a little longer, and the next one is
+        # read only once the summary showed this one (up to 5 s), so the test sees every step
+        # whatever the machine's load (on a busy CI machine the file was read in two polls).
         def slowed(fraction: float) -> None:
             time.sleep(0.03)
             if progress is not None:
                 progress(fraction)
+            deadline = time.monotonic() + 5.0
+            while fraction < 1.0 and f"{100.0 * fraction:.0f}" not in seen:
+                if time.monotonic() > deadline:
+                    break
+                time.sleep(0.005)
 
         return real_load(cfg, slowed)
 
@@ -546,7 +553,6 @@ async def test_a_200k_row_csv_loads_with_progress_and_a_live_interface(
         await settle(pilot)
         data = DataConfig(source="csv", csv_path=str(csv), target="label")
         app.controller.load_data(data)
-        seen: set[str] = set()
         switched = False
         while app.controller.load_progress is not None:
             await asyncio.sleep(0.01)

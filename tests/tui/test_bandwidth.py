@@ -118,8 +118,10 @@ async def test_training_repaints_values_not_labels() -> None:
                     assert stats.last_regions, "a full repaint of the stats while training"
                     seen += [(r.x, r.y) for r in stats.last_regions]
                 await pilot.pause(0.1)
+            # Three seconds: the cost chart is drawn again about once a second (its x axis grows
+            # with the run, ~9 KB a frame here), so a one-second window held one or two of them.
             start, written = time.monotonic(), out.bytes
-            await pilot.pause(1.0)
+            await pilot.pause(3.0)
             rate = (out.bytes - written) / (time.monotonic() - start)
         lines = stats.plain.split("\n")
         for i, line in enumerate(lines):
@@ -132,8 +134,9 @@ async def test_training_repaints_values_not_labels() -> None:
             assert line and not line.startswith(("running", "chart")), line
             if line.startswith(("cost", "test cost", "speed", "ETA")):
                 assert x >= len("cost       "), (x, line)
-        # Comfortably inside the 20 KB/s budget for this size (in tmux it is ~2.5 KB/s).
-        assert rate < 10_000, rate
+        # Inside the 20 KB/s budget for this size: ~9.5 KB/s of what Textual hands its driver
+        # (tmux, which sends only the changed cells on, passes ~2.5 KB/s to its terminal).
+        assert rate < 20_000, rate
         await pilot.press("space")
         await settle(pilot)
 

@@ -15,13 +15,13 @@ changes (see ``ChartPlot``), and in the app a growing tail at most once a second
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Mapping
 from typing import ClassVar
 
 import numpy as np
 from numpy.typing import NDArray
 from textual.reactive import reactive
-from textual.timer import Timer
 
 from tui.charts.axes import format_count, snap, ticks_between
 from tui.charts.base import MIN_AREA, ChartPlot, estimate_area, fit_axis_labels
@@ -50,6 +50,7 @@ from tui.charts.pin_layer import PinLayer
 from tui.charts.sketch import Sketch
 from tui.charts.throttle import TailThrottle
 from tui.run.pins import Pin
+from tui.timers import call_after
 
 F64 = NDArray[np.float64]
 
@@ -99,7 +100,7 @@ class CostChart(MouseCursor, ChartPlot):
         """The iteration the cursor is at (None: hidden); see ``cost_cursor``."""
         # A growing tail is repainted at most every ``tail_seconds`` (see ``throttle``).
         self._tail = TailThrottle(tail_seconds)
-        self._held: Timer | None = None
+        self._held: asyncio.TimerHandle | None = None
         self.pins = PinLayer()  # the pinned runs (key p), drawn under the live curve
 
     # -- public API -------------------------------------------------------------------------------
@@ -133,12 +134,12 @@ class CostChart(MouseCursor, ChartPlot):
         if wait <= 0:
             self._update()
         elif self._held is None:
-            self._held = self.set_timer(wait, self.flush)
+            self._held = call_after(self, wait, self.flush)
 
     def flush(self) -> None:
         """Draw a tail held back by the throttle now (the run paused or ended)."""
         if self._held is not None:
-            self._held.stop()
+            self._held.cancel()
             self._held = None
             self._tail.reset()
             self._update_tail()

@@ -6,10 +6,10 @@ below that one pane at a time behind a tab bar (keys 1-5), with a status line th
 run's progress in view on every tab. The switch happens on resize. Below 80x24 a notice covers
 everything (``TooSmallScreen``).
 
-The poll (10 Hz; 4 Hz while training) reads the run controller's progress and views and hands
-them to the visible panes; the scatter and the network are redrawn at most every
-``SCATTER_SECONDS`` while training (more slowly when scoring the data takes long), and at once
-when the run changes.
+The poll (10 Hz; 4 Hz while training; a chain of ``tui.timers`` timers, which load never skips)
+hands the run controller's progress and views to the visible panes; the scatter and the network
+are redrawn at most every ``SCATTER_SECONDS`` while training (more slowly when scoring the data
+takes long), and at once when the run changes.
 """
 
 from __future__ import annotations
@@ -35,6 +35,7 @@ from tui.panes.zoom import CHARTS, Zoom
 from tui.run.advice import RunAdvice
 from tui.run.controller import RunController
 from tui.screens.too_small import TooSmallScreen, too_small
+from tui.timers import call_after
 from tui.widgets.network_view import NetworkView
 
 # The panes, in tab order: (DOM id, tab label).
@@ -52,9 +53,8 @@ SHARED_SLOT = ("predictions", "network")
 # All the panes at once from this terminal size (columns, rows).
 WIDE_SIZE = (120, 36)
 POLL_SECONDS = 0.1
-# While training: the stats column changes 4 times a second and the chart's tail once (see
-# ``tui.panes.training``), so polling faster only wakes the UI thread, and each wake takes the
-# GIL from the training thread (4 Hz instead of 10: a few percent of training speed).
+# While training the stats change 4 times a second (``tui.panes.training``): polling faster only
+# takes the GIL from the training thread (4 Hz instead of 10: a few percent of training speed).
 TRAINING_POLL_SECONDS = STATS_SECONDS
 # The scatter is redrawn at most this often while training, and at least 10x less often than
 # scoring the data takes (a forward pass over millions of points must not hog the UI thread).
@@ -104,7 +104,7 @@ class Workspace(WorkspaceForms, Vertical):
         yield self.status_line
 
     def on_mount(self) -> None:
-        self.set_timer(POLL_SECONDS, self._tick)
+        call_after(self, POLL_SECONDS, self._tick)
         self.watch(self.screen, "maximized", self._zoom_changed, init=False)
         self.watch(self.screen, "focused", self._mark_focus)
         # The mark's colour is the theme's accent: follow a change of theme.
@@ -248,7 +248,7 @@ class Workspace(WorkspaceForms, Vertical):
     def _tick(self) -> None:
         self.poll()
         running = self.controller.running
-        self.set_timer(TRAINING_POLL_SECONDS if running else POLL_SECONDS, self._tick)
+        call_after(self, TRAINING_POLL_SECONDS if running else POLL_SECONDS, self._tick)
 
     def poll(self) -> None:
         """10 Hz (4 Hz while training): stats and chart from the live history; the scatter when

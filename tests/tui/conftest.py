@@ -13,8 +13,9 @@ import textual.app
 import textual.pilot
 from textual import _wait
 from textual.app import App
+from textual.command import CommandPalette
 from textual.pilot import Pilot
-from textual.widgets import Input
+from textual.widgets import Input, OptionList
 from textual.worker import WorkerCancelled
 
 import tui.run.session
@@ -113,3 +114,29 @@ async def train_to_end(pilot: Pilot[None]) -> Trainer:
 def notifications(app: App[None]) -> list[str]:
     """The text of every notification the app has shown (newest last)."""
     return [n.message for n in app._notifications]
+
+
+async def palette_choose(pilot: object, letters: str, label: str) -> None:
+    """ctrl+p, ``letters``, then Enter once ``label`` is the highlighted command."""
+    from textual.pilot import Pilot
+
+    assert isinstance(pilot, Pilot)
+    app = pilot.app
+    await pilot.press("ctrl+p")
+    await wait_for(pilot, lambda: CommandPalette.is_open(app))
+    await pilot.press(*letters)
+
+    def highlighted() -> bool:
+        results = app.screen.query(OptionList)
+        if not results:
+            return False
+        found = results.first()
+        index = found.highlighted
+        if index is None:
+            return False
+        return str(found.get_option_at_index(index).prompt).startswith(label)
+
+    await wait_for(pilot, highlighted, what=f"{label!r} highlighted after {letters!r}")
+    await pilot.press("enter")
+    await wait_for(pilot, lambda: not CommandPalette.is_open(app))
+    await pilot.pause()

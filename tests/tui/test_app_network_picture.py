@@ -4,6 +4,7 @@ neuron of the selected layer with the selected one marked."""
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 import numpy as np
@@ -50,12 +51,12 @@ async def network_after_training(pilot: Pilot[Any]) -> NeuronApp:
 
 
 async def wait_for(pilot: Pilot[Any], check: Any, what: str) -> None:
-    """Poll ``check()`` (the screen settles after a key) for up to 10 s."""
-    for _ in range(200):
-        if check():
-            return
+    """Poll ``check()`` (the screen settles after a key) for up to 30 s: long enough for a
+    loaded machine, where the bound only ends a test that would otherwise hang."""
+    deadline = time.monotonic() + 30.0
+    while not check():
+        assert time.monotonic() < deadline, f"never saw {what}"
         await pilot.pause(0.05)
-    raise AssertionError(f"never saw {what}")
 
 
 def thumbnail_labels(app: NeuronApp) -> list[str]:

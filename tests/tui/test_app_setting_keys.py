@@ -4,9 +4,9 @@
 
 from __future__ import annotations
 
-from conftest import notifications, settle, wait_for
+from conftest import notifications, palette_choose, settle, wait_for
 from textual.command import CommandPalette
-from textual.widgets import Input, OptionList, Select
+from textual.widgets import Input, Select
 
 from neuron_core.config import DataConfig
 from tui.app import NeuronApp
@@ -76,32 +76,6 @@ async def test_setting_keys_are_characters_in_a_text_field() -> None:
         assert app.controller.data_cfg.name == "line"
         assert app.controller.model_cfg.hidden == ()
         assert app.controller.train_cfg.lr == 0.1
-
-
-async def palette_choose(pilot: object, letters: str, label: str) -> None:
-    """ctrl+p, ``letters``, then Enter once ``label`` is the highlighted command."""
-    from textual.pilot import Pilot
-
-    assert isinstance(pilot, Pilot)
-    app = pilot.app
-    await pilot.press("ctrl+p")
-    await wait_for(pilot, lambda: CommandPalette.is_open(app))
-    await pilot.press(*letters)
-
-    def highlighted() -> bool:
-        results = app.screen.query(OptionList)
-        if not results:
-            return False
-        found = results.first()
-        index = found.highlighted
-        if index is None:
-            return False
-        return str(found.get_option_at_index(index).prompt).startswith(label)
-
-    await wait_for(pilot, highlighted, what=f"{label!r} highlighted after {letters!r}")
-    await pilot.press("enter")
-    await wait_for(pilot, lambda: not CommandPalette.is_open(app))
-    await pilot.pause()
 
 
 # (letters typed: the fewest that make the field the first hit, so ctrl+p, these and Enter reach

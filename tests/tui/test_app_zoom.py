@@ -8,8 +8,7 @@ from collections.abc import Callable
 
 import numpy as np
 import pytest
-from conftest import settle
-from textual.command import CommandPalette
+from conftest import palette_choose, settle
 from textual.pilot import Pilot
 
 from neuron_core.config import DataConfig, ModelConfig, TrainConfig
@@ -136,11 +135,8 @@ async def test_palette_maximize_zooms_the_chart_not_the_diagram(size: tuple[int,
         await pilot.press("5")  # the network diagram has the focus
         await settle(pilot)
         for command, zoomed in (("maximize", True), ("minimize", False)):
-            await pilot.press("ctrl+p")
-            await until(pilot, lambda: CommandPalette.is_open(app))  # type: ignore[arg-type]
-            await pilot.press(*command)
-            await pilot.pause(0.3)
-            await pilot.press("enter")
+            # Enter once the palette's search offers the command (not after a fixed pause).
+            await palette_choose(pilot, command, command.capitalize())
             plot = app.query_one("#neuron-plot", ChartPlot)
             if zoomed:
                 await until(pilot, lambda: full_screen(app, plot))  # noqa: B023

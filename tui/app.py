@@ -17,7 +17,6 @@ from textual import events
 from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.events import Resize
-from textual.notifications import SeverityLevel
 
 from neuron_core.config import DataConfig, ModelConfig, TrainConfig
 from tui.app_edit import EditActions
@@ -45,8 +44,8 @@ from tui.run.session import TerminationSignals, arm_exit_watchdog, settle_garbag
 from tui.screens.help import HelpScreen
 from tui.screens.path_prompt import PathPrompt
 from tui.screens.too_small import TooSmallScreen
-from tui.text import printable
 from tui.timers import call_after
+from tui.toasts import Notices
 from tui.widgets.key_footer import KeyFooter
 
 DEFAULT_RUN_FILE = "~/neuron-tui-run.npz"
@@ -59,6 +58,7 @@ class NeuronApp(
     TeachActions,
     PinActions,
     EditActions,
+    Notices,
     inherit_bindings=False,
 ):
     """neuron-tui: watch a neuron (or a small network) learn. See the module docstring."""
@@ -91,22 +91,6 @@ class NeuronApp(
         self._quitting = False
         self._signals = TerminationSignals()
         self.keys = KeyGate(self, self._deliver_input)
-
-    def notify(
-        self,
-        message: str,
-        *,
-        title: str = "",
-        severity: SeverityLevel = "information",
-        timeout: float | None = None,
-        markup: bool = False,
-    ) -> None:
-        """Every notification shows its text as it is: messages quote file paths and column
-        names, which are data (escaped, and never read as markup; see ``tui.text``)."""
-        super().notify(
-            printable(message), title=printable(title), severity=severity, timeout=timeout,
-            markup=False,
-        )  # fmt: skip
 
     @property
     def session_note(self) -> str | None:

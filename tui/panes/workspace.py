@@ -151,15 +151,16 @@ class Workspace(WorkspaceForms, Vertical):
         self.wide = size.width >= WIDE_SIZE[0] and size.height >= WIDE_SIZE[1]
         self.set_class(self.wide, "-wide")
         self.set_class(not self.wide, "-compact")
+        # Toasts sit on the panes' bottom border: above the footer, and the status line too.
+        for rack in self.screen.query("ToastRack"):
+            rack.styles.margin = (0, 0, 1 if self.wide else 2, 0)
 
     def _show_active(self) -> None:
         """Show the panes the layout shows (all but one of the shared slot's when wide; the
-        active one and its column when compact), through each one's ``display``.
-
-        Not through CSS classes: a class change restyles every widget inside (a form's fields,
-        the network's thumbnails), which made a pane switch take 150-300 ms; ``display`` is one
-        inline style. The ``-active`` class still marks the active pane (no rule reads it,
-        so it is set without a restyle)."""
+        active one and its column when compact), through each one's ``display``. Not through
+        CSS classes: a class change restyles every widget inside (a form's fields, the network's
+        thumbnails), which made a pane switch take 150-300 ms; ``display`` is one inline style.
+        The ``-active`` class marks the active pane (no rule reads it: set without a restyle)."""
         left = self.active_pane in ("dataset", "hyper")
         for pane, _ in PANES:
             widget = self.pane(pane)
@@ -251,8 +252,7 @@ class Workspace(WorkspaceForms, Vertical):
         call_after(self, TRAINING_POLL_SECONDS if running else POLL_SECONDS, self._tick)
 
     def poll(self) -> None:
-        """10 Hz (4 Hz while training): stats and chart from the live history; the scatter when
-        due."""
+        """10 Hz (4 Hz while training): stats, chart and (when due) scatter from the run."""
         c = self.controller
         if not self.is_attached or not self.app.is_running:
             return

@@ -273,3 +273,18 @@ async def test_surface_is_drawn_after_resume(size: tuple[int, int]) -> None:
         assert trainer is not None and trainer.status == "completed"
         await pilot.press("4")
         assert await shaded_cells(pilot) > 0
+
+
+def test_the_classes_are_named_all_together_or_not_at_all() -> None:
+    entries = [
+        ("class0", "o", "0 setosa"),
+        ("class1", "x", "1 versicolor"),
+        ("class2", "+", "2 virginica"),
+        ("wrong", "!", "misclassified"),
+    ]
+    assert legend(entries, 60) == "o 0 setosa  x 1 versicolor  + 2 virginica  ! misclassified"
+    # Seen at 80x24: "o 0 setosa  x  +  ! misclassified" named one class of three.
+    assert legend(entries, 35) == "o  x  +  ! misclassified"
+    assert legend(entries, 17) == "o x + !"
+    entries.append(("boundary", "⠤", "boundary"))  # the lines' words still come first
+    assert legend(entries, 40) == "o  x  +  ! misclassified  ⠤ boundary"

@@ -74,17 +74,21 @@ def legend(entries: list[Entry], width: int) -> str:
     """The legend for one row of ``width`` columns: every entry as ``glyph words`` (two spaces
     between entries) if that fits; else the words of as many entries as fit, in ``PRIORITY``
     order, and the glyph alone for the others, in the entries' order; else the glyphs alone
-    (or nothing if even they do not fit)."""
+    (or nothing if even they do not fit). The classes' markers (roles ``class0``, ``class1``...)
+    get their words all together or not at all: ``o 0 setosa  x  +`` read as if classes 1 and 2
+    had no name (the legend beside the plot names them all then)."""
     full = "  ".join(f"{glyph} {words}" for _, glyph, words in entries)
     if len(full) <= width:
         return full
     rank = {role: i for i, role in enumerate(PRIORITY)}
     order = sorted(range(len(entries)), key=lambda i: (rank.get(entries[i][0], len(rank)), i))
+    classes = {i for i, (role, _, _) in enumerate(entries) if role.startswith("class")}
     worded: set[int] = set()
     for i in order:
-        trial = _compose(entries, worded | {i})
-        if len(trial) <= width:
-            worded.add(i)
+        unit = classes if i in classes else {i}
+        if i in worded or len(_compose(entries, worded | unit)) > width:
+            continue
+        worded |= unit
     text = _compose(entries, worded)
     return text if len(text) <= width else ""
 

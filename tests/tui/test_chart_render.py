@@ -13,6 +13,7 @@ import itertools
 import math
 
 import numpy as np
+import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 from plotext_reference import decode, plotext_ansi, plotext_rows
@@ -217,3 +218,23 @@ def test_a_spike_of_any_size_costs_a_line_across_the_chart() -> None:
     # Nothing from the infinite value (7) to the NaN (8); the last point (9) alone.
     assert not plain[level][area.width * 6 // 9 + 1 : -1].strip()
     assert plain[level][-1] != " "
+
+
+@pytest.mark.parametrize(
+    ("lo", "hi", "most", "expected"),
+    [
+        (4.3, 7.9, 3, [5.0, 6.0, 7.0]),  # step 2 gave 6 alone (a 3-class CSV at 80x24)
+        (0.0, 1.0, 3, [0.0, 0.5, 1.0]),
+        (-10.0, 10.0, 3, [-10.0, 0.0, 10.0]),
+        (1.0, 1.1, 2, [1.0, 1.1]),
+        (0.0, 10.0, 11, [float(v) for v in range(11)]),
+    ],
+)
+def test_ticks_are_at_least_two_and_at_most_asked(
+    lo: float, hi: float, most: int, expected: list[float]
+) -> None:
+    ticks, step = ticks_between(lo, hi, most)
+    assert all(abs(t / step - round(t / step)) < 1e-9 for t in ticks)  # multiples of it
+    assert np.allclose(ticks, expected), ticks
+    assert 2 <= len(ticks) <= most
+    assert all(lo - 1e-9 <= t <= hi + 1e-9 for t in ticks)

@@ -76,21 +76,37 @@ def format_count(v: float) -> str:
 def ticks_between(lo: float, hi: float, max_ticks: int) -> tuple[list[float], float]:
     """Multiples of a nice step inside [lo, hi], at most ``max_ticks`` of them (>= 2 asked).
 
-    Returns (ticks, step). The step grows through the 1-2-2.5-5 ladder until the ticks fit.
+    Returns (ticks, step). The step grows through the 1-2-2.5-5 ladder until the ticks fit; when
+    that leaves fewer than two (4.3..7.9 in 3 ticks: step 2, only 6), it steps back down while
+    they still fit (step 1: 5, 6, 7), so a reader has two labels to scale the axis by.
     """
     max_ticks = max(2, max_ticks)
     span = hi - lo
     if not (math.isfinite(span) and span > 0):
         return [lo], 1.0
+
+    def count(step: float) -> tuple[int, int]:
+        return math.ceil(lo / step - 1e-9), math.floor(hi / step + 1e-9)
+
     step = nice_step(span / max_ticks)
-    while True:
-        first = math.ceil(lo / step - 1e-9)
-        last = math.floor(hi / step + 1e-9)
-        if last - first + 1 <= max_ticks:
-            break
+    while count(step)[1] - count(step)[0] + 1 > max_ticks:
         step = nice_step(step * 1.01)
+    while count(step)[1] - count(step)[0] + 1 < 2:
+        smaller = _step_below(step)
+        first, last = count(smaller)
+        if last - first + 1 > max_ticks:
+            break
+        step = smaller
+    first, last = count(step)
     ticks = [k * step for k in range(first, last + 1)]
     return ticks, step
+
+
+def _step_below(step: float) -> float:
+    """The largest step of the 1-2-2.5-5 ladder below ``step`` (> 0)."""
+    base = 10.0 ** math.floor(math.log10(step))
+    below = [s * base for s in (0.5, *_STEPS) if s * base < step * (1 - 1e-12)]
+    return below[-1]
 
 
 def to_cells(v: F64, lo: float, hi: float, cells: int) -> I64:

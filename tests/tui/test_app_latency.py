@@ -17,6 +17,7 @@ import pytest
 from conftest import settle, wait_for
 from textual.css.stylesheet import Stylesheet
 from textual.dom import DOMNode
+from textual.widget import Widget
 from textual.widgets import Input
 
 from neuron_core.config import DataConfig, TrainConfig
@@ -43,6 +44,30 @@ def restyled() -> Iterator[list[DOMNode]]:
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(Stylesheet, "update_nodes", counting)
         yield nodes
+
+
+async def test_pane_switches_in_the_wide_layout_lay_nothing_out() -> None:
+    # With every pane shown, a switch moves the focus: nothing to lay out. Each switch wrote
+    # the unchanged data summary again, and ``Static.update`` lays the whole screen out (~10
+    # ms of a ~60 ms switch at 120x40).
+    app = NeuronApp(data_cfg=SMALL)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        laid_out: list[str] = []
+        original = Widget.refresh
+
+        def refresh(self: Widget, *regions: Any, layout: bool = False, **kw: Any) -> Widget:
+            if layout:
+                laid_out.append(f"{type(self).__name__}#{self.id}")
+            return original(self, *regions, layout=layout, **kw)
+
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(Widget, "refresh", refresh)
+            for key in "1231":
+                await pilot.press(key)
+                await pilot.pause()
+        assert app.focused is app.workspace.dataset_pane
+        assert not laid_out
 
 
 @pytest.mark.parametrize("size", [(80, 24), (120, 40)])

@@ -60,6 +60,7 @@ class DatasetPane(FormPane):
         self._columns_path: str | None = None
         # The last file that could not be read, and why (shown until the path changes).
         self._columns_error: tuple[str, str] | None = None
+        self._summary: Text | str | None = None  # the summary shown
 
     def compose(self) -> ComposeResult:
         yield from dataset_fields(self.applied, self._feature_map)
@@ -282,4 +283,6 @@ class DatasetPane(FormPane):
             text = Text("\n".join(lines))
             for warning in warnings:
                 text.append(f"\n⚠ {warning}", style="bold")
-        self.query_one("#data-summary", Static).update(text)
+        if text != self._summary:  # ``Static.update`` lays the whole screen out again
+            self._summary = text
+            self.query_one("#data-summary", Static).update(text)

@@ -147,8 +147,12 @@ class FormPane(VerticalScroll):
         if action == "leave_field":
             return self.screen.focused is not self
         if action == "continue_fields":
+            # The focus first: the footer asks every form at each change, and finding the
+            # field walks the whole form (~2 ms).
+            if self.screen.focused is not self:
+                return False
             field = self.resume_field()
-            return self.screen.focused is self and field is not None and field.display
+            return field is not None and field.display
         return True
 
     def resume_field(self) -> Field | None:

@@ -10,6 +10,7 @@ stderr points to ``neuron-tui train``, exit code 2.
 from __future__ import annotations
 
 import contextlib
+import gc
 import os
 import sys
 from collections.abc import Sequence
@@ -68,6 +69,11 @@ def launch_app(start: AppStart | None = None) -> int:
                 flush=True,
             )
         return EXIT_USAGE
+    # No collection until the first frame is out: the imports and the widgets allocate ~120k
+    # objects that all live as long as the app, and the collector walked them again and again
+    # while they were made. ``settle_garbage_collector`` (1 s after the first frame) collects
+    # once, freezes them and turns the collector back on.
+    gc.disable()
     from tui.app import NeuronApp
 
     start = start or AppStart()

@@ -197,7 +197,9 @@ def settle_garbage_collector() -> None:
 
     The app holds ~120k long-lived objects (widgets, styles, NumPy wrappers); a full collection
     walks them all and took 60-216 ms, the only source of event-loop lag spikes above 50 ms
-    while training. Frozen objects are skipped, which cuts a full collection to a few ms.
+    while training. Frozen objects are skipped, which cuts a full collection to a few ms. The
+    collector is turned back on (``neuron-tui`` starts the app with it off).
     """
     gc.collect()
     gc.freeze()
+    gc.enable()

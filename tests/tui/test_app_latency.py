@@ -17,8 +17,7 @@ import pytest
 from conftest import settle, wait_for
 from textual.css.stylesheet import Stylesheet
 from textual.dom import DOMNode
-from textual.widget import Widget
-from textual.widgets import Input
+from textual.widgets import Input, Select
 
 from neuron_core.config import DataConfig, TrainConfig
 from tui.app import NeuronApp
@@ -44,30 +43,6 @@ def restyled() -> Iterator[list[DOMNode]]:
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(Stylesheet, "update_nodes", counting)
         yield nodes
-
-
-async def test_pane_switches_in_the_wide_layout_lay_nothing_out() -> None:
-    # With every pane shown, a switch moves the focus: nothing to lay out. Each switch wrote
-    # the unchanged data summary again, and ``Static.update`` lays the whole screen out (~10
-    # ms of a ~60 ms switch at 120x40).
-    app = NeuronApp(data_cfg=SMALL)
-    async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
-        laid_out: list[str] = []
-        original = Widget.refresh
-
-        def refresh(self: Widget, *regions: Any, layout: bool = False, **kw: Any) -> Widget:
-            if layout:
-                laid_out.append(f"{type(self).__name__}#{self.id}")
-            return original(self, *regions, layout=layout, **kw)
-
-        with pytest.MonkeyPatch.context() as patch:
-            patch.setattr(Widget, "refresh", refresh)
-            for key in "1231":
-                await pilot.press(key)
-                await pilot.pause()
-        assert app.focused is app.workspace.dataset_pane
-        assert not laid_out
 
 
 @pytest.mark.parametrize("size", [(80, 24), (120, 40)])
@@ -167,3 +142,29 @@ async def test_the_poll_slows_to_the_stats_rate_while_training() -> None:
             await settle(pilot)
         assert {d for r, d in delays if r} == {STATS_SECONDS}
         assert {d for r, d in delays if not r} == {POLL_SECONDS}
+
+
+async def test_changing_the_generator_or_the_source_restyles_no_field() -> None:
+    # Fields showed and hid through classes on the dataset pane (``-source-csv``,
+    # ``-no-classes``, ``-name-formula``): each change restyled its ~90 widgets, at start-up
+    # too. They show through each field's ``display`` now.
+    app = NeuronApp(data_cfg=SMALL)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        pane = app.workspace.dataset_pane
+        rows = pane.fields()
+        with restyled() as nodes:
+            pane.query_one("#name", Select).value = "blobs"
+            await settle(pilot)
+            assert rows["classes"].display and not rows["csv_path"].display
+            pane.query_one("#source", Select).value = "csv"
+            await settle(pilot)
+            assert rows["csv_path"].display and not rows["classes"].display
+            assert not rows["name"].display
+            pane.query_one("#source", Select).value = "generator"
+            await settle(pilot)
+            assert rows["classes"].display and not rows["csv_path"].display
+        # The file's field alone is marked (no path given) and unmarked: restyled, itself only.
+        path = rows["csv_path"]
+        others = {n for n in nodes if isinstance(n, Field | Input)} - {path, *path.controls}
+        assert not others, f"restyled {len(others)} fields"

@@ -65,7 +65,7 @@ def dataset_fields(cfg: DataConfig, feature_map: tuple[str, ...] | None) -> Iter
         field="name",
         classes="-generator",
     )
-    # Shown while the generator is "formula" (the pane's ``-name-formula`` class).
+    # Shown while the generator is "formula" (``DatasetPane._show_fields``).
     yield Field(
         "formula",
         Input(cfg.name if is_formula(cfg.name) else FORMULA_EXAMPLE, compact=True, id="formula",

@@ -29,6 +29,7 @@ from neuron_core.config import (
     TrainConfig,
 )
 from neuron_core.errors import ConfigError
+from neuron_core.model.init import symmetric_init_warning
 from tui.forms import build_config, next_preset, parse_float, parse_hidden, parse_int
 from tui.messages import ModelConfigChanged, TrainConfigChanged
 from tui.panes.fields import Field, FormPane, stale_note
@@ -291,10 +292,9 @@ class HyperPane(FormPane):
         self._show_note()
 
     def _show_note(self) -> None:
-        from neuron_core.model.init import symmetric_init_warning
-
         note = symmetric_init_warning(self.model)
         if note is None and self.model.problem == "regression" and self.model.loss != "log":
             note = "the loss applies to classification: regression uses the mean squared error"
-        self.query_one("#model-note", Static).update(f"⚠ {note}" if note else "")
-        self.set_class(bool(note), "-has-note")
+        shown = self.query_one("#model-note", Static)
+        shown.update(f"⚠ {note}" if note else "")  # (a class on the pane restyled ~130 widgets)
+        shown.display = bool(note)

@@ -16,9 +16,9 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import NDArray
 
-from tui.charts.axes import cell_centres, to_cells
+from tui.charts.axes import to_cells
 from tui.charts.glyphs import MARK_WRONG, WORDS, Entry
-from tui.charts.scatter import Box, Series, thin_dense, thin_points
+from tui.charts.scatter import Box, Series, at_cells, thin_dense, thin_points
 
 F64 = NDArray[np.float64]
 
@@ -72,20 +72,13 @@ def region_cells(
     the even squares of a checkerboard, and on every square where a neighbour (left, right, up,
     down) belongs to another class; cells outside the extent or under a point (px, py) stay
     blank."""
-    gy, gx = surface.shape
-    cols, rows = cells
-    exlo, exhi, eylo, eyhi = extent
-    if gy == 0 or gx == 0 or cols < 1 or rows < 1 or not (exhi > exlo and eyhi > eylo):
+    sampled = at_cells(surface, extent, box, cells)
+    if sampled is None:
         return []
+    xs, ys, values = sampled
     xlo, xhi, ylo, yhi = box
-    xs = cell_centres(xlo, xhi, cols)
-    ys = cell_centres(ylo, yhi, rows)
-    ix = np.clip(np.floor((xs - exlo) / (exhi - exlo) * gx).astype(np.int64), 0, gx - 1)
-    iy = np.clip(np.floor((eyhi - ys) / (eyhi - eylo) * gy).astype(np.int64), 0, gy - 1)
-    values = surface[iy[:, None], ix[None, :]]  # (rows, cols), row r at ys[r]
-    inside = ((ys >= eylo) & (ys <= eyhi))[:, None] & ((xs >= exlo) & (xs <= exhi))[None, :]
-    label = np.where(inside & np.isfinite(values), np.nan_to_num(values, nan=-1.0), -1.0)
-    label = label.astype(np.int64)
+    cols, rows = cells
+    label = np.where(np.isfinite(values), values, -1.0).astype(np.int64)
     border = np.zeros(label.shape, dtype=bool)
     for a, b in ((label[1:], label[:-1]), (label[:, 1:], label[:, :-1])):
         differ = (a != b) & (a >= 0) & (b >= 0)

@@ -90,6 +90,30 @@ def thin_points(
     return keep
 
 
+def at_cells(
+    surface: F64, extent: Box, box: Box, cells: tuple[int, int]
+) -> tuple[F64, F64, F64] | None:
+    """The grid ``surface`` (gy, gx) over ``extent`` (xmin, xmax, ymin, ymax; row 0 at the top)
+    read at the middle of each cell of a plot (``box``, ``cells`` = (columns, rows)): the
+    cells' centres xs (cols,), ys (rows,) and the values (rows, cols), row r at ys[r], each the
+    grid value nearest it, NaN outside the extent; None when there is nothing to read."""
+    gy, gx = surface.shape
+    cols, rows = cells
+    exlo, exhi, eylo, eyhi = extent
+    if gy == 0 or gx == 0 or cols < 1 or rows < 1 or not (exhi > exlo and eyhi > eylo):
+        return None
+    xlo, xhi, ylo, yhi = box
+    xs = cell_centres(xlo, xhi, cols)
+    ys = cell_centres(ylo, yhi, rows)
+    ix = np.floor((xs - exlo) / (exhi - exlo) * gx).astype(np.int64)
+    iy = np.floor((eyhi - ys) / (eyhi - eylo) * gy).astype(np.int64)  # grid row 0 = top
+    values = surface[np.clip(iy, 0, gy - 1)[:, None], np.clip(ix, 0, gx - 1)[None, :]]
+    # Inside the extent, its edges included (the grid's last row and column reach them).
+    inside = ((ys >= eylo) & (ys <= eyhi))[:, None] & ((xs >= exlo) & (xs <= exhi))[None, :]
+    out: F64 = np.where(inside, values, np.nan)
+    return xs, ys, out
+
+
 def surface_levels(
     surface: F64,
     extent: Box,
@@ -108,21 +132,12 @@ def surface_levels(
     points (px (k,), py (k,)) drawn over the surface. ``normalise`` maps the values' range to
     [0, 1] first (a regression's predicted value) instead of reading them as probabilities.
     """
-    gy, gx = surface.shape
-    cols, rows = cells
-    exlo, exhi, eylo, eyhi = extent
-    if gy == 0 or gx == 0 or cols < 1 or rows < 1 or not (exhi > exlo and eyhi > eylo):
+    sampled = at_cells(surface, extent, box, cells)
+    if sampled is None:
         return []
+    xs, ys, values = sampled
     xlo, xhi, ylo, yhi = box
-    xs = cell_centres(xlo, xhi, cols)
-    ys = cell_centres(ylo, yhi, rows)
-    ix = np.floor((xs - exlo) / (exhi - exlo) * gx).astype(np.int64)
-    iy = np.floor((eyhi - ys) / (eyhi - eylo) * gy).astype(np.int64)  # grid row 0 = top
-    # Values (rows, cols), row r at ys[r] (bottom first), NaN outside the extent.
-    values = surface[np.clip(iy, 0, gy - 1)[:, None], np.clip(ix, 0, gx - 1)[None, :]]
-    # Inside the extent, its edges included (the grid's last row and column reach them).
-    inside = ((ys >= eylo) & (ys <= eyhi))[:, None] & ((xs >= exlo) & (xs <= exhi))[None, :]
-    values = np.where(inside, values, np.nan)
+    cols, rows = cells
     finite = np.isfinite(values)
     if normalise and finite.any():
         lo, hi = float(values[finite].min()), float(values[finite].max())

@@ -21,17 +21,14 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from neuron_core.metrics import flat_pair
+
 
 def confusion_matrix_k(pred: ArrayLike, y: ArrayLike, k: int) -> NDArray[np.int64]:
     """Counts (k, k) of predicted classes against true labels (both 0..k-1, m values each):
     ``C[true, predicted]``. Sizes that differ, no sample, or a class outside 0..k-1 raise
     ``ValueError`` (programming errors)."""
-    p = np.asarray(pred).reshape(-1)
-    t = np.asarray(y).reshape(-1)
-    if p.shape != t.shape:
-        raise ValueError(f"predictions have {p.size} values but labels have {t.size}")
-    if p.size == 0:
-        raise ValueError("no samples to score")
+    p, t = flat_pair(pred, y)
     pi = p.astype(np.intp)
     ti = t.astype(np.intp)
     for name, arr, ints in (("predictions", p, pi), ("labels", t, ti)):

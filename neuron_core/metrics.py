@@ -44,14 +44,21 @@ class Predictor(Protocol):
 # -- classification -------------------------------------------------------------------------
 
 
-def _labels(pred: ArrayLike, y: ArrayLike) -> tuple[NDArray[np.bool_], NDArray[np.bool_]]:
-    """Flatten and check two 0/1 arrays of the same size; return them as booleans (m,)."""
+def flat_pair(pred: ArrayLike, y: ArrayLike) -> tuple[NDArray[np.generic], NDArray[np.generic]]:
+    """Predictions and labels flattened to (m,) each; ``ValueError`` when their sizes differ or
+    there is no sample (programming errors)."""
     p = np.asarray(pred).reshape(-1)
     t = np.asarray(y).reshape(-1)
     if p.shape != t.shape:
         raise ValueError(f"predictions have {p.size} values but labels have {t.size}")
     if p.size == 0:
         raise ValueError("no samples to score")
+    return p, t
+
+
+def _labels(pred: ArrayLike, y: ArrayLike) -> tuple[NDArray[np.bool_], NDArray[np.bool_]]:
+    """Flatten and check two 0/1 arrays of the same size; return them as booleans (m,)."""
+    p, t = flat_pair(pred, y)
     for name, arr in (("predictions", p), ("labels", t)):
         if arr.dtype != np.bool_ and not np.all((arr == 0) | (arr == 1)):
             raise ValueError(f"{name} must be 0 or 1")

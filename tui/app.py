@@ -141,9 +141,13 @@ class NeuronApp(
 
     # -- messages ---------------------------------------------------------------------------
     def on_run_changed(self, message: RunChanged) -> None:
-        if self._alive():
+        if not self._alive():
+            return
+        if message.state_only:
+            self.workspace.show_state()  # at once; the views follow when the worker stops
+        else:
             self.workspace.refresh_views(fresh=message.fresh)
-            self.refresh_bindings()
+        self.refresh_bindings()
 
     def on_run_notice(self, message: RunNotice) -> None:
         if not self._alive():

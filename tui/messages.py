@@ -51,15 +51,19 @@ class TrainConfigChanged(Message):
 @dataclass
 class RunChanged(Message):
     """The run's state, data or model changed; ``fresh`` is True when the history was cleared
-    (new data, new model, reset, opened run), so views drop what they drew."""
+    (new data, new model, reset, opened run), so views drop what they drew; ``state_only``
+    when only the state word and the keys changed (a pause asked for), so nothing else is
+    redrawn before the screen says so."""
 
     fresh: bool = False
+    state_only: bool = False
 
     def can_replace(self, message: Message) -> bool:
         # Several changes queued before the UI gets to them need a single redraw: the newer
-        # ``message`` supersedes this one and inherits its "fresh" bit.
+        # ``message`` supersedes this one and inherits its "fresh" bit and a full redraw.
         if isinstance(message, RunChanged):
             message.fresh = message.fresh or self.fresh
+            message.state_only = message.state_only and self.state_only
             return True
         return False
 

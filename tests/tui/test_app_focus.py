@@ -10,7 +10,7 @@ from textual.widgets import Input, Label, OptionList, Select
 from neuron_core.config import DataConfig
 from tui.app import NeuronApp
 from tui.panes.fields import FOCUS_MARK, RESUME_MARK, Field
-from tui.panes.workspace import PANE_MARK
+from tui.panes.pane_marks import PANE_MARK
 
 SMALL = DataConfig(samples=200, test_samples=200)
 

@@ -526,11 +526,22 @@ async def test_pausing_a_run_whose_chunk_takes_long_says_so_at_once(
         await settle(pilot)
         await pilot.press("space")
         await wait_for(pilot, lambda: "running" in stats_text(app))
+        # Only the state word is redrawn at the request (a full redraw of the views scores the
+        # data and lays the screen out first); the views follow when the worker stops.
+        redraws: list[bool] = []
+        real_refresh = app.workspace.refresh_views
+        monkeypatch.setattr(
+            app.workspace, "refresh_views", lambda **kw: redraws.append(True) or real_refresh(**kw)
+        )
         await pilot.press("space")
         await wait_for(pilot, lambda: "pausing…" in stats_text(app), what="'pausing…' shown")
         assert app.controller.running  # the chunk has not ended
+        for _ in range(3):  # every message queued meanwhile handled (the worker is held)
+            await pilot.pause()
+        assert not redraws
         release.set()
         await wait_for(pilot, lambda: not app.controller.running, what="the worker stopped")
         await wait_for(
             pilot, lambda: "paused" in stats_text(app) and "pausing" not in stats_text(app)
         )
+        assert redraws

@@ -15,16 +15,22 @@ from typing import Any
 
 import pytest
 from conftest import settle, wait_for
+from rich.table import Table
+from textual.color import Color
 from textual.css.stylesheet import Stylesheet
 from textual.dom import DOMNode
+from textual.geometry import Region
+from textual.widget import Widget
 from textual.widgets import Input, Select
 
 from neuron_core.config import DataConfig, TrainConfig
 from tui.app import NeuronApp
+from tui.messages import RunChanged
 from tui.panes import workspace
 from tui.panes.fields import Field
 from tui.panes.training import STATS_SECONDS
 from tui.panes.workspace import POLL_SECONDS
+from tui.screens.help import HelpScreen
 
 SMALL = DataConfig(samples=200, test_samples=200)
 
@@ -168,3 +174,94 @@ async def test_changing_the_generator_or_the_source_restyles_no_field() -> None:
         path = rows["csv_path"]
         others = {n for n in nodes if isinstance(n, Field | Input)} - {path, *path.controls}
         assert not others, f"restyled {len(others)} fields"
+
+
+@contextmanager
+def refreshed() -> Iterator[list[str]]:
+    """``type#id`` of every widget asked to repaint or lay out while the block runs, with
+    ``layout`` when a layout was asked for."""
+    calls: list[str] = []
+    original = Widget.refresh
+
+    def counting(self: Widget, *regions: Any, layout: bool = False, **kw: Any) -> Widget:
+        calls.append(f"{type(self).__name__}#{self.id}" + (" layout" if layout else ""))
+        return original(self, *regions, layout=layout, **kw)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(Widget, "refresh", counting)
+        yield calls
+
+
+async def test_a_wide_pane_switch_repaints_the_two_panes_and_lays_nothing_out() -> None:
+    # With every pane in view a switch only moves the focus: the views were redrawn (the data
+    # summary's ``Static.update`` lays the whole screen out, which re-renders every widget),
+    # and all five panes' marks were set again, each repainting every widget of its pane.
+    app = NeuronApp(data_cfg=SMALL)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        with refreshed() as calls:
+            await pilot.press("2")
+            await settle(pilot)
+        assert app.focused is app.workspace.hyper_pane
+        assert not [c for c in calls if c.endswith("layout")], calls
+        panes = {c for c in calls if c.split("#")[1] in {p for p, _ in workspace.PANES}}
+        assert panes == {"HyperPane#hyper", "TrainingPane#training"}
+        assert "▶" in str(app.workspace.hyper_pane.border_title)
+        assert "▶" not in str(app.workspace.training_pane.border_title)
+        # A pane that was out of view is drawn when it comes in: 5 swaps the shared slot.
+        with refreshed() as calls:
+            await pilot.press("5")
+            await settle(pilot)
+        assert app.workspace.network_pane.display and not app.workspace.predictions_pane.display
+        assert any(c.startswith("Static#data-summary") for c in calls)
+
+
+async def test_the_theme_recolours_the_mark_of_the_focused_pane() -> None:
+    app = NeuronApp(data_cfg=SMALL)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        training = app.workspace.training_pane
+        before = training.styles.border_top
+        app.theme = "nord" if app.theme != "nord" else "gruvbox"
+        await settle(pilot)
+        accent = app.get_css_variables()["accent"]
+        assert training.styles.border_top != before
+        assert training.styles.border_top == ("heavy", Color.parse(accent))
+
+
+def test_a_full_redraw_queued_after_a_state_only_one_wins() -> None:
+    # Queued run changes collapse into the newest: it redraws everything if any of them had
+    # to, and starts the chart over if any of them cleared the history.
+    older, newer = RunChanged(fresh=True, state_only=True), RunChanged()
+    assert older.can_replace(newer)
+    assert newer.fresh and not newer.state_only
+    older, newer = RunChanged(state_only=True), RunChanged(state_only=True)
+    assert older.can_replace(newer) and newer.state_only and not newer.fresh
+
+
+async def test_the_key_table_is_laid_out_once_per_width() -> None:
+    # Rich lays the ~50-row table out in ~7 ms, and Textual asked for it two or three times
+    # on each ``?``: the layout is kept per width.
+    app = NeuronApp(data_cfg=SMALL)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        layouts: list[int] = []
+        original = Table.__rich_console__
+
+        def counting(self: Table, console: Any, options: Any) -> Any:
+            layouts.append(options.max_width)
+            return original(self, console, options)
+
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(Table, "__rich_console__", counting)
+            for opening in range(3):
+                await pilot.press("question_mark")
+                await wait_for(pilot, lambda: isinstance(app.screen, HelpScreen), what="help")
+                text = app.screen.query_one("#help-table").render_lines(Region(0, 0, 90, 60))
+                await pilot.press("escape")
+                await wait_for(pilot, lambda: not isinstance(app.screen, HelpScreen))
+                if opening == 0:
+                    first = list(layouts)
+        # The first opening lays it out at its widths (without and with the scroll bar).
+        assert first and layouts == first
+        assert "Start / Resume / Pause" in "".join(strip.text for strip in text)

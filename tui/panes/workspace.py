@@ -18,7 +18,6 @@ import time
 
 from textual import events
 from textual.app import ComposeResult
-from textual.color import Color
 from textual.containers import Horizontal, Vertical
 from textual.geometry import Size
 from textual.widget import Widget
@@ -27,6 +26,7 @@ from textual.widgets import Tab, Tabs
 from tui.panes.dataset import DatasetPane
 from tui.panes.hyper import HyperPane
 from tui.panes.network import NetworkPane
+from tui.panes.pane_marks import PANES, PaneMarks
 from tui.panes.predictions import PredictionsPane
 from tui.panes.status import StatusLine
 from tui.panes.training import STATS_SECONDS, TrainingPane
@@ -38,16 +38,6 @@ from tui.screens.too_small import TooSmallScreen, too_small
 from tui.timers import call_after
 from tui.widgets.network_view import NetworkView
 
-# The panes, in tab order: (DOM id, tab label).
-PANES: tuple[tuple[str, str], ...] = (
-    ("dataset", "1 Dataset"),
-    ("hyper", "2 Hyperparameters"),
-    ("training", "3 Training"),
-    ("predictions", "4 Predictions"),
-    ("network", "5 Network"),
-)
-# Before the title of the pane with the focus (the pane's border is heavy too).
-PANE_MARK = "▶ "
 # In the wide layout these two share the bottom-right slot; `4` and `5` pick which one shows.
 SHARED_SLOT = ("predictions", "network")
 # All the panes at once from this terminal size (columns, rows).
@@ -63,7 +53,7 @@ TRAINING_POLL_SECONDS = STATS_SECONDS
 SCATTER_SECONDS = 1.0
 
 
-class Workspace(WorkspaceForms, Vertical):
+class Workspace(WorkspaceForms, PaneMarks, Vertical):
     """Tabs, the panes and the status line, drawn from ``controller``; see the module docstring."""
 
     def __init__(self, controller: RunController) -> None:
@@ -106,24 +96,10 @@ class Workspace(WorkspaceForms, Vertical):
     def on_mount(self) -> None:
         call_after(self, POLL_SECONDS, self._tick)
         self.watch(self.screen, "maximized", self._zoom_changed, init=False)
-        self.watch(self.screen, "focused", self._mark_focus)
-        # The mark's colour is the theme's accent: follow a change of theme.
-        self.watch(self.app, "theme", lambda _: self._mark_focus(self.screen.focused), init=False)
+        self.watch_focus_marks()
         # The number keys and the panes' own marks do the tab bar's work: it takes no focus, so
         # a click on a tab leaves the focus to the pane it shows.
         self.query_one(Tabs).can_focus = False
-
-    def _mark_focus(self, focused: Widget | None) -> None:
-        """The pane holding the focus has a mark before its title and a heavy border in the
-        theme's accent: the focus reads without colour. Set as the pane's own (inline) style,
-        which repaints the pane alone; without it the stylesheet's ``.pane`` border shows."""
-        accent = Color.parse(self.app.get_css_variables().get("accent", "ansi_bright_blue"))
-        for pane, label in PANES:
-            widget = self.pane(pane)
-            held = focused is not None and widget in focused.ancestors_with_self
-            widget.border_title = (PANE_MARK if held else "") + label
-            widget.styles.border = ("heavy", accent) if held else None
-            widget.styles.border_title_color = accent if held else None
 
     def pane(self, name: str) -> Widget:
         """The pane with DOM id ``name``."""
@@ -184,6 +160,7 @@ class Workspace(WorkspaceForms, Vertical):
     def show_pane(self, pane: str) -> None:
         """Bring ``pane`` into view (its tab in the compact layout; the bottom-right slot in
         the wide one) and focus it (a zoomed chart is given back first)."""
+        shown = self.wide and self.pane_visible(pane) and not self.screen.maximized
         self.unzoom()
         if pane in CHARTS:
             self.zoom.last = pane
@@ -194,7 +171,8 @@ class Workspace(WorkspaceForms, Vertical):
             self.active_pane = pane
         self._show_active()
         self.focus_target(pane).focus()
-        self.refresh_views()
+        if not shown:  # a pane already in view shows what it showed: only the focus moves
+            self.refresh_views()
 
     def focus_target(self, pane: str) -> Widget:
         """The widget that takes the focus when ``pane`` is shown."""
@@ -280,6 +258,12 @@ class Workspace(WorkspaceForms, Vertical):
         spent = time.perf_counter() - t0
         self._next_scatter = time.perf_counter() + max(SCATTER_SECONDS, 10.0 * spent)
 
+    def show_state(self) -> None:
+        """The run's state, iteration and speed, in the training pane and the status line."""
+        progress = self.controller.progress()
+        self.training_pane.show_progress(progress)
+        self.status_line.show(progress)
+
     def refresh_views(self, fresh: bool = False) -> None:
         """Redraw everything from the controller now (after a change of state or layout);
         ``fresh``: the history was replaced, so the chart starts over."""
@@ -291,9 +275,7 @@ class Workspace(WorkspaceForms, Vertical):
         # Scores first: the stats column shows the evaluation last computed, and after a run
         # ends no poll comes to replace one from before its last iteration.
         self._refresh_scatter()
-        progress = c.progress()
-        self.training_pane.show_progress(progress)
-        self.status_line.show(progress)
+        self.show_state()
         self.dataset_pane.show_summary(c.dataset, c.load_progress)
         advice = self.advice.check(c)
         if advice is not None:

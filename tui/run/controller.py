@@ -158,7 +158,7 @@ class RunController(Widget):
     def pause(self) -> None:
         """Ask the worker to stop after its current chunk ("pausing…" until it has)."""
         self.training.pause()
-        self.changed()
+        self.changed(state_only=True)
 
     def step(self) -> str | None:
         """One iteration, on the UI thread (it takes microseconds); returns why not, or None."""
@@ -285,10 +285,11 @@ class RunController(Widget):
         """Tell the person something (a ``RunNotice`` for the app to show)."""
         self.post_message(RunNotice(message, severity, field, source))
 
-    def changed(self, fresh: bool = False) -> None:
-        """Tell the app the run changed (``fresh``: its history was replaced)."""
+    def changed(self, fresh: bool = False, state_only: bool = False) -> None:
+        """Tell the app the run changed (``fresh``: its history was replaced; ``state_only``:
+        only its state word)."""
         if not self._quit:
-            self.post_message(RunChanged(fresh))
+            self.post_message(RunChanged(fresh, state_only))
 
     def shutdown(self) -> None:
         """Quit: the training worker returns within one chunk, loads are cancelled and nothing

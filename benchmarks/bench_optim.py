@@ -44,6 +44,7 @@ import warnings
 from typing import Any
 
 import numpy as np
+from optim_floor import floor_seconds
 
 from neuron_core.config import DataConfig, ModelConfig, TrainConfig
 from neuron_core.data.dataset import Dataset
@@ -233,22 +234,33 @@ def vs_sklearn(repeats: int) -> bool | None:
     )
     header = (
         f"{'dtype':>7}  {'ours it/s':>10}  {'sklearn it/s':>12}  {'ratio':>6}  "
-        f"{'ours cost':>9}  {'sklearn loss':>12}  {'target':>6}  result"
+        f"{'ours cost':>9}  {'sklearn loss':>12}  {'target':>6}  result  "
+        f"{'floor it/s':>10}  {'floor ratio':>11}"
     )
     print(header)
     print("-" * len(header))
     ok = True
+    kernels: dict[str, dict[str, float]] = {}
     for dtype in ("float64", "float32"):
         # Interleaved, so that both see the same state of the machine.
         ours, cost = _ours_per_iteration(dtype, repeats)
         theirs, loss = _sklearn_per_iteration(dtype, repeats)
+        kernels[dtype] = floor_seconds(dtype, SK_SAMPLES, repeats, CLOCK[0])
+        floor = sum(kernels[dtype].values())
         ratio = theirs / ours
         ok &= ratio >= SKLEARN_TARGET
         verdict = "PASS" if ratio >= SKLEARN_TARGET else "MISS"
         print(
             f"{dtype:>7}  {1 / ours:>10,.0f}  {1 / theirs:>12,.0f}  {ratio:>6.2f}  "
-            f"{cost:>9.4f}  {loss:>12.4f}  {f'>= {SKLEARN_TARGET:g}x':>6}  {verdict}"
+            f"{cost:>9.4f}  {loss:>12.4f}  {f'>= {SKLEARN_TARGET:g}x':>6}  {verdict:<6}  "
+            f"{1 / floor:>10,.0f}  {theirs / floor:>11.2f}"
         )
+    print("\nfloor: the eight matrix products and two tanh every iteration needs, each timed alone")
+    print("(optim_floor.py), in us; no NumPy iteration is faster than their sum")
+    print(f"{'dtype':>7}  " + "  ".join(f"{name:>8}" for name in kernels["float64"]) + "      sum")
+    for dtype, times in kernels.items():
+        cells = "  ".join(f"{t * 1e6:>8.2f}" for t in times.values())
+        print(f"{dtype:>7}  {cells}  {sum(times.values()) * 1e6:>7.1f}")
     return ok
 
 

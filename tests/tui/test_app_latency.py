@@ -208,12 +208,18 @@ async def test_a_wide_pane_switch_repaints_the_two_panes_and_lays_nothing_out() 
         assert panes == {"HyperPane#hyper", "TrainingPane#training"}
         assert "▶" in str(app.workspace.hyper_pane.border_title)
         assert "▶" not in str(app.workspace.training_pane.border_title)
-        # A pane that was out of view is drawn when it comes in: 5 swaps the shared slot.
-        with refreshed() as calls:
+        # A pane that was out of view is drawn when it comes in (5 swaps the shared slot), and
+        # nothing else is: the rest is in view and current.
+        drawn: list[str] = []
+        with refreshed() as calls, pytest.MonkeyPatch.context() as patch:
+            for name in ("network", "predictions"):
+                view = app.workspace.pane(name)
+                patch.setattr(view, "show", lambda _, name=name: drawn.append(name))
             await pilot.press("5")
             await settle(pilot)
         assert app.workspace.network_pane.display and not app.workspace.predictions_pane.display
-        assert any(c.startswith("Static#data-summary") for c in calls)
+        assert drawn == ["network"]
+        assert not any(c.startswith("Static#data-summary") for c in calls)
 
 
 async def test_the_theme_recolours_the_mark_of_the_focused_pane() -> None:

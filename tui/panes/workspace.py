@@ -171,7 +171,11 @@ class Workspace(WorkspaceForms, PaneMarks, Vertical):
             self.active_pane = pane
         self._show_active()
         self.focus_target(pane).focus()
-        if not shown:  # a pane already in view shows what it showed: only the focus moves
+        if shown:  # a pane already in view shows what it showed: only the focus moves
+            return
+        if self.wide and pane in SHARED_SLOT:
+            self._refresh_scatter()  # the rest is in view and current: draw the one coming in
+        else:
             self.refresh_views()
 
     def focus_target(self, pane: str) -> Widget:

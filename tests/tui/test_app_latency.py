@@ -78,6 +78,14 @@ async def test_the_focused_pane_is_marked_by_its_border() -> None:
         await pilot.press("3")
         await pilot.pause()
         assert dataset.styles.border_top == unfocused
+        # In the theme's accent: a change of theme recolours it.
+        training = app.workspace.training_pane
+        before = training.styles.border_top
+        app.theme = "nord" if app.theme != "nord" else "gruvbox"
+        await settle(pilot)
+        assert training.styles.border_top != before
+        accent = Color.parse(app.get_css_variables()["accent"])
+        assert training.styles.border_top == ("heavy", accent)
 
 
 async def test_the_footer_is_one_line_that_follows_the_keys_without_widgets() -> None:
@@ -220,19 +228,6 @@ async def test_a_wide_pane_switch_repaints_the_two_panes_and_lays_nothing_out() 
         assert app.workspace.network_pane.display and not app.workspace.predictions_pane.display
         assert drawn == ["network"]
         assert not any(c.startswith("Static#data-summary") for c in calls)
-
-
-async def test_the_theme_recolours_the_mark_of_the_focused_pane() -> None:
-    app = NeuronApp(data_cfg=SMALL)
-    async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
-        training = app.workspace.training_pane
-        before = training.styles.border_top
-        app.theme = "nord" if app.theme != "nord" else "gruvbox"
-        await settle(pilot)
-        accent = app.get_css_variables()["accent"]
-        assert training.styles.border_top != before
-        assert training.styles.border_top == ("heavy", Color.parse(accent))
 
 
 def test_a_full_redraw_queued_after_a_state_only_one_wins() -> None:

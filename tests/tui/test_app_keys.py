@@ -8,9 +8,9 @@ import time
 
 import numpy as np
 import pytest
-from conftest import notifications, settle, train_to_end, wait_for
+from conftest import notifications, palette_choose, settle, train_to_end, wait_for
 from rich.console import Console
-from textual.widgets import Input, OptionList, Static, Tabs
+from textual.widgets import Input, Static, Tabs
 
 from neuron_core.config import DataConfig, TrainConfig
 from tui.app import NeuronApp
@@ -448,27 +448,11 @@ async def test_ctrl_q_quits_even_from_a_text_field() -> None:
 
 
 async def test_command_palette_offers_the_bindings() -> None:
-    from textual.command import CommandPalette
-
     app = NeuronApp(data_cfg=SMALL)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
-        await pilot.press("ctrl+p")
-        await pilot.pause()
-        assert CommandPalette.is_open(app)  # type: ignore[arg-type]
-        await pilot.press(*"step")
-
-        def step_highlighted() -> bool:
-            # The palette searches in the background: wait for its first answer.
-            results = app.screen.query(OptionList)
-            if not results:
-                return False
-            found = results.first()
-            index = found.highlighted
-            return index is not None and "Step" in str(found.get_option_at_index(index).prompt)
-
-        await wait_for(pilot, step_highlighted, what="'Step' offered by the palette")
-        await pilot.press("enter")
+        # The palette searches in the background: its first answer is waited for.
+        await palette_choose(pilot, "step", "Step")
         await settle(pilot)
         trainer = app.controller.trainer
         assert trainer is not None and trainer.iteration == 1

@@ -85,21 +85,16 @@ def ticks_between(lo: float, hi: float, max_ticks: int) -> tuple[list[float], fl
     if not (math.isfinite(span) and span > 0):
         return [lo], 1.0
 
-    def count(step: float) -> tuple[int, int]:
-        return math.ceil(lo / step - 1e-9), math.floor(hi / step + 1e-9)
+    def multiples(step: float) -> range:
+        """k such that k * step lies in [lo, hi]."""
+        return range(math.ceil(lo / step - 1e-9), math.floor(hi / step + 1e-9) + 1)
 
     step = nice_step(span / max_ticks)
-    while count(step)[1] - count(step)[0] + 1 > max_ticks:
+    while len(multiples(step)) > max_ticks:
         step = nice_step(step * 1.01)
-    while count(step)[1] - count(step)[0] + 1 < 2:
-        smaller = _step_below(step)
-        first, last = count(smaller)
-        if last - first + 1 > max_ticks:
-            break
-        step = smaller
-    first, last = count(step)
-    ticks = [k * step for k in range(first, last + 1)]
-    return ticks, step
+    while len(multiples(step)) < 2 and len(multiples(_step_below(step))) <= max_ticks:
+        step = _step_below(step)
+    return [k * step for k in multiples(step)], step
 
 
 def _step_below(step: float) -> float:

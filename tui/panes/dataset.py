@@ -219,10 +219,10 @@ class DatasetPane(FormPane):
         generator is ``formula``, the number of classes for a generator that has them. Through
         each field's ``display`` (one inline style), not classes on the pane: those restyled its
         ~90 widgets (a tenth of the start-up, and again at each change of generator)."""
-        csv = self.source == "csv"
+        other_source = "-generator" if self.source == "csv" else "-csv"
         name = self.query_one("#name", Select).value
         for field in self.query(Field):
-            shown = not field.has_class("-csv" if not csv else "-generator")
+            shown = not field.has_class(other_source)
             if field.has_class("-formula"):
                 shown = shown and name == FORMULA
             if field.has_class("-classes"):

@@ -143,8 +143,10 @@ class NeuronApp(
     def on_run_changed(self, message: RunChanged) -> None:
         if not self._alive():
             return
-        if message.state_only:
+        if message.redraw == "state":
             self.workspace.show_state()  # at once; the views follow when the worker stops
+        elif message.redraw == "settings":
+            self.workspace.show_settings()
         else:
             self.workspace.refresh_views(fresh=message.fresh)
         self.refresh_bindings()

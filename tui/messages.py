@@ -48,22 +48,28 @@ class TrainConfigChanged(Message):
     config: TrainConfig
 
 
+# What a run change redraws, narrowest first: the state word and the progress; those and the
+# cost chart (new training settings: the planned iterations, the rate drawn under the costs);
+# every view (the scores, the pictures, the data summary too).
+Redraw = Literal["state", "settings", "views"]
+REDRAWS: tuple[Redraw, ...] = ("state", "settings", "views")
+
+
 @dataclass
 class RunChanged(Message):
-    """The run's state, data or model changed; ``fresh`` is True when the history was cleared
-    (new data, new model, reset, opened run), so views drop what they drew; ``state_only``
-    when only the state word and the keys changed (a pause asked for), so nothing else is
-    redrawn before the screen says so."""
+    """The run's state, settings, data or model changed: ``redraw`` says which views that
+    touches (``REDRAWS``); ``fresh`` is True when the history was cleared (new data, new model,
+    reset, opened run), so views drop what they drew."""
 
     fresh: bool = False
-    state_only: bool = False
+    redraw: Redraw = "views"
 
     def can_replace(self, message: Message) -> bool:
         # Several changes queued before the UI gets to them need a single redraw: the newer
-        # ``message`` supersedes this one and inherits its "fresh" bit and a full redraw.
+        # ``message`` supersedes this one and inherits its "fresh" bit and the wider redraw.
         if isinstance(message, RunChanged):
             message.fresh = message.fresh or self.fresh
-            message.state_only = message.state_only and self.state_only
+            message.redraw = max(message.redraw, self.redraw, key=REDRAWS.index)
             return True
         return False
 

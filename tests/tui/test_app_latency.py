@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from typing import Any
 
 import pytest
-from conftest import settle, wait_for
+from conftest import notifications, settle, wait_for
 from rich.table import Table
 from textual.color import Color
 from textual.css.stylesheet import Stylesheet
@@ -25,6 +25,7 @@ from textual.widgets import Input, Select
 
 from neuron_core.config import DataConfig, TrainConfig
 from tui.app import NeuronApp
+from tui.charts.rate_chart import RateCostChart
 from tui.messages import RunChanged
 from tui.panes import workspace
 from tui.panes.fields import Field
@@ -230,14 +231,16 @@ async def test_a_wide_pane_switch_repaints_the_two_panes_and_lays_nothing_out() 
         assert not any(c.startswith("Static#data-summary") for c in calls)
 
 
-def test_a_full_redraw_queued_after_a_state_only_one_wins() -> None:
-    # Queued run changes collapse into the newest: it redraws everything if any of them had
-    # to, and starts the chart over if any of them cleared the history.
-    older, newer = RunChanged(fresh=True, state_only=True), RunChanged()
+def test_a_full_redraw_queued_after_a_narrower_one_wins() -> None:
+    # Queued run changes collapse into the newest: it redraws as much as the widest of them,
+    # and starts the chart over if any of them cleared the history.
+    older, newer = RunChanged(fresh=True), RunChanged(redraw="state")
     assert older.can_replace(newer)
-    assert newer.fresh and not newer.state_only
-    older, newer = RunChanged(state_only=True), RunChanged(state_only=True)
-    assert older.can_replace(newer) and newer.state_only and not newer.fresh
+    assert newer.fresh and newer.redraw == "views"
+    older, newer = RunChanged(redraw="settings"), RunChanged(redraw="state")
+    assert older.can_replace(newer) and newer.redraw == "settings" and not newer.fresh
+    older, newer = RunChanged(redraw="state"), RunChanged(redraw="state")
+    assert older.can_replace(newer) and newer.redraw == "state"
 
 
 async def test_the_key_table_is_laid_out_once_per_width() -> None:
@@ -266,3 +269,26 @@ async def test_the_key_table_is_laid_out_once_per_width() -> None:
         # The first opening lays it out at its widths (without and with the scroll bar).
         assert first and layouts == first
         assert "Start / Resume / Pause" in "".join(strip.text for strip in text)
+
+
+async def test_a_new_learning_rate_redraws_the_chart_and_the_state_only() -> None:
+    # `[` applies the rate: it redrew every view, though the scores, the pictures and the data
+    # summary (whose update lays the screen out) stay as they were. The chart draws the rate
+    # of a schedule under the costs, so it follows.
+    app = NeuronApp(data_cfg=SMALL, train_cfg=TrainConfig(lr_schedule="exp"))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        chart = app.query_one(RateCostChart)
+        before = chart.schedule
+        assert before is not None
+        redraws: list[object] = []
+        real = app.workspace.refresh_views
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(
+                app.workspace, "refresh_views", lambda **kw: redraws.append(kw) or real(**kw)
+            )
+            await pilot.press("left_square_bracket")
+            await settle(pilot)
+        assert chart.schedule is not None and chart.schedule.lr < before.lr
+        assert f"learning rate {chart.schedule.lr:g}" in notifications(app)[-1]
+        assert not redraws

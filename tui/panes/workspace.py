@@ -268,6 +268,12 @@ class Workspace(WorkspaceForms, PaneMarks, Vertical):
         self.training_pane.show_progress(progress)
         self.status_line.show(progress)
 
+    def show_settings(self) -> None:
+        """After new training settings: the state and the cost chart (the planned iterations,
+        the rate under the costs); the scores, the pictures and the data are as they were."""
+        self.training_pane.feed_chart(self.controller.evaluator.cost_view())
+        self.show_state()
+
     def refresh_views(self, fresh: bool = False) -> None:
         """Redraw everything from the controller now (after a change of state or layout);
         ``fresh``: the history was replaced, so the chart starts over."""

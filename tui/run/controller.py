@@ -29,6 +29,7 @@ from neuron_core.training.trainer import Trainer
 from tui.messages import (
     DataLoaded,
     EvaluationReady,
+    Redraw,
     RunChanged,
     RunNotice,
     RunOpened,
@@ -142,7 +143,7 @@ class RunController(Widget):
                 self.post_message(refused)
 
         self.training.when_idle(apply)
-        self.changed()
+        self.changed(redraw="settings")  # (a running worker stops first: all is redrawn then)
 
     # -- running ---------------------------------------------------------------------------
     def start(self) -> str | None:
@@ -158,7 +159,7 @@ class RunController(Widget):
     def pause(self) -> None:
         """Ask the worker to stop after its current chunk ("pausing…" until it has)."""
         self.training.pause()
-        self.changed(state_only=True)
+        self.changed(redraw="state")
 
     def step(self) -> str | None:
         """One iteration, on the UI thread (it takes microseconds); returns why not, or None."""
@@ -285,11 +286,10 @@ class RunController(Widget):
         """Tell the person something (a ``RunNotice`` for the app to show)."""
         self.post_message(RunNotice(message, severity, field, source))
 
-    def changed(self, fresh: bool = False, state_only: bool = False) -> None:
-        """Tell the app the run changed (``fresh``: its history was replaced; ``state_only``:
-        only its state word)."""
+    def changed(self, fresh: bool = False, redraw: Redraw = "views") -> None:
+        """Tell the app the run changed (``fresh``: its history was replaced; ``redraw``)."""
         if not self._quit:
-            self.post_message(RunChanged(fresh, state_only))
+            self.post_message(RunChanged(fresh, redraw))
 
     def shutdown(self) -> None:
         """Quit: the training worker returns within one chunk, loads are cancelled and nothing

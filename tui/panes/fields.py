@@ -55,6 +55,14 @@ class Field(Vertical):
         self.error: str | None = None
         # True while Tab continues from this field (Enter applied it and gave the keys back).
         self.resume = False
+        # The values the text fields are built with: Textual posts an ``Input.Changed`` for
+        # each when it is mounted, and the form, made from its configs, need not check them
+        # (17 checks of a whole form at start-up; ``FormPane.starting_value``). A drop-down
+        # holds its first value only once mounted: its first ``Changed`` applies the form,
+        # which finds nothing changed.
+        self.start_values: dict[Widget, str] = {
+            c: c.value for c in controls if isinstance(c, Input)
+        }
 
     def compose(self) -> ComposeResult:
         with Horizontal(classes="field-row"):
@@ -124,6 +132,8 @@ class FormPane(VerticalScroll):
     """A focusable, scrollable form; see the module docstring for its keys."""
 
     can_focus = True
+    stale_text = ""
+    """What the form's stale notes say ("" while hidden)."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding(
@@ -212,6 +222,9 @@ class FormPane(VerticalScroll):
             text = f"⚠ out of date: {label} is invalid (the run keeps the last valid settings)"
         elif changed:
             text = "⚠ out of date: the fields changed (Enter applies them)"
+        if text == self.stale_text:
+            return  # an update of the same text would still lay the screen out
+        self.stale_text = text
         for note in self.query(".form-stale").results(Static):
             note.update(text)
             note.display = bool(text)
@@ -240,10 +253,19 @@ class FormPane(VerticalScroll):
         """Validate, mark, and apply the values if they are valid and changed."""
 
     # -- when a form is checked and applied ----------------------------------------------------
+    @staticmethod
+    def starting_value(control: Widget, value: object) -> bool:
+        """Whether this ``Changed`` of ``control`` is the one Textual posts when mounting it,
+        with the value it was built with: a control's first message only, and only with that
+        value (a person's first edit is a different value)."""
+        field = next((a for a in control.ancestors if isinstance(a, Field)), None)
+        return field is not None and field.start_values.pop(control, Field) == value
+
     def on_input_changed(self, event: Input.Changed) -> None:
         """Typing: mark a bad value at once, but apply only on Enter or when leaving the field."""
         event.stop()
-        self.check_form()
+        if not self.starting_value(event.input, event.value):
+            self.check_form()
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         """Enter: apply, and give the focus back to the pane so the app's keys work; Tab then

@@ -42,6 +42,7 @@ from tui.panes.workspace import Workspace
 from tui.run.controller import RunController
 from tui.run.session import TerminationSignals, arm_exit_watchdog, settle_garbage_collector
 from tui.screens.help import HelpScreen
+from tui.screens.main import MainScreen
 from tui.screens.path_prompt import PathPrompt
 from tui.screens.too_small import TooSmallScreen
 from tui.timers import call_after
@@ -98,6 +99,9 @@ class NeuronApp(
         be saved, or where it went (``neuron-tui`` prints it on exit)."""
         return self.controller.files.note
 
+    def get_default_screen(self) -> MainScreen:
+        return MainScreen()
+
     def compose(self) -> ComposeResult:
         yield self.controller
         yield self.workspace
@@ -109,6 +113,7 @@ class NeuronApp(
         self._signals.install(asyncio.get_running_loop(), self._on_terminate)
         self._resized(self.size)
         self.controller.load_data(self.controller.data_cfg)
+        self.workspace.refresh_views()
         # Once the first frames are out (not before the one that shows the data is ready).
         call_after(self, 1.0, settle_garbage_collector)
 

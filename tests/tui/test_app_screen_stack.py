@@ -22,6 +22,7 @@ from textual.screen import Screen
 from neuron_core.config import DataConfig
 from tui.app import NeuronApp
 from tui.screens.help import HelpScreen
+from tui.screens.main import MainScreen
 from tui.screens.path_prompt import PathPrompt
 from tui.screens.too_small import TooSmallScreen
 
@@ -48,24 +49,26 @@ async def test_the_palette_never_opens_over_the_size_notice() -> None:
     app = NeuronApp(data_cfg=SMALL)
     async with app.run_test(size=(60, 20)) as pilot:
         await settle(pilot)
-        assert stack(app) == [Screen, TooSmallScreen]
+        assert stack(app) == [MainScreen, TooSmallScreen]
         # The sequence that crashed: ctrl+p, a resize, ctrl+p again (and once more).
         for size in ((70, 22), (50, 12), (79, 23)):
             await pilot.press("ctrl+p")
             await pilot.resize_terminal(*size)
             await pilot.press("ctrl+p")
             assert app.is_running
-            assert stack(app) == [Screen, TooSmallScreen]
+            assert stack(app) == [MainScreen, TooSmallScreen]
         # No other screen opens over it either; the keys that would open one do nothing.
         await pilot.press("question_mark", "ctrl+s", "ctrl+o", "f1")
-        assert stack(app) == [Screen, TooSmallScreen]
+        assert stack(app) == [MainScreen, TooSmallScreen]
         assert "have 79x23" in app.screen.message  # type: ignore[attr-defined]
         await pilot.resize_terminal(80, 24)
         await pilot.pause()
-        assert stack(app) == [Screen]
+        assert stack(app) == [MainScreen]
         # Once the terminal is large enough, ctrl+p opens the palette as always.
         await pilot.press("ctrl+p")
-        await wait_for(pilot, lambda: stack(app) == [Screen, CommandPalette], what="the palette")
+        await wait_for(
+            pilot, lambda: stack(app) == [MainScreen, CommandPalette], what="the palette"
+        )
         await pilot.press("escape")
         await pilot.press("q")
     assert app.return_code == 0
@@ -76,18 +79,18 @@ async def test_a_palette_open_when_the_terminal_shrinks_stays_under_one_notice()
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         await pilot.press("ctrl+p")
-        assert stack(app) == [Screen, CommandPalette]
+        assert stack(app) == [MainScreen, CommandPalette]
         for size in ((60, 20), (70, 22)):
             await pilot.resize_terminal(*size)
             await pilot.press("ctrl+p")
             assert app.is_running
-            assert stack(app) == [Screen, CommandPalette, TooSmallScreen]
+            assert stack(app) == [MainScreen, CommandPalette, TooSmallScreen]
         # Enlarged: the notice goes, the palette the person opened is back.
         await pilot.resize_terminal(100, 30)
         await pilot.pause()
-        assert stack(app) == [Screen, CommandPalette]
+        assert stack(app) == [MainScreen, CommandPalette]
         await pilot.press("escape")
-        assert stack(app) == [Screen]
+        assert stack(app) == [MainScreen]
         await pilot.press("q")
     assert app.return_code == 0
 
@@ -100,10 +103,10 @@ async def test_enter_twice_at_once_in_the_open_prompt_opens_once(
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         await pilot.press("ctrl+o")
-        assert stack(app) == [Screen, PathPrompt]
+        assert stack(app) == [MainScreen, PathPrompt]
         await send_at_once(pilot, ("enter", "\r"), ("enter", "\r"))
         assert app.is_running
-        assert stack(app) == [Screen]
+        assert stack(app) == [MainScreen]
         # The one open was tried (there is no such file) and said so.
         assert sum("neuron-tui-run.npz" in n for n in notifications(app)) == 1
         await pilot.press("q")
@@ -123,7 +126,7 @@ async def test_enter_three_times_at_once_in_the_save_prompt_saves_once(
         # main screen's again.
         await send_at_once(pilot, ("enter", "\r"), ("enter", "\r"), ("enter", "\r"))
         assert app.is_running
-        assert stack(app) == [Screen]
+        assert stack(app) == [MainScreen]
         assert (tmp_path / "neuron-tui-run.npz").read_bytes()[:2] == b"PK"  # a run file now
         await pilot.press("q")
     assert app.return_code == 0
@@ -143,20 +146,20 @@ async def test_a_modal_screen_is_dismissed_once_and_only_from_the_top() -> None:
         prompt.dismiss("second")
         await pilot.pause()
         assert answers == ["first"]
-        assert stack(app) == [Screen]
+        assert stack(app) == [MainScreen]
         # A screen covered by another one does not close the one on top.
         help_screen = HelpScreen()
         app.push_screen(help_screen)
         await pilot.pause()
         await pilot.resize_terminal(60, 20)
-        assert stack(app) == [Screen, HelpScreen, TooSmallScreen]
+        assert stack(app) == [MainScreen, HelpScreen, TooSmallScreen]
         help_screen.dismiss()
         await pilot.pause()
-        assert stack(app) == [Screen, HelpScreen, TooSmallScreen]
+        assert stack(app) == [MainScreen, HelpScreen, TooSmallScreen]
         await pilot.resize_terminal(80, 24)
         await pilot.pause()
-        assert stack(app) == [Screen, HelpScreen]
+        assert stack(app) == [MainScreen, HelpScreen]
         await pilot.press("escape")
-        assert stack(app) == [Screen]
+        assert stack(app) == [MainScreen]
         await pilot.press("q")
     assert app.return_code == 0

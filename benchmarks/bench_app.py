@@ -793,6 +793,15 @@ def time_to_screen(
         pane.kill()
 
 
+def import_seconds(module: str, env: dict[str, str]) -> float:
+    """Seconds a fresh interpreter takes to import ``module`` (the collector off, as the app
+    runs), timed inside it."""
+    code = f"import gc, time; gc.disable(); t = time.perf_counter(); import {module}; "
+    code += "print(time.perf_counter() - t)"
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
+    return float(out.stdout)
+
+
 def full_frame(screen: str) -> bool:
     """The first complete frame: pane titles, footer and the run's state are all there."""
     return all(word in screen for word in FIRST_FRAME) and STATE.search(screen) is not None
@@ -821,6 +830,8 @@ def import_offenders(top: int = 10) -> tuple[float, list[tuple[float, float, str
 
 
 # A bare Textual app with a Header and a Footer: the floor of any Textual app's first frame.
+FLOOR_ARGV = [sys.executable, str(REPO / "benchmarks" / "textual_floor.py"), "floor"]
+"""``textual_floor.FloorApp``: the app's first-frame widgets with nothing of the app."""
 BARE_APP = """
 from textual.app import App
 from textual.widgets import Footer, Header
@@ -852,11 +863,15 @@ def measure_launch(launches: int, importtime: bool, verdict: bool) -> bool:
             time_to_screen(["sh", "-c", "echo READY; exec sleep 30"], lambda s: "READY" in s, env)
             for _ in range(3)
         ]
+        time_to_screen(FLOOR_ARGV, full_frame, env)
         runs: list[Launch] = []
         bares: list[Launch] = []
+        floors: list[Launch] = []
         for _ in range(launches):
             bares.append(time_to_screen(bare_argv, lambda s: "Quit" in s, env))
             runs.append(time_to_screen([program], full_frame, env))
+            floors.append(time_to_screen(FLOOR_ARGV, full_frame, env))
+        numpy_s = statistics.median(import_seconds("numpy", env) for _ in range(launches))
     fulls = [r.full for r in runs]
     med = statistics.median(fulls)
     bare_med = statistics.median(r.full for r in bares)
@@ -878,6 +893,14 @@ def measure_launch(launches: int, importtime: bool, verdict: bool) -> bool:
         f"{max(r.full for r in bares):.3f} s   ({', '.join(f'{r.full:.3f}' for r in bares)}), "
         f"CPU time median {statistics.median(r.cpu for r in bares):.3f} s\n"
         f"  neuron-tui / bare Textual app (medians): {med / bare_med:.2f}x"
+    )
+    floor_med = statistics.median(r.full for r in floors)
+    print(
+        f"  Textual floor (benchmarks/textual_floor.py: the app's first-frame widgets, none of "
+        f"its code): median {floor_med:.3f} s = {floor_med / bare_med:.2f}x the bare app's\n"
+        f"  NumPy's import (median): {numpy_s * 1e3:.0f} ms; floor + NumPy: "
+        f"{(floor_med + numpy_s) / bare_med:.2f}x; neuron-tui beyond them: "
+        f"{(med - floor_med - numpy_s) * 1e3:.0f} ms (its own modules, data and views)"
     )
     bare = statistics.median(r.first for r in shell)
     print(f"  (a bare `sh` shows its first line after {bare:.3f} s)")

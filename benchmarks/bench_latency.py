@@ -7,7 +7,10 @@
    pressed in). Target: 50 ms median, 100 ms max per key.
 2. Launch to first frame: ``bench_app.measure_launch`` (the installed ``neuron-tui`` against a
    bare Textual app with a Header and a Footer, interleaved in the same run; target: at most
-   twice the bare app's median).
+   twice the bare app's median), with Textual's floor: an app of the same widgets and nothing
+   else (``textual_floor.py``), and NumPy's import.
+3. Escape in a bare Textual app (``textual_floor.EscapeApp``): what any Textual app takes for
+   that key, beside the app's figures.
 
 How a key is timed. A tmux *control-mode* client (``tmux -C``, one process for the whole run)
 sends the key and reads, on a thread, tmux's ``%output`` notices: one per chunk of bytes the
@@ -313,6 +316,29 @@ def measure_size(size: tuple[int, int], presses: int, keys: set[str], iterations
     return out
 
 
+ESCAPE_APP = [sys.executable, str(REPO / "benchmarks" / "textual_floor.py"), "escape"]
+_ESCAPES = re.compile(r"escape (\d+)")
+
+
+def measure_escape_floor(presses: int) -> list[float]:
+    """Escape in a bare Textual app (``textual_floor.EscapeApp``, 80x24): ms from the key to
+    the frame showing it, ``presses`` times. Textual's floor for that key in any app."""
+    times: list[float] = []
+    pane = NeuronPane(ESCAPE_APP, width=80, height=24, env=app_env(str(REPO)), cwd=REPO)
+    ctl: Control | None = None
+    try:
+        pane.wait_until(lambda screen: "escape 0" in screen, timeout=30, what="the bare app")
+        ctl = Control(pane)
+        for _ in range(presses):
+            times.append(ctl.time_key("Escape", regex_effect(_ESCAPES))[0])
+            time.sleep(0.15)
+    finally:
+        if ctl is not None:
+            ctl.close()
+        pane.kill()
+    return times
+
+
 def report(size: tuple[int, int], samples: Samples) -> bool:
     """Print one size's table; True when every key is within both targets."""
     ok = True
@@ -349,6 +375,12 @@ def main(argv: list[str] | None = None) -> int:
     for text in args.sizes.split(","):
         w, h = (int(x) for x in text.split("x"))
         ok &= report((w, h), measure_size((w, h), args.presses, keys, args.iterations))
+    if "Escape" in keys:
+        floor = measure_escape_floor(args.presses)
+        values = " ".join(f"{v:.0f}" for v in floor)
+        print(f"\nEscape in a bare Textual app (benchmarks/textual_floor.py escape, 80x24): "
+              f"median {statistics.median(floor):.1f} ms, max {max(floor):.1f} ms ({values}): "
+              "Textual's own floor for that key")  # fmt: skip
     if not args.no_launch:
         ok &= measure_launch(args.launches, importtime=False, verdict=True)
     print(f"\nload average {', '.join(f'{x:.2f}' for x in os.getloadavg())} at the end")

@@ -48,7 +48,7 @@ import tempfile
 import threading
 import time
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
@@ -285,16 +285,32 @@ def press_space(ctl: Control, pane: NeuronPane, out: Samples) -> None:
     time.sleep(0.15)
 
 
+@contextlib.contextmanager
+def controlled(pane: NeuronPane, ready: Callable[[NeuronPane], object]) -> Iterator[Control]:
+    """Once ``ready(pane)`` returns, a control client of ``pane``; on leaving, whatever
+    happened, the client is closed and the pane killed."""
+    ctl: Control | None = None
+    try:
+        ready(pane)
+        ctl = Control(pane)
+        yield ctl
+    finally:
+        if ctl is not None:
+            ctl.close()
+        pane.kill()
+
+
 def measure_size(size: tuple[int, int], presses: int, keys: set[str], iterations: int) -> Samples:
     """Launch the app at ``size``, time every key ``presses`` times idle, then while training."""
     out: Samples = defaultdict(list)
+
+    def ready(pane: NeuronPane) -> None:
+        pane.wait_ready()
+        pane.set_iterations(iterations)
+
     with tempfile.TemporaryDirectory(prefix="bench-latency-") as state:
         pane = NeuronPane([neuron_tui_path()], width=size[0], height=size[1], env=app_env(state))
-        ctl: Control | None = None
-        try:
-            pane.wait_ready()
-            pane.set_iterations(iterations)
-            ctl = Control(pane)
+        with controlled(pane, ready) as ctl:
             for _ in range(presses):
                 press_all(ctl, pane, keys, "idle", out)
             for _ in range(presses if "space" in keys else 0):
@@ -309,10 +325,6 @@ def measure_size(size: tuple[int, int], presses: int, keys: set[str], iterations
             pane.send_keys("q")
             with contextlib.suppress(AssertionError):
                 pane.wait_exit(10)
-        finally:
-            if ctl is not None:
-                ctl.close()
-            pane.kill()
     return out
 
 
@@ -325,17 +337,14 @@ def measure_escape_floor(presses: int) -> list[float]:
     the frame showing it, ``presses`` times. Textual's floor for that key in any app."""
     times: list[float] = []
     pane = NeuronPane(ESCAPE_APP, width=80, height=24, env=app_env(str(REPO)), cwd=REPO)
-    ctl: Control | None = None
-    try:
+
+    def ready(pane: NeuronPane) -> None:
         pane.wait_until(lambda screen: "escape 0" in screen, timeout=30, what="the bare app")
-        ctl = Control(pane)
+
+    with controlled(pane, ready) as ctl:
         for _ in range(presses):
             times.append(ctl.time_key("Escape", regex_effect(_ESCAPES))[0])
             time.sleep(0.15)
-    finally:
-        if ctl is not None:
-            ctl.close()
-        pane.kill()
     return times
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 import pytest
@@ -14,6 +14,8 @@ import textual.pilot
 from textual import _wait
 from textual.app import App
 from textual.command import CommandPalette
+from textual.css.stylesheet import Stylesheet
+from textual.dom import DOMNode
 from textual.pilot import Pilot
 from textual.widgets import Input, OptionList
 from textual.worker import WorkerCancelled
@@ -140,3 +142,19 @@ async def palette_choose(pilot: object, letters: str, label: str) -> None:
     await pilot.press("enter")
     await wait_for(pilot, lambda: not CommandPalette.is_open(app))
     await pilot.pause()
+
+
+@contextlib.contextmanager
+def restyled() -> Iterator[list[DOMNode]]:
+    """Every node Textual restyles (``Stylesheet.update_nodes``) while the block runs."""
+    nodes: list[DOMNode] = []
+    original = Stylesheet.update_nodes
+
+    def counting(self: Stylesheet, batch: Iterable[DOMNode], animate: bool = False) -> None:
+        batch = list(batch)
+        nodes.extend(batch)
+        original(self, batch, animate=animate)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(Stylesheet, "update_nodes", counting)
+        yield nodes

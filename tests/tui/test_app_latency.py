@@ -9,16 +9,14 @@ marked by its border.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
 import pytest
-from conftest import notifications, settle, wait_for
+from conftest import notifications, restyled, settle, wait_for
 from rich.table import Table
 from textual.color import Color
-from textual.css.stylesheet import Stylesheet
-from textual.dom import DOMNode
 from textual.geometry import Region
 from textual.widget import Widget
 from textual.widgets import Input, Select
@@ -34,22 +32,6 @@ from tui.panes.workspace import POLL_SECONDS
 from tui.screens.help import HelpScreen
 
 SMALL = DataConfig(samples=200, test_samples=200)
-
-
-@contextmanager
-def restyled() -> Iterator[list[DOMNode]]:
-    """Every node Textual restyles while the block runs."""
-    nodes: list[DOMNode] = []
-    original = Stylesheet.update_nodes
-
-    def counting(self: Stylesheet, batch: Iterable[DOMNode], animate: bool = False) -> None:
-        batch = list(batch)
-        nodes.extend(batch)
-        original(self, batch, animate=animate)
-
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(Stylesheet, "update_nodes", counting)
-        yield nodes
 
 
 @pytest.mark.parametrize("size", [(80, 24), (120, 40)])

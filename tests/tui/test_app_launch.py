@@ -10,14 +10,11 @@ not check the values they were built with (each check walked a whole form, 17 at
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 
 import pytest
-from conftest import settle, wait_for
+from conftest import restyled, settle, wait_for
 from textual import events
-from textual.css.stylesheet import Stylesheet
-from textual.dom import DOMNode
 from textual.widgets import Input
 
 from neuron_core.config import DataConfig
@@ -26,22 +23,6 @@ from tui.panes.fields import Field, FormPane
 from tui.screens.main import MainScreen
 
 SMALL = DataConfig(samples=200, test_samples=200)
-
-
-@contextmanager
-def restyled() -> Iterator[list[DOMNode]]:
-    """Every node Textual restyles (``Stylesheet.update_nodes``) while the block runs."""
-    nodes: list[DOMNode] = []
-    original = Stylesheet.update_nodes
-
-    def counting(self: Stylesheet, batch: object, animate: bool = False) -> None:
-        batch = list(batch)  # type: ignore[call-overload]
-        nodes.extend(batch)
-        original(self, batch, animate=animate)
-
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(Stylesheet, "update_nodes", counting)
-        yield nodes
 
 
 async def test_the_start_styles_the_screen_once() -> None:

@@ -259,7 +259,7 @@ class FormPane(VerticalScroll):
         with the value it was built with: a control's first message only, and only with that
         value (a person's first edit is a different value)."""
         field = next((a for a in control.ancestors if isinstance(a, Field)), None)
-        return field is not None and field.start_values.pop(control, Field) == value
+        return field is not None and field.start_values.pop(control, None) == value
 
     def on_input_changed(self, event: Input.Changed) -> None:
         """Typing: mark a bad value at once, but apply only on Enter or when leaving the field."""

@@ -113,6 +113,8 @@ class NeuronApp(
         self._signals.install(asyncio.get_running_loop(), self._on_terminate)
         self._resized(self.size)
         self.controller.load_data(self.controller.data_cfg)
+        # Drawn now, the run is in the first layout and the first frame (the RunChanged that
+        # loading posts comes after them: it redraws once more, ~20 ms, after the frame).
         self.workspace.refresh_views()
         # Once the first frames are out (not before the one that shows the data is ready).
         call_after(self, 1.0, settle_garbage_collector)
